@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using FlowFunctions.Analytics.Classification;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Time;
+
+namespace FlowFunctions.Analytics.Aggregates;
+
+/// <summary>Counters of what a fold could not value. Prints are never dropped: they count in volume either way.</summary>
+public struct FoldStats
+{
+    public long Prints { get; set; }
+
+    /// <summary>0DTE prints folded without delta/gamma because no spot was known.</summary>
+    public long ZeroDteWithoutSpot { get; set; }
+
+    /// <summary>0DTE prints folded without delta/gamma because no IV was given, held or solvable.</summary>
+    public long ZeroDteWithoutIv { get; set; }
+}
+
+/// <summary>
+/// Folds prints into the three aggregate families of the product: per symbol per minute (<see cref="FlowTally"/>),
+/// per contract per trading date (<see cref="ContractDayFlow"/>), and per symbol per minute per strike of the 0DTE
+/// expiry (<see cref="StrikeMinuteFlow"/>). Every aggregate is a sum or a latest-of, so
+/// <see cref="Merge"/> of two folds equals one fold of both tapes, whatever the split and order.
+/// Not thread-safe: one fold per batch or per partition, merged afterwards.
+/// </summary>
+public sealed class FlowFold(PricingParameters pricing)
+{
+    private FoldStats _stats;
+
+    public Dictionary<SymbolMinute, FlowTally> Minutes { get; } = [];
+
+    public Dictionary<ContractDay, ContractDayFlow> Contracts { get; } = [];
+
+    public Dictionary<StrikeMinute, StrikeMinuteFlow> ZeroDteStrikes { get; } = [];
+
+    public PricingParameters Pricing { get; } = pricing;
+
+    public FoldStats Stats => _stats;
+
+    /// <summary>
+    /// Folds a parsed batch in input order: spot and chain events update <paramref name="market"/>, prints are valued
+    /// with it (SPEC §3: a print's spot, else the last known; its IV, else the chain's, else implied).
+    /// </summary>
+    public void AddBatch(EventBatch batch, MarketState market)
+    {
+        foreach (var item in batch.Order)
+        {
+            switch (item.Kind)
+            {
+                case MarketEventKind.Trade:
+                    var trade = batch.Trades[item.Position];
+                    var spot = market.ResolveSpot(trade);
+                    if (trade.HasSpot)
+                    {
+                        market.ObserveSpot(trade.Underlying, trade.Spot, trade.Timestamp);
+                    }
+
+                    Add(trade, spot, IsZeroDte(trade) ? market.ResolveIv(trade, spot, Pricing) : trade.Iv);
+                    break;
+                case MarketEventKind.Spot:
+                    market.Apply(batch.Spots[item.Position]);
+                    break;
+                case MarketEventKind.Chain:
+                    market.Apply(batch.Chains[item.Position]);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Folds one print with its spot and IV already resolved (NaN where unknown).</summary>
+    public void Add(in TradeEvent trade, double spot, double iv)
+    {
+        var c = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, trade.Side);
+        var premiumCents = trade.PremiumCents;
+        var ticks = trade.Timestamp.UtcTicks;
+        var print = new LastPrint(ticks, spot, iv, trade.Price);
+        var minute = MinuteBucket.Of(trade.Timestamp);
+        var tradingDate = NewYorkTime.TradingDate(trade.Timestamp);
+        _stats.Prints++;
+
+        CollectionsMarshal.GetValueRefOrAddDefault(Minutes, new SymbolMinute(trade.Underlying, minute), out _)
+            .Add(c.Side, trade.Size, premiumCents, print);
+        CollectionsMarshal.GetValueRefOrAddDefault(Contracts, new ContractDay(trade.Underlying, tradingDate, trade.Contract), out _)
+            .Add(c, trade.Size, premiumCents, print);
+
+        if (trade.Contract.Expiry != tradingDate)
+        {
+            return;
+        }
+
+        long deltaCents = 0, gammaCents = 0;
+        if (!(spot > 0))
+        {
+            _stats.ZeroDteWithoutSpot++;
+        }
+        else if (!(iv > 0))
+        {
+            _stats.ZeroDteWithoutIv++;
+        }
+        else if (c.Sign != 0)
+        {
+            (deltaCents, gammaCents) = SignedDollarCents(trade, c.Sign, spot, iv, Pricing);
+        }
+
+        CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, new StrikeMinute(trade.Underlying, minute, trade.Contract.StrikeMilli), out _)
+            .Add(deltaCents, gammaCents, trade.Size, print);
+    }
+
+    /// <summary>
+    /// SPEC §4: signed delta-dollars = s × Δ × size × 100 × S; signed gamma-dollars = s × Γ × size × 100 × S² × 0.01;
+    /// greeks at the print's time, spot and IV. Returned in cents, rounded half away from zero.
+    /// </summary>
+    public static (long DeltaCents, long GammaCents) SignedDollarCents(in TradeEvent trade, int sign, double spot, double iv, PricingParameters pricing)
+    {
+        var years = TimeToExpiry.Years(trade.Timestamp, trade.Contract.Expiry);
+        var (delta, gamma) = BlackScholes.DeltaGamma(trade.Contract.Right, spot, trade.Contract.Strike, years, iv, pricing);
+        var contractsTimes100 = sign * trade.Size * 100.0;
+        var deltaDollars = contractsTimes100 * delta * spot;
+        var gammaDollars = contractsTimes100 * gamma * spot * spot * 0.01;
+        return (ToCents(deltaDollars), ToCents(gammaDollars));
+    }
+
+    public void Merge(FlowFold other)
+    {
+        foreach (var (key, value) in other.Minutes)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(Minutes, key, out _).Merge(value);
+        }
+
+        foreach (var (key, value) in other.Contracts)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(Contracts, key, out _).Merge(value);
+        }
+
+        foreach (var (key, value) in other.ZeroDteStrikes)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, key, out _).Merge(value);
+        }
+
+        _stats.Prints += other._stats.Prints;
+        _stats.ZeroDteWithoutSpot += other._stats.ZeroDteWithoutSpot;
+        _stats.ZeroDteWithoutIv += other._stats.ZeroDteWithoutIv;
+    }
+
+    public void Clear()
+    {
+        Minutes.Clear();
+        Contracts.Clear();
+        ZeroDteStrikes.Clear();
+        _stats = default;
+    }
+
+    private static bool IsZeroDte(in TradeEvent trade) => trade.Contract.Expiry == NewYorkTime.TradingDate(trade.Timestamp);
+
+    private static long ToCents(double dollars)
+    {
+        var cents = Math.Round(dollars * 100, MidpointRounding.AwayFromZero);
+        return double.IsFinite(cents) && Math.Abs(cents) < 9e18 ? (long)cents : 0;
+    }
+}

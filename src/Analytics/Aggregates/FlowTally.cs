@@ -1,0 +1,83 @@
+using FlowFunctions.Analytics.Classification;
+
+namespace FlowFunctions.Analytics.Aggregates;
+
+/// <summary>
+/// Volume and premium by aggressor side, print count and the latest print: the per-symbol-per-minute aggregate and,
+/// summed over minutes, a window's totals. Premiums are integer cents (price × size × 100 dollars, with the price at
+/// 1/10,000 of a dollar), so sums are exact and any split of a tape folds to the same tally. Not thread-safe.
+/// </summary>
+public struct FlowTally
+{
+    public long BuyVolume { get; set; }
+
+    public long SellVolume { get; set; }
+
+    public long MidVolume { get; set; }
+
+    public long BuyPremiumCents { get; set; }
+
+    public long SellPremiumCents { get; set; }
+
+    public long MidPremiumCents { get; set; }
+
+    public long TradeCount { get; set; }
+
+    public LastPrint Last { get; set; }
+
+    public readonly long TotalVolume => BuyVolume + SellVolume + MidVolume;
+
+    public readonly long NetVolume => BuyVolume - SellVolume;
+
+    public readonly long TotalPremiumCents => BuyPremiumCents + SellPremiumCents + MidPremiumCents;
+
+    /// <summary>Buy premium − sell premium, in cents.</summary>
+    public readonly long NetPremiumCents => BuyPremiumCents - SellPremiumCents;
+
+    /// <summary>Σ price·size over every print, in dollars per share × contracts.</summary>
+    public readonly double PriceSizeSum => TotalPremiumCents / 10_000.0;
+
+    /// <summary>Σ price·size / Σ size; NaN without prints.</summary>
+    public readonly double Vwap => TotalVolume == 0 ? double.NaN : PriceSizeSum / TotalVolume;
+
+    public readonly bool IsEmpty => TradeCount == 0;
+
+    public void Add(AggressorSide side, int size, long premiumCents, in LastPrint print)
+    {
+        switch (side)
+        {
+            case AggressorSide.Buy:
+                BuyVolume += size;
+                BuyPremiumCents += premiumCents;
+                break;
+            case AggressorSide.Sell:
+                SellVolume += size;
+                SellPremiumCents += premiumCents;
+                break;
+            default:
+                MidVolume += size;
+                MidPremiumCents += premiumCents;
+                break;
+        }
+
+        TradeCount++;
+        Last = TradeCount == 1 ? print : LastPrint.Latest(Last, print);
+    }
+
+    public void Merge(in FlowTally other)
+    {
+        if (other.TradeCount == 0)
+        {
+            return;
+        }
+
+        BuyVolume += other.BuyVolume;
+        SellVolume += other.SellVolume;
+        MidVolume += other.MidVolume;
+        BuyPremiumCents += other.BuyPremiumCents;
+        SellPremiumCents += other.SellPremiumCents;
+        MidPremiumCents += other.MidPremiumCents;
+        Last = TradeCount == 0 ? other.Last : LastPrint.Latest(Last, other.Last);
+        TradeCount += other.TradeCount;
+    }
+}

@@ -1,0 +1,92 @@
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Exposure;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Time;
+
+namespace FlowFunctions.Analytics.Aggregates;
+
+/// <summary>A spot price and when it was observed.</summary>
+public readonly record struct SpotMark(double Price, DateTimeOffset Timestamp);
+
+/// <summary>
+/// What the fold needs to know beyond a print: each underlying's last known spot and its chain for the trading date,
+/// so a print without <c>spot</c> or <c>iv</c> can be valued (SPEC §3, §4). Not thread-safe.
+/// </summary>
+public sealed class MarketState
+{
+    private readonly Dictionary<string, SpotMark> _spots = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Symbol, DateOnly Date), SymbolChain> _chains = [];
+
+    public IReadOnlyDictionary<string, SpotMark> Spots => _spots;
+
+    public IEnumerable<SymbolChain> Chains => _chains.Values;
+
+    public void Apply(in SpotEvent e) => ObserveSpot(e.Underlying, e.Price, e.Timestamp);
+
+    public void Apply(ChainEvent e)
+    {
+        var key = (e.Underlying, NewYorkTime.TradingDate(e.Timestamp));
+        if (_chains.TryGetValue(key, out var chain))
+        {
+            chain.Apply(e);
+        }
+        else
+        {
+            _chains[key] = SymbolChain.From(e);
+        }
+
+        if (e.Spot > 0)
+        {
+            ObserveSpot(e.Underlying, e.Spot, e.Timestamp);
+        }
+    }
+
+    /// <summary>Keeps the newest spot per underlying.</summary>
+    public void ObserveSpot(string symbol, double price, DateTimeOffset ts)
+    {
+        if (!(price > 0))
+        {
+            return;
+        }
+
+        if (!_spots.TryGetValue(symbol, out var held) || ts >= held.Timestamp)
+        {
+            _spots[symbol] = new SpotMark(price, ts);
+        }
+    }
+
+    public bool TryGetSpot(string symbol, out SpotMark spot) => _spots.TryGetValue(symbol, out spot);
+
+    public SymbolChain? Chain(string symbol, DateOnly tradingDate) => _chains.GetValueOrDefault((symbol, tradingDate));
+
+    /// <summary>The print's spot, else the last known; NaN when neither exists.</summary>
+    public double ResolveSpot(in TradeEvent trade) =>
+        trade.HasSpot ? trade.Spot : _spots.TryGetValue(trade.Underlying, out var s) ? s.Price : double.NaN;
+
+    /// <summary>
+    /// The print's IV, else the chain's latest IV for the contract, else implied from the print's price
+    /// (SPEC §4). NaN when none of these exists.
+    /// </summary>
+    public double ResolveIv(in TradeEvent trade, double spot, PricingParameters pricing)
+    {
+        if (trade.HasIv)
+        {
+            return trade.Iv;
+        }
+
+        var chain = Chain(trade.Underlying, NewYorkTime.TradingDate(trade.Timestamp));
+        if (chain is not null && chain.TryGetQuote(trade.Contract, out var quote) && quote.Iv > 0)
+        {
+            return quote.Iv;
+        }
+
+        if (!(spot > 0))
+        {
+            return double.NaN;
+        }
+
+        var years = TimeToExpiry.Years(trade.Timestamp, trade.Contract.Expiry);
+        var solved = ImpliedVolatility.Solve(trade.Contract.Right, trade.Price, spot, trade.Contract.Strike, years, pricing);
+        return solved.Success ? solved.Volatility : double.NaN;
+    }
+}

@@ -1,0 +1,40 @@
+namespace FlowFunctions.Analytics.Aggregates;
+
+/// <summary>
+/// One strike of the 0DTE expiry in one minute (calls and puts together): Σ signed delta-dollars and Σ signed
+/// gamma-dollars in integer cents (each print rounded to the cent, so merges are exact), contracts, latest print.
+/// Not thread-safe.
+/// </summary>
+public struct StrikeMinuteFlow
+{
+    public long SignedDeltaCents { get; set; }
+
+    public long SignedGammaCents { get; set; }
+
+    public long Contracts { get; set; }
+
+    public LastPrint Last { get; set; }
+
+    public readonly bool IsEmpty => Contracts == 0;
+
+    public void Add(long deltaCents, long gammaCents, int size, in LastPrint print)
+    {
+        SignedDeltaCents += deltaCents;
+        SignedGammaCents += gammaCents;
+        Last = Contracts == 0 ? print : LastPrint.Latest(Last, print);
+        Contracts += size;
+    }
+
+    public void Merge(in StrikeMinuteFlow other)
+    {
+        if (other.Contracts == 0)
+        {
+            return;
+        }
+
+        SignedDeltaCents += other.SignedDeltaCents;
+        SignedGammaCents += other.SignedGammaCents;
+        Last = Contracts == 0 ? other.Last : LastPrint.Latest(Last, other.Last);
+        Contracts += other.Contracts;
+    }
+}

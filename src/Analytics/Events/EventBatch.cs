@@ -1,0 +1,55 @@
+namespace FlowFunctions.Analytics.Events;
+
+/// <summary>Why an event was refused, where it sat in the input (index and byte range), for dead-lettering.</summary>
+public readonly record struct EventRejection(int Index, string Reason, int Offset, int Length);
+
+/// <summary>The position of an accepted event in its kind's list, in input order.</summary>
+public readonly record struct EventRef(MarketEventKind Kind, int Position);
+
+/// <summary>
+/// What <see cref="EventParser"/> made of one input: the accepted events by kind, their input order, and the
+/// rejections. Reusable through <see cref="Clear"/> so a hot loop allocates its lists once. Not thread-safe.
+/// </summary>
+public sealed class EventBatch
+{
+    public List<TradeEvent> Trades { get; } = [];
+
+    public List<ChainEvent> Chains { get; } = [];
+
+    public List<SpotEvent> Spots { get; } = [];
+
+    public List<EventRejection> Rejections { get; } = [];
+
+    /// <summary>Accepted events in input order.</summary>
+    public List<EventRef> Order { get; } = [];
+
+    /// <summary>Events seen, accepted or not.</summary>
+    public int Count => Order.Count + Rejections.Count;
+
+    public void Clear()
+    {
+        Trades.Clear();
+        Chains.Clear();
+        Spots.Clear();
+        Rejections.Clear();
+        Order.Clear();
+    }
+
+    internal void Add(in TradeEvent trade)
+    {
+        Order.Add(new EventRef(MarketEventKind.Trade, Trades.Count));
+        Trades.Add(trade);
+    }
+
+    internal void Add(ChainEvent chain)
+    {
+        Order.Add(new EventRef(MarketEventKind.Chain, Chains.Count));
+        Chains.Add(chain);
+    }
+
+    internal void Add(in SpotEvent spot)
+    {
+        Order.Add(new EventRef(MarketEventKind.Spot, Spots.Count));
+        Spots.Add(spot);
+    }
+}

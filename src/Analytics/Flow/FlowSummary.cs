@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using FlowFunctions.Analytics.Exposure;
+
+namespace FlowFunctions.Analytics.Flow;
+
+/// <summary>Response of <c>GET /v1/flow/summary/{symbol}</c> (seed page 001).</summary>
+public sealed record FlowSummaryResponse(
+    [property: JsonPropertyName("symbol")] string Symbol,
+    [property: JsonPropertyName("as_of")] DateTimeOffset AsOf,
+    [property: JsonPropertyName("underlying_price")] double? UnderlyingPrice,
+    [property: JsonPropertyName("expiry")] DateOnly? Expiry,
+    [property: JsonPropertyName("flow_direction")] string FlowDirection,
+    [property: JsonPropertyName("intraday_oi_delta")] long IntradayOiDelta,
+    [property: JsonPropertyName("contracts_with_flow")] int ContractsWithFlow,
+    [property: JsonPropertyName("contracts_total")] int ContractsTotal,
+    [property: JsonPropertyName("live_gex")] long LiveGex,
+    [property: JsonPropertyName("flow_gex_pct_shift")] double? FlowGexPctShift);
+
+/// <summary>Settled and live dealer GEX of a chain and what separates them.</summary>
+public readonly record struct GexComparison(double Settled, double Live, int ContractsWithFlow, int ContractsTotal, double IntradayOiDelta);
+
+/// <summary>
+/// Flow summary (SPEC §5): settled GEX on the baseline OI, live GEX on the OI simulator's effective OI, both at the
+/// current spot and IV; the percent shift and the direction label between them. Thread-safe (stateless).
+/// </summary>
+public static class FlowSummary
+{
+    public const string NoFlow = "no_flow";
+    public const string RegimeFlip = "regime_flip";
+    public const string Neutral = "neutral";
+    public const string Amplifying = "amplifying";
+    public const string Dampening = "dampening";
+
+    /// <summary>|shift| below this is <c>neutral</c>.</summary>
+    public const double NeutralBand = 0.05;
+
+    public static FlowSummaryResponse Build(ChainFlowInput input)
+    {
+        var gex = Compare(ChainFlow.Positions(input), input.Spot);
+        var shift = PctShift(gex.Settled, gex.Live);
+        return new FlowSummaryResponse(
+            input.Symbol,
+            Rounding.Seconds(input.Now),
+            input.Spot > 0 ? Rounding.Price(input.Spot) : null,
+            input.Expiry,
+            Direction(gex.Settled, gex.Live, gex.ContractsWithFlow),
+            Rounding.Dollars(gex.IntradayOiDelta),
+            gex.ContractsWithFlow,
+            gex.ContractsTotal,
+            Rounding.Dollars(gex.Live),
+            shift is { } s ? Rounding.Ratio(s) : null);
+    }
+
+    /// <param name="spot">The spot the positions' gamma was taken at.</param>
+    public static GexComparison Compare(IReadOnlyList<ContractPosition> positions, double spot)
+    {
+        double settled = 0, live = 0, oiDelta = 0;
+        var withFlow = 0;
+        foreach (var p in positions)
+        {
+            oiDelta += p.Oi.Delta;
+            if (p.Oi.HasFlow)
+            {
+                withFlow++;
+            }
+
+            if (p.Gamma > 0)
+            {
+                settled += GammaExposure.OfContract(p.Key.Right, p.Gamma, p.Oi.Baseline, spot);
+                live += GammaExposure.OfContract(p.Key.Right, p.Gamma, p.Oi.Effective, spot);
+            }
+        }
+
+        return new GexComparison(settled, live, withFlow, positions.Count, oiDelta);
+    }
+
+    /// <summary>(live − settled) / |settled|; null when settled is 0.</summary>
+    public static double? PctShift(double settled, double live) => settled == 0 ? null : (live - settled) / Math.Abs(settled);
+
+    /// <summary>
+    /// <c>no_flow</c> when no contract's effective OI moved; <c>regime_flip</c> when live and settled have opposite
+    /// signs; <c>neutral</c> when |shift| &lt; 5%; else <c>amplifying</c> (|live| &gt; |settled|) or <c>dampening</c>.
+    /// </summary>
+    public static string Direction(double settled, double live, int contractsWithFlow)
+    {
+        if (contractsWithFlow == 0)
+        {
+            return NoFlow;
+        }
+
+        if ((settled > 0 && live < 0) || (settled < 0 && live > 0))
+        {
+            return RegimeFlip;
+        }
+
+        if (PctShift(settled, live) is { } shift && Math.Abs(shift) < NeutralBand)
+        {
+            return Neutral;
+        }
+
+        return Math.Abs(live) > Math.Abs(settled) ? Amplifying : Dampening;
+    }
+}

@@ -1,0 +1,67 @@
+namespace FlowFunctions.Analytics.Time;
+
+/// <summary>
+/// America/New_York wall-clock arithmetic for the US equity-options calendar: trading dates, the 16:00 close,
+/// and the 09:30 open. Pure arithmetic on the US daylight-saving rule in force since 2007 (second Sunday of
+/// March 02:00 to first Sunday of November 02:00), so it needs no time-zone database and costs a few
+/// nanoseconds on the hot path. Thread-safe (stateless).
+/// </summary>
+public static class NewYorkTime
+{
+    private static readonly TimeSpan Standard = TimeSpan.FromHours(-5);
+    private static readonly TimeSpan Daylight = TimeSpan.FromHours(-4);
+
+    /// <summary>The regular-session close, 16:00 New York.</summary>
+    public static readonly TimeOnly Close = new(16, 0);
+
+    /// <summary>The regular-session open, 09:30 New York.</summary>
+    public static readonly TimeOnly Open = new(9, 30);
+
+    /// <summary>New York's UTC offset at an instant.</summary>
+    public static TimeSpan OffsetAt(DateTimeOffset instant)
+    {
+        var utc = instant.UtcDateTime;
+        var (start, end) = DaylightWindowUtc(utc.Year);
+        return utc >= start && utc < end ? Daylight : Standard;
+    }
+
+    /// <summary>The instant expressed in New York wall-clock time.</summary>
+    public static DateTimeOffset ToNewYork(DateTimeOffset instant) => instant.ToOffset(OffsetAt(instant));
+
+    /// <summary>The trading date of an instant: its calendar date in New York (SPEC §4).</summary>
+    public static DateOnly TradingDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToNewYork(instant).DateTime);
+
+    /// <summary>The UTC instant of a New York wall-clock time on a date.</summary>
+    public static DateTimeOffset ToUtc(DateOnly date, TimeOnly localTime)
+    {
+        var local = date.ToDateTime(localTime, DateTimeKind.Unspecified);
+        var (startLocal, endLocal) = DaylightWindowLocal(date.Year);
+        var offset = local >= startLocal && local < endLocal ? Daylight : Standard;
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>16:00 New York on <paramref name="date"/>, as UTC: the expiry instant used for time to expiry.</summary>
+    public static DateTimeOffset CloseUtc(DateOnly date) => ToUtc(date, Close);
+
+    /// <summary>09:30 New York on <paramref name="date"/>, as UTC.</summary>
+    public static DateTimeOffset OpenUtc(DateOnly date) => ToUtc(date, Open);
+
+    /// <summary>True for Monday to Friday (exchange holidays are not modelled).</summary>
+    public static bool IsWeekday(DateOnly date) => date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+
+    private static (DateTime Start, DateTime End) DaylightWindowLocal(int year) =>
+        (NthSunday(year, 3, 2).AddHours(2), NthSunday(year, 11, 1).AddHours(2));
+
+    private static (DateTime Start, DateTime End) DaylightWindowUtc(int year)
+    {
+        var (start, end) = DaylightWindowLocal(year);
+        return (start.AddHours(5), end.AddHours(4)); // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC
+    }
+
+    private static DateTime NthSunday(int year, int month, int n)
+    {
+        var first = new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        var toSunday = ((int)DayOfWeek.Sunday - (int)first.DayOfWeek + 7) % 7;
+        return first.AddDays(toSunday + (7 * (n - 1)));
+    }
+}
