@@ -53,14 +53,16 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         {
                             valueStart = pos + (int)reader.TokenStartIndex;
-                            ReadOne(ref reader, pos, index++, batch);
+                            ReadOne(ref reader, pos, index, batch);
+                            index++;
                         }
 
                         insideArray = false;
                     }
                     else
                     {
-                        ReadOne(ref reader, pos, index++, batch);
+                        ReadOne(ref reader, pos, index, batch);
+                        index++;
                     }
                 }
 
