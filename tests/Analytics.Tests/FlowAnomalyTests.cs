@@ -185,3 +185,16 @@ public sealed class FlowAnomalyTests
         Assert.Equal(JsonValueKind.Null, structure.GetProperty("debit").ValueKind);
     }
 }
+
+public sealed class FlowAnomalyScoreTests
+{
+    [Fact]
+    public void MethodologyWorkedScoreIs69()
+    {
+        // docs/methodology.md §10: bullish $2.4M vs bearish $1.0M, directional volume 12,000 vs 5,000.
+        var totals = new FlowAnomalyStrategy.FlowTotals(12_000, 5_000, 0, 0, 240_000_000, 100_000_000, 12_000, 5_000, 500, 1, 0.3, 0, 0, 10);
+        Assert.Equal(69, FlowAnomalyStrategy.Score(totals));
+        Assert.Equal(1.0, FlowAnomalyStrategy.Confidence(totals), 10);
+        Assert.Equal("bullish", FlowAnomalyStrategy.Bias(totals));
+    }
+}
