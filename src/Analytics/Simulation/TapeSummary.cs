@@ -16,7 +16,7 @@ public static class TapeSummary
 {
     public static string Markdown(MarketSimulator simulator, EventBatch day)
     {
-        var fold = new FlowFold(PricingParameters());
+        var fold = new FlowFold(Pricing.PricingParameters.Default);
         var market = new MarketState();
         fold.AddBatch(day, market);
 
@@ -112,6 +112,4 @@ public static class TapeSummary
             return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
         }
     }
-
-    private static Pricing.PricingParameters PricingParameters() => Pricing.PricingParameters.Default;
 }
