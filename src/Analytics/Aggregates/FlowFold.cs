@@ -57,7 +57,9 @@ public sealed class FlowFold(PricingParameters pricing)
                         market.ObserveSpot(trade.Underlying, trade.Spot, trade.Timestamp);
                     }
 
-                    Add(trade, spot, IsZeroDte(trade) ? market.ResolveIv(trade, spot, Pricing) : trade.Iv);
+                    var tradingDate = NewYorkTime.TradingDate(trade.Timestamp);
+                    var iv = trade.Contract.Expiry == tradingDate ? market.ResolveIv(trade, spot, Pricing) : trade.Iv;
+                    Add(trade, spot, iv, tradingDate);
                     break;
                 case MarketEventKind.Spot:
                     market.Apply(batch.Spots[item.Position]);
@@ -70,14 +72,15 @@ public sealed class FlowFold(PricingParameters pricing)
     }
 
     /// <summary>Folds one print with its spot and IV already resolved (NaN where unknown).</summary>
-    public void Add(in TradeEvent trade, double spot, double iv)
+    public void Add(in TradeEvent trade, double spot, double iv) => Add(trade, spot, iv, NewYorkTime.TradingDate(trade.Timestamp));
+
+    private void Add(in TradeEvent trade, double spot, double iv, DateOnly tradingDate)
     {
         var c = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, trade.Side);
         var premiumCents = trade.PremiumCents;
         var ticks = trade.Timestamp.UtcTicks;
         var print = new LastPrint(ticks, spot, iv, trade.Price);
         var minute = MinuteBucket.Of(trade.Timestamp);
-        var tradingDate = NewYorkTime.TradingDate(trade.Timestamp);
         _stats.Prints++;
 
         CollectionsMarshal.GetValueRefOrAddDefault(Minutes, new SymbolMinute(trade.Underlying, minute), out _)
@@ -151,8 +154,6 @@ public sealed class FlowFold(PricingParameters pricing)
         ZeroDteStrikes.Clear();
         _stats = default;
     }
-
-    private static bool IsZeroDte(in TradeEvent trade) => trade.Contract.Expiry == NewYorkTime.TradingDate(trade.Timestamp);
 
     private static long ToCents(double dollars)
     {

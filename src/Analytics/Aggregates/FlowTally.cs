@@ -61,7 +61,7 @@ public struct FlowTally
         }
 
         TradeCount++;
-        Last = TradeCount == 1 ? print : LastPrint.Latest(Last, print);
+        Last = LastPrint.Latest(Last, print);
     }
 
     public void Merge(in FlowTally other)
@@ -77,7 +77,7 @@ public struct FlowTally
         BuyPremiumCents += other.BuyPremiumCents;
         SellPremiumCents += other.SellPremiumCents;
         MidPremiumCents += other.MidPremiumCents;
-        Last = TradeCount == 0 ? other.Last : LastPrint.Latest(Last, other.Last);
+        Last = LastPrint.Latest(Last, other.Last);
         TradeCount += other.TradeCount;
     }
 }

@@ -13,8 +13,19 @@ public readonly record struct LastPrint(long Ticks, double Spot, double Iv, doub
 
     public DateTimeOffset Timestamp => new(Ticks, TimeSpan.Zero);
 
+    /// <summary>The later of two prints; <see cref="None"/> (or a default value) loses to any print.</summary>
     public static LastPrint Latest(in LastPrint a, in LastPrint b)
     {
+        if (a.IsNone)
+        {
+            return b;
+        }
+
+        if (b.IsNone)
+        {
+            return a;
+        }
+
         if (a.Ticks != b.Ticks)
         {
             return a.Ticks > b.Ticks ? a : b;

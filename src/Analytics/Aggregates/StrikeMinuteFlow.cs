@@ -21,7 +21,7 @@ public struct StrikeMinuteFlow
     {
         SignedDeltaCents += deltaCents;
         SignedGammaCents += gammaCents;
-        Last = Contracts == 0 ? print : LastPrint.Latest(Last, print);
+        Last = LastPrint.Latest(Last, print);
         Contracts += size;
     }
 
@@ -34,7 +34,7 @@ public struct StrikeMinuteFlow
 
         SignedDeltaCents += other.SignedDeltaCents;
         SignedGammaCents += other.SignedGammaCents;
-        Last = Contracts == 0 ? other.Last : LastPrint.Latest(Last, other.Last);
+        Last = LastPrint.Latest(Last, other.Last);
         Contracts += other.Contracts;
     }
 }

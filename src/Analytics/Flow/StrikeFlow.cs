@@ -87,7 +87,7 @@ public static class StrikeFlow
                 delta[i] = Rounding.DollarsFromCents(flow.SignedDeltaCents);
                 gamma[i] = Rounding.DollarsFromCents(flow.SignedGammaCents);
                 contracts[i] = flow.Contracts;
-                last = last.IsNone ? flow.Last : LastPrint.Latest(last, flow.Last);
+                last = LastPrint.Latest(last, flow.Last);
             }
 
             bars.Add(new StrikeFlowBar(MinuteBucket.Start(minute), PriceOrNull(last.Spot), delta, gamma, contracts));
