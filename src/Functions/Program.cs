@@ -1,11 +1,12 @@
-// Entry point of the FlowFunctions app. For now it only answers health and the start-up probe;
-// the endpoints, storage and triggers arrive with their issues.
+// FlowFunctions: one executable that is the standalone app (dotnet run) and, under the Azure Functions host,
+// the custom handler. Composition lives in Hosting/FlowFunctionsSetup.cs; each endpoint group in Api/.
+using FlowFunctions.Functions.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:7071");
+builder.AddFlowFunctions();
 
 var app = builder.Build();
-app.MapGet("/", () => Results.Text("FlowFunctions is running.", "text/plain"));
-app.MapGet("/health", () => Results.Ok(new { status = "OK" }));
+app.MapFlowFunctions();
 app.Run();
 
 /// <summary>Marker for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>

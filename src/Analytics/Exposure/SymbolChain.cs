@@ -82,4 +82,24 @@ public sealed class SymbolChain
     }
 
     public bool TryGetQuote(OptionKey key, out ChainQuote quote) => _contracts.TryGetValue(key, out quote);
+
+    /// <summary>
+    /// An independent copy, so a store can hand readers a chain that later events will not change under them
+    /// (copy on write: chain events are rare, reads are many).
+    /// </summary>
+    public SymbolChain Clone()
+    {
+        var copy = new SymbolChain(Underlying, TradingDate)
+        {
+            BaselineTimestamp = BaselineTimestamp,
+            Spot = Spot,
+            SpotTimestamp = SpotTimestamp,
+        };
+        foreach (var (key, quote) in _contracts)
+        {
+            copy._contracts[key] = quote;
+        }
+
+        return copy;
+    }
 }

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using FlowFunctions.Functions.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>Body of <c>GET /v1/account</c>: the caller's plan and quota; null limits mean none.</summary>
+public sealed record AccountResponse(
+    [property: JsonPropertyName("plan")] string Plan,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("admin")] bool Admin,
+    [property: JsonPropertyName("daily_limit")] long? DailyLimit,
+    [property: JsonPropertyName("used_today")] long UsedToday,
+    [property: JsonPropertyName("remaining")] long? Remaining,
+    [property: JsonPropertyName("resets_at")] DateTimeOffset ResetsAt,
+    [property: JsonPropertyName("per_minute_limit")] long? PerMinuteLimit,
+    [property: JsonPropertyName("used_this_minute")] long UsedThisMinute);
+
+/// <summary><c>GET /v1/account</c>: any plan; not counted against the quota (SPEC §5).</summary>
+public static class AccountApi
+{
+    public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/account", Get).ExemptFromQuota().WithName("Account");
+        return v1;
+    }
+
+    public static JsonHttpResult<AccountResponse> Get(HttpContext context)
+    {
+        var caller = Caller.Of(context) ?? throw new InvalidOperationException("The account endpoint runs behind the API-key filter.");
+        var (limits, usage) = (caller.Limits, caller.Usage);
+        var body = new AccountResponse(
+            caller.Key.Plan.Name(),
+            caller.Key.Name,
+            caller.Key.IsAdmin,
+            limits.DailyLimit > 0 ? limits.DailyLimit : null,
+            usage.UsedToday,
+            limits.DailyLimit > 0 ? Math.Max(0, limits.DailyLimit - usage.UsedToday) : null,
+            usage.Day.AddDays(1),
+            limits.PerMinuteLimit > 0 ? limits.PerMinuteLimit : null,
+            usage.UsedThisMinute);
+        return TypedResults.Json(body, ApiJsonContext.Default.AccountResponse);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using FlowFunctions.Analytics.Json;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>Source-generated serialization of the app's own bodies (errors, account, ingest, health).</summary>
+[JsonSourceGenerationOptions(
+    Converters = [typeof(UtcTimestampConverter)],
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(AccountResponse))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

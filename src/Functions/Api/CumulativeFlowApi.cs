@@ -1,0 +1,40 @@
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Json;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>
+/// <c>GET /v1/flow/options/{symbol}/cumulative?minutes=</c> (seed page 002), alpha plan. An unknown symbol is 200
+/// with <c>count: 0</c> (SPEC §5).
+/// </summary>
+public static class CumulativeFlowApi
+{
+    public static RouteGroupBuilder MapCumulativeFlowApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/flow/options/{symbol}/cumulative", GetAsync).RequirePlan(Plan.Alpha).WithName("CumulativeFlow");
+        return v1;
+    }
+
+    public static async Task<Results<JsonHttpResult<CumulativeFlowResponse>, JsonHttpResult<ApiError>>> GetAsync(
+        string symbol,
+        string? minutes,
+        IFlowStore store,
+        MarketClock clock,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestValues.TrySymbol(symbol, out var normalized, out var error)
+            || !RequestValues.TryClampedInt(minutes, "minutes", CumulativeFlow.DefaultMinutes, CumulativeFlow.MaxMinutes, out var window, out error))
+        {
+            return error!;
+        }
+
+        var (first, last) = MinuteBucket.Window(clock.Now, window);
+        var buckets = await store.ReadMinutesAsync(normalized, first, last, cancellationToken);
+        return TypedResults.Json(CumulativeFlow.Build(normalized, window, buckets), AnalyticsJsonContext.Default.CumulativeFlowResponse);
+    }
+}

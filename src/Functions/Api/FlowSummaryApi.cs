@@ -1,0 +1,45 @@
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Json;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>
+/// <c>GET /v1/flow/summary/{symbol}?expiry=</c> (seed page 001), growth plan and up. A symbol with no chain and no
+/// prints today is 404 <c>symbol_not_found</c>, as for flow anomaly, rather than a made-up <c>no_flow</c>.
+/// </summary>
+public static class FlowSummaryApi
+{
+    public static RouteGroupBuilder MapFlowSummaryApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/flow/summary/{symbol}", GetAsync).RequirePlan(Plan.Growth).WithName("FlowSummary");
+        return v1;
+    }
+
+    public static async Task<Results<JsonHttpResult<FlowSummaryResponse>, JsonHttpResult<ApiError>>> GetAsync(
+        string symbol,
+        string? expiry,
+        IFlowStore store,
+        MarketClock clock,
+        PricingParameters pricing,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestValues.TrySymbol(symbol, out var normalized, out var error)
+            || !RequestValues.TryExpiry(expiry, out var filter, out error))
+        {
+            return error!;
+        }
+
+        var input = await ChainFlowQuery.ReadAsync(normalized, filter, store, clock, pricing, cancellationToken);
+        if (input is null)
+        {
+            return ApiErrors.NoSymbol(normalized);
+        }
+
+        return TypedResults.Json(FlowSummary.Build(input), AnalyticsJsonContext.Default.FlowSummaryResponse);
+    }
+}

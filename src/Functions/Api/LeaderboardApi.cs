@@ -1,0 +1,43 @@
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Json;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Leaderboards;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>
+/// <c>GET /v1/flow/options/leaderboard?n=&amp;windowMinutes=</c> (seed page 004), alpha plan, answered from the
+/// 30-second snapshots (<see cref="LeaderboardSnapshots"/>). <c>Cache-Control</c> tells clients how long the
+/// snapshot they got stays the answer.
+/// </summary>
+public static class LeaderboardApi
+{
+    public static RouteGroupBuilder MapLeaderboardApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/flow/options/leaderboard", GetAsync).RequirePlan(Plan.Alpha).WithName("Leaderboard");
+        return v1;
+    }
+
+    public static async Task<Results<JsonHttpResult<LeaderboardResponse>, JsonHttpResult<ApiError>>> GetAsync(
+        string? n,
+        string? windowMinutes,
+        LeaderboardSnapshots snapshots,
+        MarketClock clock,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestValues.TryClampedInt(n, "n", Leaderboard.DefaultN, Leaderboard.MaxN, out var rows, out var error)
+            || !RequestValues.TryClampedInt(windowMinutes, "windowMinutes", Leaderboard.DefaultWindowMinutes, Leaderboard.MaxWindowMinutes, out var window, out error))
+        {
+            return error!;
+        }
+
+        var snapshot = await snapshots.GetAsync(window, cancellationToken);
+        var age = clock.Now - snapshot.GeneratedUtc;
+        var fresh = (int)Math.Clamp((LeaderboardSnapshots.FreshFor - age).TotalSeconds, 0, LeaderboardSnapshots.FreshFor.TotalSeconds);
+        response.Headers.CacheControl = $"private, max-age={fresh}";
+        return TypedResults.Json(LeaderboardSnapshots.Head(snapshot, rows), AnalyticsJsonContext.Default.LeaderboardResponse);
+    }
+}

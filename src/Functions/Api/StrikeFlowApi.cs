@@ -1,0 +1,56 @@
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Json;
+using FlowFunctions.Analytics.Time;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowFunctions.Functions.Api;
+
+/// <summary>
+/// <c>GET /v1/flow/zero-dte/strike-flow/{symbol}?bar=&amp;minutes=</c> (seed page 003), alpha plan: today's 0DTE
+/// expiry (New York date), bars inside both the window and today's date.
+/// </summary>
+public static class StrikeFlowApi
+{
+    public static RouteGroupBuilder MapStrikeFlowApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/flow/zero-dte/strike-flow/{symbol}", GetAsync).RequirePlan(Plan.Alpha).WithName("StrikeFlow");
+        return v1;
+    }
+
+    public static async Task<Results<JsonHttpResult<StrikeFlowResponse>, JsonHttpResult<ApiError>>> GetAsync(
+        string symbol,
+        string? bar,
+        string? minutes,
+        IFlowStore store,
+        MarketClock clock,
+        CancellationToken cancellationToken)
+    {
+        if (!RequestValues.TrySymbol(symbol, out var normalized, out var error))
+        {
+            return error!;
+        }
+
+        if (bar is not null && bar.Trim() != StrikeFlow.OneMinute)
+        {
+            return ApiErrors.BadBar(bar);
+        }
+
+        if (!RequestValues.TryClampedInt(minutes, "minutes", StrikeFlow.DefaultMinutes, StrikeFlow.MaxMinutes, out var window, out error))
+        {
+            return error!;
+        }
+
+        var now = clock.Now;
+        var today = NewYorkTime.TradingDate(now);
+        var (first, last) = MinuteBucket.Window(now, window);
+        first = Math.Max(first, MinuteBucket.Of(NewYorkTime.ToUtc(today, TimeOnly.MinValue)));
+        var cells = await store.ReadZeroDteAsync(normalized, first, last, cancellationToken);
+        var spot = await store.ReadSpotAsync(normalized, cancellationToken);
+        var response = StrikeFlow.Build(normalized, today, now, spot?.Price, cells);
+        return TypedResults.Json(response, AnalyticsJsonContext.Default.StrikeFlowResponse);
+    }
+}

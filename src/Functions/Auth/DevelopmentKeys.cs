@@ -1,0 +1,64 @@
+using FlowFunctions.Functions.Storage;
+
+namespace FlowFunctions.Functions.Auth;
+
+/// <summary>One Development key from configuration (<c>Auth:DevelopmentKeys</c>).</summary>
+public sealed class DevelopmentKeyOptions
+{
+    public string Key { get; set; } = string.Empty;
+
+    public string Plan { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public bool Admin { get; set; }
+}
+
+/// <summary>The <c>Auth</c> configuration section.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>The secret API keys are hashed under (at least 16 bytes of text). Required outside the memory store.</summary>
+    public string? KeyHashSecret { get; set; }
+
+    /// <summary>SPEC §2's keys, one per plan plus an admin key; seeded in the Development environment only.</summary>
+    public List<DevelopmentKeyOptions> DevelopmentKeys { get; set; } = [];
+}
+
+/// <summary>
+/// Seeds the Development keys into the key store before the server starts (Development environment only), storing
+/// their keyed hashes like any other key. Keys already present are left as they are.
+/// </summary>
+public sealed partial class DevelopmentKeys(
+    IApiKeyStore store,
+    ApiKeyHasher hasher,
+    Microsoft.Extensions.Options.IOptions<AuthOptions> options,
+    TimeProvider time,
+    ILogger<DevelopmentKeys> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var k in options.Value.DevelopmentKeys)
+        {
+            if (!Plans.TryParse(k.Plan, out var plan) || !ApiKeyHasher.IsWellFormed(k.Key))
+            {
+                throw new InvalidOperationException($"Development key '{k.Name}' has an unknown plan or a malformed key.");
+            }
+
+            var digest = hasher.Digest(k.Key);
+            if (await store.FindAsync(digest.Id, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            await store.CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, k.Name, plan, k.Admin, time.GetUtcNow()), cancellationToken);
+            LogSeeded(logger, k.Name, plan, digest.Id);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Seeded Development key {Name} ({Plan}) as {KeyId}")]
+    private static partial void LogSeeded(ILogger logger, string name, Plan plan, string keyId);
+}

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Functions.Simulation;
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Storage.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FlowFunctions.Functions.Hosting;
+
+/// <summary>
+/// Composition of the app: configuration sections, the store for <c>Storage:Mode</c>, auth, the ingest pipeline, the
+/// leaderboard snapshots, and the standalone-only timer and simulator feed; then the routes.
+/// </summary>
+public static partial class FlowFunctionsSetup
+{
+    public const string DefaultUrl = "http://localhost:7071";
+
+    public static WebApplicationBuilder AddFlowFunctions(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var services = builder.Services;
+        builder.WebHost.UseUrls(config["urls"] ?? DefaultUrl);
+
+        // Request-start lines of the hosting layer include the query string, where an apiKey may be.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        services.Configure<PlansOptions>(config.GetSection(PlansOptions.Section));
+        services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
+        services.Configure<SimulatorFeedOptions>(config.GetSection(SimulatorFeedOptions.Section));
+        services.Configure<IngestOptions>(config.GetSection(IngestOptions.Section));
+        services.Configure<SnapshotTimerOptions>(config.GetSection(SnapshotTimerOptions.Section));
+
+        var storage = (config["Storage:Mode"] ?? "memory").Trim().ToLowerInvariant();
+        if (storage != "memory")
+        {
+            throw new InvalidOperationException($"Storage:Mode '{storage}' is not supported by this build; use 'memory'.");
+        }
+
+        var mode = new AppMode(AppMode.Standalone, storage);
+        var simulator = config.GetSection(SimulatorFeedOptions.Section).Get<SimulatorFeedOptions>() ?? new SimulatorFeedOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(mode);
+        services.AddSingleton(new PricingParameters(
+            config.GetValue("Greeks:RiskFreeRate", PricingParameters.Default.RiskFreeRate),
+            config.GetValue("Greeks:DividendYield", PricingParameters.Default.DividendYield)));
+        services.AddSingleton(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            return simulator.Enabled && simulator.ReplayWhenClosed ? MarketClock.ForSimulator(time) : MarketClock.Live(time);
+        });
+
+        services.AddSingleton<IFlowStore, MemoryFlowStore>();
+        services.AddSingleton<IApiKeyStore, MemoryApiKeyStore>();
+        services.AddSingleton<IQuotaStore, MemoryQuotaStore>();
+        services.AddSingleton<ISnapshotStore, MemorySnapshotStore>();
+        services.AddSingleton<IDeadLetterStore>(_ => new MemoryDeadLetterStore());
+
+        services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
+        services.AddSingleton<IngestPipeline>();
+        services.AddSingleton<LeaderboardSnapshots>();
+        services.AddSingleton<SimulatorStatus>();
+
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddHostedService<DevelopmentKeys>();
+        }
+
+        services.AddHostedService<SnapshotTimer>();
+        if (simulator.Enabled)
+        {
+            services.AddHostedService<SimulatorFeed>();
+        }
+
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    public static WebApplication MapFlowFunctions(this WebApplication app)
+    {
+        app.UseApiErrors();
+        app.MapServiceApi();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        v1.MapFlowAnomalyApi()
+            .MapFlowSummaryApi()
+            .MapCumulativeFlowApi()
+            .MapStrikeFlowApi()
+            .MapLeaderboardApi()
+            .MapAccountApi()
+            .MapIngestApi();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>Auth:KeyHashSecret</c>; without one (allowed only for the memory store) a random secret for this process,
+    /// which is enough because the memory store forgets its keys on exit too.
+    /// </summary>
+    private static byte[] KeyHashSecret(IServiceProvider services)
+    {
+        var secret = services.GetRequiredService<IOptions<AuthOptions>>().Value.KeyHashSecret;
+        if (!string.IsNullOrWhiteSpace(secret))
+        {
+            return Encoding.UTF8.GetBytes(secret);
+        }
+
+        LogRandomSecret(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FlowFunctionsSetup).FullName!));
+        return RandomNumberGenerator.GetBytes(32);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:KeyHashSecret is not set; keys are hashed under a random secret for this process only")]
+    private static partial void LogRandomSecret(ILogger logger);
+}

@@ -1,0 +1,60 @@
+using FlowFunctions.Functions.Auth;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace FlowFunctions.Functions.Hosting;
+
+/// <summary>
+/// Once the server listens, prints where the dashboard is and, in Development, the Development keys, to standard
+/// output for the person at the terminal. This is deliberately not a log: logs never carry a key.
+/// </summary>
+public sealed class StartupBanner(
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    IHostEnvironment environment,
+    IOptions<AuthOptions> auth,
+    AppMode mode,
+    MarketClock clock,
+    IConfiguration configuration) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(Print);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Print()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:7071";
+        var baseUrl = address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+        var o = Console.Out;
+        o.WriteLine();
+        o.WriteLine($"  FlowFunctions {mode.Name} · {mode.Storage} store · {environment.EnvironmentName}");
+        o.WriteLine($"  Dashboard   {baseUrl}/");
+        o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json");
+        if (configuration.GetValue<bool>("Simulator:Enabled"))
+        {
+            o.WriteLine(clock.IsReplay
+                ? $"  Simulator   market closed: replaying the session of {Analytics.Time.NewYorkTime.TradingDate(clock.Now):yyyy-MM-dd} on a clock {clock.Behind:d\\.hh\\:mm} (d.hh:mm) behind"
+                : "  Simulator   live session");
+        }
+
+        var keys = environment.IsDevelopment() ? auth.Value.DevelopmentKeys : [];
+        if (keys.Count > 0)
+        {
+            o.WriteLine("  Development keys (this environment only):");
+            foreach (var k in keys)
+            {
+                o.WriteLine($"    {(k.Admin ? "admin" : k.Plan),-7} {k.Key}");
+            }
+
+            var alpha = keys.FirstOrDefault(k => k.Plan == "alpha" && !k.Admin)?.Key ?? keys[0].Key;
+            o.WriteLine($"  Try         curl -H \"X-Api-Key: {alpha}\" \"{baseUrl}/v1/flow/options/leaderboard?n=5\"");
+        }
+
+        o.WriteLine();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Storage;
+
+namespace FlowFunctions.Functions.Ingest;
+
+/// <summary>What one ingest call did: the batch's receipt, and whether it was a replay of an already committed batch.</summary>
+public sealed record IngestOutcome(IngestReceipt Receipt, bool Replayed, string PayloadHash);
+
+/// <summary>
+/// The one path every event takes into the store: the ingest endpoint, the simulator feed and the Event Hubs trigger
+/// all call <see cref="IngestAsync"/>. It parses a batch (JSON object, array or NDJSON), dead-letters refused events
+/// with their reasons, folds the rest in memory against the market state (spots and chains seen so far), and commits
+/// the fold once per batch id. Batches are processed one at a time, in arrival order. Thread-safe.
+/// </summary>
+public sealed partial class IngestPipeline(
+    IFlowStore store,
+    IDeadLetterStore deadLetters,
+    MarketClock clock,
+    PricingParameters pricing,
+    ILogger<IngestPipeline> logger) : IDisposable
+{
+    /// <summary>Reasons reported back per batch; every refused event is dead-lettered regardless.</summary>
+    public const int MaxErrorsReported = 20;
+
+    /// <summary>Events stamped further in the future than this are refused (clock skew allowance).</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    private const int MaxRawBytes = 4_096;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SymbolTable _symbols = new();
+    private readonly MarketState _market = new();
+    private readonly EventBatch _batch = new();
+
+    /// <param name="payload">The batch as it arrived (UTF-8).</param>
+    /// <param name="batchId">Identifies the batch across redeliveries: the same id commits at most once.</param>
+    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var prior = await store.FindReceiptAsync(batchId, cancellationToken);
+            if (prior is not null)
+            {
+                LogReplayed(logger, batchId);
+                return new IngestOutcome(prior, true, hash);
+            }
+
+            var now = clock.Now;
+            var parser = new EventParser(_symbols, new EventParserOptions
+            {
+                NotBefore = now.AddMinutes(-CumulativeFlow.MaxMinutes),
+                NotAfter = now + FutureTolerance,
+            });
+            _batch.Clear();
+            parser.Parse(payload.Span, _batch);
+
+            var fold = new FlowFold(pricing);
+            fold.AddBatch(_batch, _market);
+            var receipt = new IngestReceipt(hash, _batch.Order.Count, _batch.Rejections.Count, Errors(_batch), now);
+
+            // Dead letters go first: a failure between the two writes leaves a duplicate letter on redelivery, never a lost one.
+            if (_batch.Rejections.Count > 0)
+            {
+                await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, _batch), cancellationToken);
+            }
+
+            var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt);
+            var result = await store.CommitAsync(commit, cancellationToken);
+            LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
+            return new IngestOutcome(result.Receipt, !result.Applied, hash);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static List<IngestError> Errors(EventBatch batch)
+    {
+        var errors = new List<IngestError>(Math.Min(MaxErrorsReported, batch.Rejections.Count));
+        foreach (var r in batch.Rejections)
+        {
+            if (errors.Count == MaxErrorsReported)
+            {
+                break;
+            }
+
+            errors.Add(new IngestError(r.Index, r.Reason));
+        }
+
+        return errors;
+    }
+
+    private static DeadLetter DeadLetterOf(string batchId, DateTimeOffset now, ReadOnlySpan<byte> payload, EventBatch batch)
+    {
+        var events = new DeadLetterEvent[batch.Rejections.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var r = batch.Rejections[i];
+            var offset = Math.Clamp(r.Offset, 0, payload.Length);
+            var raw = payload.Slice(offset, Math.Clamp(r.Length, 0, Math.Min(MaxRawBytes, payload.Length - offset)));
+            events[i] = new DeadLetterEvent(r.Index, r.Reason, Encoding.UTF8.GetString(raw));
+        }
+
+        return new DeadLetter(batchId, now, events);
+    }
+
+    /// <summary>The newest spot the market state holds for each underlying the batch mentioned.</summary>
+    private static Dictionary<string, SpotMark> SpotsTouched(EventBatch batch, MarketState market)
+    {
+        var spots = new Dictionary<string, SpotMark>(StringComparer.Ordinal);
+        foreach (var t in batch.Trades)
+        {
+            Touch(t.Underlying);
+        }
+
+        foreach (var s in batch.Spots)
+        {
+            Touch(s.Underlying);
+        }
+
+        foreach (var c in batch.Chains)
+        {
+            Touch(c.Underlying);
+        }
+
+        return spots;
+
+        void Touch(string symbol)
+        {
+            if (!spots.ContainsKey(symbol) && market.TryGetSpot(symbol, out var mark))
+            {
+                spots[symbol] = mark;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId}: {Accepted} events accepted, {Rejected} refused, {Prints} prints folded")]
+    private static partial void LogIngested(ILogger logger, string batchId, int accepted, int rejected, long prints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} was already committed; answering its receipt")]
+    private static partial void LogReplayed(ILogger logger, string batchId);
+}

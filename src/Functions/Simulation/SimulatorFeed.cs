@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Text.Json;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Simulation;
+using FlowFunctions.Analytics.Time;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Functions.Leaderboards;
+using Microsoft.Extensions.Options;
+
+namespace FlowFunctions.Functions.Simulation;
+
+/// <summary>Where the feed is, for the health endpoint and the start-up banner.</summary>
+public sealed class SimulatorStatus
+{
+    private long _events;
+
+    public bool Enabled { get; internal set; }
+
+    public DateOnly? TradingDate { get; internal set; }
+
+    /// <summary>True once today's session up to now has been ingested.</summary>
+    public bool BackfillComplete { get; internal set; }
+
+    public long EventsIngested => Interlocked.Read(ref _events);
+
+    internal void Count(int events) => Interlocked.Add(ref _events, events);
+}
+
+/// <summary>
+/// Standalone mode's market feed: the built-in simulator for the market clock's trading date. On start it backfills
+/// the session from the morning chains up to now, then streams each new stretch of the tape every tick, all through
+/// <see cref="IngestPipeline"/> in batches of Event Hubs size, serialized to the SPEC §3 wire format first so the
+/// parser sees exactly what a real feed would send. Batch ids are deterministic (date, seed, event offset), so a
+/// restarted app replaying the same session into a persistent store changes nothing twice.
+/// </summary>
+public sealed partial class SimulatorFeed(
+    IngestPipeline pipeline,
+    LeaderboardSnapshots snapshots,
+    MarketClock clock,
+    PricingParameters pricing,
+    SimulatorStatus status,
+    IOptions<SimulatorFeedOptions> options,
+    ILogger<SimulatorFeed> logger) : BackgroundService
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
+    private long _offset;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var date = NewYorkTime.TradingDate(clock.Now);
+        var simulator = new MarketSimulator(
+            new SimulatorOptions { Seed = o.Seed, UniverseSize = Math.Clamp(o.UniverseSize, 1, 6_000), Intensity = o.Intensity, Pricing = pricing },
+            date);
+        status.Enabled = true;
+        status.TradingDate = date;
+        LogStarting(logger, date, simulator.Universe.Count, clock.IsReplay, clock.Behind);
+
+        var pending = new EventBatch();
+        var chains = simulator.MorningChains();
+        await IngestChainsAsync(date, o, chains, stoppingToken);
+        simulator.AdvanceTo(clock.Now, pending);
+        while (pending.Order.Count > 0)
+        {
+            await IngestWithRetryAsync(date, o, pending, stoppingToken);
+            if (pending.Order.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), clock.WallClock, stoppingToken);
+            }
+        }
+
+        status.BackfillComplete = true;
+        LogBackfilled(logger, status.EventsIngested, clock.Now);
+        await snapshots.RefreshAsync(stoppingToken);
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(10, o.TickMilliseconds)), clock.WallClock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (pending.Order.Count == 0)
+            {
+                simulator.AdvanceTo(clock.Now, pending);
+            }
+
+            await IngestWithRetryAsync(date, o, pending, stoppingToken);
+            if (pending.Order.Count == 0 && clock.Now >= simulator.SessionClose)
+            {
+                LogClosed(logger, date);
+                return;
+            }
+        }
+    }
+
+    private async Task IngestChainsAsync(DateOnly date, SimulatorFeedOptions o, IReadOnlyList<ChainEvent> chains, CancellationToken ct)
+    {
+        // Chains are large (a whole strip each), so they go a few at a time.
+        for (var i = 0; i < chains.Count; i += 8)
+        {
+            _buffer.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(_buffer))
+            {
+                w.WriteStartArray();
+                for (var j = i; j < Math.Min(chains.Count, i + 8); j++)
+                {
+                    EventJsonWriter.Write(w, chains[j]);
+                }
+
+                w.WriteEndArray();
+            }
+
+            var count = Math.Min(8, chains.Count - i);
+            await SendAsync(date, o, _offset, count, ct);
+            _offset += count;
+        }
+    }
+
+    /// <summary>
+    /// Sends what <paramref name="pending"/> holds in batches and clears it. On a failure it keeps the stretch whole:
+    /// the next call resends it with the same batch boundaries and ids, so the batches that did commit are no-ops.
+    /// </summary>
+    private async Task IngestWithRetryAsync(DateOnly date, SimulatorFeedOptions o, EventBatch pending, CancellationToken ct)
+    {
+        var order = pending.Order;
+        var size = Math.Max(1, o.BatchSize);
+        try
+        {
+            for (var start = 0; start < order.Count; start += size)
+            {
+                var end = Math.Min(order.Count, start + size);
+                _buffer.ResetWrittenCount();
+                using (var w = new Utf8JsonWriter(_buffer))
+                {
+                    w.WriteStartArray();
+                    for (var i = start; i < end; i++)
+                    {
+                        var e = order[i];
+                        switch (e.Kind)
+                        {
+                            case MarketEventKind.Trade: EventJsonWriter.Write(w, pending.Trades[e.Position]); break;
+                            case MarketEventKind.Spot: EventJsonWriter.Write(w, pending.Spots[e.Position]); break;
+                            default: EventJsonWriter.Write(w, pending.Chains[e.Position]); break;
+                        }
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                await SendAsync(date, o, _offset + start, end - start, ct);
+            }
+
+            _offset += order.Count;
+            pending.Clear();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+        }
+    }
+
+    private async Task SendAsync(DateOnly date, SimulatorFeedOptions o, long offset, int events, CancellationToken ct)
+    {
+        var batchId = $"sim-{date:yyyyMMdd}-{o.Seed}-{o.UniverseSize}-{offset}";
+        var outcome = await pipeline.IngestAsync(_buffer.WrittenMemory, batchId, ct);
+        if (!outcome.Replayed)
+        {
+            status.Count(events);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator starting for {TradingDate} with {Symbols} underlyings (replay {Replay}, market clock {Behind} behind)")]
+    private static partial void LogStarting(ILogger logger, DateOnly tradingDate, int symbols, bool replay, TimeSpan behind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator backfilled {Events} events up to {MarketTime}; streaming live")]
+    private static partial void LogBackfilled(ILogger logger, long events, DateTimeOffset marketTime);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated session of {TradingDate} has closed; the feed stops")]
+    private static partial void LogClosed(ILogger logger, DateOnly tradingDate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator batch failed; the stretch is resent on the next tick")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
