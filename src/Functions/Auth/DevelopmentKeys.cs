@@ -35,10 +35,16 @@ public sealed partial class DevelopmentKeys(
     ApiKeyHasher hasher,
     Microsoft.Extensions.Options.IOptions<AuthOptions> options,
     TimeProvider time,
+    IHostEnvironment environment,
     ILogger<DevelopmentKeys> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!environment.IsDevelopment())
+        {
+            return;
+        }
+
         foreach (var k in options.Value.DevelopmentKeys)
         {
             if (!Plans.TryParse(k.Plan, out var plan) || !ApiKeyHasher.IsWellFormed(k.Key))

@@ -36,23 +36,20 @@ public static partial class FlowFunctionsSetup
         services.Configure<IngestOptions>(config.GetSection(IngestOptions.Section));
         services.Configure<SnapshotTimerOptions>(config.GetSection(SnapshotTimerOptions.Section));
 
-        var storage = (config["Storage:Mode"] ?? "memory").Trim().ToLowerInvariant();
-        if (storage != "memory")
-        {
-            throw new InvalidOperationException($"Storage:Mode '{storage}' is not supported by this build; use 'memory'.");
-        }
-
-        var mode = new AppMode(AppMode.Standalone, storage);
-        var simulator = config.GetSection(SimulatorFeedOptions.Section).Get<SimulatorFeedOptions>() ?? new SimulatorFeedOptions();
-
+        // Read when services resolve, not here, so that settings layered on later (tests, hosts) apply.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(mode);
-        services.AddSingleton(new PricingParameters(
-            config.GetValue("Greeks:RiskFreeRate", PricingParameters.Default.RiskFreeRate),
-            config.GetValue("Greeks:DividendYield", PricingParameters.Default.DividendYield)));
+        services.AddSingleton(sp => new AppMode(AppMode.Standalone, StorageMode(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton(sp =>
+        {
+            var greeks = sp.GetRequiredService<IConfiguration>().GetSection("Greeks");
+            return new PricingParameters(
+                greeks.GetValue("RiskFreeRate", PricingParameters.Default.RiskFreeRate),
+                greeks.GetValue("DividendYield", PricingParameters.Default.DividendYield));
+        });
         services.AddSingleton(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
+            var simulator = sp.GetRequiredService<IOptions<SimulatorFeedOptions>>().Value;
             return simulator.Enabled && simulator.ReplayWhenClosed ? MarketClock.ForSimulator(time) : MarketClock.Live(time);
         });
 
@@ -67,16 +64,9 @@ public static partial class FlowFunctionsSetup
         services.AddSingleton<LeaderboardSnapshots>();
         services.AddSingleton<SimulatorStatus>();
 
-        if (builder.Environment.IsDevelopment())
-        {
-            services.AddHostedService<DevelopmentKeys>();
-        }
-
+        services.AddHostedService<DevelopmentKeys>();
         services.AddHostedService<SnapshotTimer>();
-        if (simulator.Enabled)
-        {
-            services.AddHostedService<SimulatorFeed>();
-        }
+        services.AddHostedService<SimulatorFeed>();
 
         services.AddHostedService<StartupBanner>();
         return builder;
@@ -95,6 +85,14 @@ public static partial class FlowFunctionsSetup
             .MapAccountApi()
             .MapIngestApi();
         return app;
+    }
+
+    private static string StorageMode(IConfiguration config)
+    {
+        var storage = (config["Storage:Mode"] ?? "memory").Trim().ToLowerInvariant();
+        return storage == "memory"
+            ? storage
+            : throw new InvalidOperationException($"Storage:Mode '{storage}' is not supported by this build; use 'memory'.");
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class StartupBanner(
     IOptions<AuthOptions> auth,
     AppMode mode,
     MarketClock clock,
-    IConfiguration configuration) : IHostedService
+    IOptions<Simulation.SimulatorFeedOptions> simulator) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class StartupBanner(
         o.WriteLine($"  FlowFunctions {mode.Name} · {mode.Storage} store · {environment.EnvironmentName}");
         o.WriteLine($"  Dashboard   {baseUrl}/");
         o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json");
-        if (configuration.GetValue<bool>("Simulator:Enabled"))
+        if (simulator.Value.Enabled)
         {
             o.WriteLine(clock.IsReplay
                 ? $"  Simulator   market closed: replaying the session of {Analytics.Time.NewYorkTime.TradingDate(clock.Now):yyyy-MM-dd} on a clock {clock.Behind:d\\.hh\\:mm} (d.hh:mm) behind"

@@ -50,6 +50,11 @@ public sealed partial class SimulatorFeed(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
+        if (!o.Enabled)
+        {
+            return;
+        }
+
         var date = NewYorkTime.TradingDate(clock.Now);
         var simulator = new MarketSimulator(
             new SimulatorOptions { Seed = o.Seed, UniverseSize = Math.Clamp(o.UniverseSize, 1, 6_000), Intensity = o.Intensity, Pricing = pricing },
