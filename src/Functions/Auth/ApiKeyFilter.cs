@@ -46,22 +46,24 @@ public sealed partial class ApiKeyFilter(
         }
 
         var metadata = http.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<AdminRequirement>() is not null && !key.IsAdmin)
-        {
-            return ApiErrors.Create(403, ApiErrors.AdminRequired, "This endpoint requires an admin key.");
-        }
-
-        if (metadata?.GetMetadata<PlanRequirement>() is { } required && key.Plan < required.Plan)
-        {
-            return ApiErrors.Tier(key.Plan.Name(), required.Plan.Name());
-        }
-
         var limits = plans.CurrentValue.LimitsOf(key.Plan);
         var now = time.GetUtcNow();
-        if (metadata?.GetMetadata<QuotaExempt>() is not null)
+        var forbidden = metadata?.GetMetadata<AdminRequirement>() is not null && !key.IsAdmin
+            ? ApiErrors.Create(403, ApiErrors.AdminRequired, "This endpoint requires an admin key.")
+            : metadata?.GetMetadata<PlanRequirement>() is { } required && key.Plan < required.Plan
+                ? ApiErrors.Tier(key.Plan.Name(), required.Plan.Name())
+                : null;
+        if (forbidden is not null || metadata?.GetMetadata<QuotaExempt>() is not null)
         {
+            // Not counted (SPEC §5), but the caller still learns where its quota stands.
             var usage = await quotas.GetUsageAsync(key.Id, now, ct);
-            return await Admit(context, next, new Caller(key, limits, usage));
+            if (forbidden is null)
+            {
+                return await Admit(context, next, new Caller(key, limits, usage));
+            }
+
+            RateLimitHeaders.Apply(http.Response, RateLimitHeaders.Window(limits, usage));
+            return forbidden;
         }
 
         var decision = await quotas.TryConsumeAsync(key.Id, limits, now, ct);
