@@ -114,6 +114,15 @@ public sealed partial class EventParserTests
     }
 
     [Fact]
+    public void ATruncatedNdjsonLineDoesNotSwallowTheNextLine()
+    {
+        // As JSON the next line could continue the truncated one ("ts": {...}); as NDJSON it is the next event.
+        var batch = Parse($"{Trade}\n{{\"type\":\"trade\",\"ts\":\n{Trade}\n");
+        Assert.Equal(2, batch.Trades.Count);
+        Assert.Equal([1], batch.Rejections.Select(r => r.Index));
+    }
+
+    [Fact]
     public void UnknownPropertiesAndDeepNestingInsideThemAreHandled()
     {
         var ok = Parse(Trade.Replace("\"id\":", "\"extra\":{\"a\":[1,2,{\"b\":null}]},\"id\":", StringComparison.Ordinal));

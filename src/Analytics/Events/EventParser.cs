@@ -71,7 +71,9 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
             catch (JsonException ex)
             {
                 var errorAt = AbsoluteOffset(utf8, pos, ex);
-                var resume = insideArray ? utf8.Length : NextLine(utf8, Math.Max(errorAt, valueStart));
+                // NDJSON is one event per line: a bad value costs its own line only, even when what follows it
+                // would have continued it as JSON (a truncated line followed by a good one).
+                var resume = insideArray ? utf8.Length : NextLine(utf8, valueStart);
                 var reason = insideArray
                     ? $"malformed JSON inside the array at byte {errorAt}; the rest of the array was not read"
                     : $"malformed JSON at byte {errorAt}: {Describe(ex)}";
