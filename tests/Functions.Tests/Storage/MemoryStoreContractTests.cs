@@ -1,0 +1,24 @@
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Storage.Memory;
+
+namespace FlowFunctions.Functions.Tests.Storage;
+
+public sealed class MemoryFlowStoreContractTests : FlowStoreContract
+{
+    protected override IFlowStore CreateStore() => new MemoryFlowStore();
+}
+
+public sealed class MemoryApiKeyStoreContractTests : ApiKeyStoreContract
+{
+    protected override IApiKeyStore CreateStore() => new MemoryApiKeyStore();
+}
+
+public sealed class MemoryQuotaStoreContractTests : QuotaStoreContract
+{
+    protected override IQuotaStore CreateStore() => new MemoryQuotaStore();
+}
+
+public sealed class MemorySnapshotStoreContractTests : SnapshotStoreContract
+{
+    protected override ISnapshotStore CreateStore() => new MemorySnapshotStore();
+}
