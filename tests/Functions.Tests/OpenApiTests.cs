@@ -1,0 +1,161 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowFunctions.Functions.Tests;
+
+/// <summary>
+/// <c>/v1/openapi.json</c> is written by hand, so these tests hold it to the running app: every route and method,
+/// each endpoint's plan, every parameter's default and clamp, and every response's field set at every level.
+/// </summary>
+public sealed class OpenApiTests(IngestedApp app) : IClassFixture<IngestedApp>
+{
+    [Fact]
+    public async Task EveryMappedRouteIsDocumentedWithItsPlanAndNothingElseIs()
+    {
+        var doc = await DocumentAsync();
+        var paths = doc.GetProperty("paths");
+        var mapped = app.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToArray();
+        var documented = new HashSet<string>();
+        foreach (var endpoint in mapped)
+        {
+            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var method = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Single().ToLowerInvariant();
+            Assert.True(paths.TryGetProperty(route, out var path), $"{route} is not documented");
+            Assert.True(path.TryGetProperty(method, out var operation), $"{method} {route} is not documented");
+            documented.Add($"{method} {route}");
+
+            var plan = endpoint.Metadata.GetMetadata<PlanRequirement>()?.Plan.Name();
+            var admin = endpoint.Metadata.GetMetadata<AdminRequirement>() is not null;
+            if (route.StartsWith("/v1/", StringComparison.Ordinal) && route != "/v1/openapi.json")
+            {
+                Assert.Equal(admin ? "admin" : plan ?? "free", operation.GetProperty("x-required-plan").GetString());
+                Assert.Equal(2, operation.GetProperty("security").GetArrayLength());
+                Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), route);
+            }
+        }
+
+        var all = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name} {p.Name}")).ToHashSet();
+        Assert.Equal(all.Order(), documented.Order());
+    }
+
+    [Fact]
+    public async Task DefaultsAndClampsMatchTheCode()
+    {
+        var doc = await DocumentAsync();
+        AssertWindow(doc, "/v1/flow/options/{symbol}/cumulative", "minutes", CumulativeFlow.DefaultMinutes, CumulativeFlow.MaxMinutes);
+        AssertWindow(doc, "/v1/flow/zero-dte/strike-flow/{symbol}", "minutes", StrikeFlow.DefaultMinutes, StrikeFlow.MaxMinutes);
+        AssertWindow(doc, "/v1/flow/options/leaderboard", "n", Leaderboard.DefaultN, Leaderboard.MaxN);
+        AssertWindow(doc, "/v1/flow/options/leaderboard", "windowMinutes", Leaderboard.DefaultWindowMinutes, Leaderboard.MaxWindowMinutes);
+
+        var schemes = doc.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal(("header", "X-Api-Key"), (schemes.GetProperty("ApiKeyHeader").GetProperty("in").GetString(), schemes.GetProperty("ApiKeyHeader").GetProperty("name").GetString()));
+        Assert.Equal(("query", "apiKey"), (schemes.GetProperty("ApiKeyQuery").GetProperty("in").GetString(), schemes.GetProperty("ApiKeyQuery").GetProperty("name").GetString()));
+    }
+
+    [Theory]
+    [InlineData("/v1/strategies/flow-anomaly/{symbol}", "/v1/strategies/flow-anomaly/SPY")]
+    [InlineData("/v1/flow/summary/{symbol}", "/v1/flow/summary/SPY")]
+    [InlineData("/v1/flow/options/{symbol}/cumulative", "/v1/flow/options/SPY/cumulative")]
+    [InlineData("/v1/flow/zero-dte/strike-flow/{symbol}", "/v1/flow/zero-dte/strike-flow/SPY")]
+    [InlineData("/v1/flow/options/leaderboard", "/v1/flow/options/leaderboard")]
+    [InlineData("/v1/account", "/v1/account")]
+    public async Task EachResponseSchemaHasExactlyTheFieldsTheEndpointSends(string route, string url)
+    {
+        var doc = await DocumentAsync();
+        var body = await app.GetJsonAsync(url);
+        var schema = doc.GetProperty("paths").GetProperty(route).GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        AssertMatches(doc, schema, body, route);
+    }
+
+    [Fact]
+    public async Task TheErrorSchemasMatchTheErrorBodies()
+    {
+        var doc = await DocumentAsync();
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        using var free = app.Factory.ClientWithKey(Keys.Free);
+        var tier = await (await free.GetAsync("/v1/flow/options/leaderboard")).Content.ReadFromJsonAsync<JsonElement>();
+        AssertMatches(doc, schemas.GetProperty("TierError"), tier, "TierError");
+        using var alpha = app.Factory.ClientWithKey(Keys.Alpha);
+        var bad = await (await alpha.GetAsync("/v1/flow/options/SPY/cumulative?minutes=x")).Content.ReadFromJsonAsync<JsonElement>();
+        AssertMatches(doc, schemas.GetProperty("Error"), bad, "Error");
+    }
+
+    private static void AssertWindow(JsonElement doc, string route, string name, int fallback, int max)
+    {
+        var parameter = doc.GetProperty("paths").GetProperty(route).GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.TryGetProperty("name", out var n) && n.GetString() == name);
+        var schema = parameter.GetProperty("schema");
+        Assert.Equal((fallback, 1, max), (schema.GetProperty("default").GetInt32(), schema.GetProperty("minimum").GetInt32(), schema.GetProperty("maximum").GetInt32()));
+    }
+
+    /// <summary>Objects have exactly the schema's properties; arrays' items match the item schema; $refs are followed.</summary>
+    private static void AssertMatches(JsonElement doc, JsonElement schema, JsonElement value, string at)
+    {
+        schema = Resolve(doc, schema);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object when schema.TryGetProperty("properties", out var props):
+                Assert.Equal(props.EnumerateObject().Select(p => p.Name).Order(), value.EnumerateObject().Select(p => p.Name).Order());
+                foreach (var p in value.EnumerateObject())
+                {
+                    AssertMatches(doc, props.GetProperty(p.Name), p.Value, $"{at}.{p.Name}");
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    AssertMatches(doc, schema.GetProperty("items"), item, $"{at}[]");
+                }
+
+                break;
+            default:
+                var types = schema.TryGetProperty("type", out var t)
+                    ? t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString()!).ToArray() : [t.GetString()!]
+                    : [];
+                var kind = value.ValueKind switch
+                {
+                    JsonValueKind.String => "string",
+                    JsonValueKind.Number => value.TryGetInt64(out _) ? "integer" : "number",
+                    JsonValueKind.True or JsonValueKind.False => "boolean",
+                    JsonValueKind.Null => "null",
+                    _ => "object",
+                };
+                Assert.True(types.Contains(kind) || (kind == "integer" && types.Contains("number")), $"{at}: {kind} is not one of {string.Join('|', types)}");
+                if (kind == "string" && schema.TryGetProperty("enum", out var values))
+                {
+                    Assert.Contains(value.GetString(), values.EnumerateArray().Select(v => v.GetString()));
+                }
+
+                break;
+        }
+    }
+
+    private static JsonElement Resolve(JsonElement doc, JsonElement schema)
+    {
+        while (schema.TryGetProperty("$ref", out var r))
+        {
+            schema = doc;
+            foreach (var part in r.GetString()!.TrimStart('#', '/').Split('/'))
+            {
+                schema = schema.GetProperty(part);
+            }
+        }
+
+        return schema;
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var client = app.Factory.CreateClient();
+        using var response = await client.GetAsync("/v1/openapi.json");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
