@@ -57,6 +57,31 @@ public sealed class AuthTests
     }
 
     [Theory]
+    [InlineData("free")]
+    [InlineData("basic")]
+    [InlineData("growth")]
+    [InlineData("alpha")]
+    public async Task OnlyTheAdminKeyMayIngestWhateverThePlan(string plan)
+    {
+        using var factory = new FlowApiFactory();
+        using var client = factory.ClientWithKey(Keys.ForPlan(plan));
+        using var response = await client.PostAsync("/v1/ingest/events", new StringContent("[]", System.Text.Encoding.UTF8, "application/json"));
+        await ErrorAssert.IsAsync(response, 403, "admin_required");
+    }
+
+    [Fact]
+    public async Task TheAdminKeyReadsEveryEndpointAsAlpha()
+    {
+        using var factory = new FlowApiFactory();
+        await factory.IngestAsync(Tapes.Hand);
+        using var client = factory.ClientWithKey(Keys.Admin);
+        foreach (var (path, _) in PlanEndpointPairs().Select(row => ((string)row[1], (string)row[2])).Distinct())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+        }
+    }
+
+    [Theory]
     [InlineData(null, null)]
     [InlineData("not-a-key", null)]
     [InlineData(null, "not-a-key")]
