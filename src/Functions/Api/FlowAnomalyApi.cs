@@ -25,16 +25,10 @@ public static class FlowAnomalyApi
         PricingParameters pricing,
         CancellationToken cancellationToken)
     {
-        if (!RequestValues.TrySymbol(symbol, out var normalized, out var error)
-            || !RequestValues.TryExpiry(expiry, out var filter, out error))
-        {
-            return error!;
-        }
-
-        var input = await ChainFlowQuery.ReadAsync(normalized, filter, store, clock, pricing, cancellationToken);
+        var (input, error) = await ChainFlowQuery.ReadAsync(symbol, expiry, store, clock, pricing, cancellationToken);
         if (input is null)
         {
-            return ApiErrors.NoSymbol(normalized);
+            return error!;
         }
 
         return TypedResults.Json(FlowAnomalyStrategy.Evaluate(input), AnalyticsJsonContext.Default.FlowAnomalyResponse);

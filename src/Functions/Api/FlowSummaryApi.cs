@@ -28,16 +28,10 @@ public static class FlowSummaryApi
         PricingParameters pricing,
         CancellationToken cancellationToken)
     {
-        if (!RequestValues.TrySymbol(symbol, out var normalized, out var error)
-            || !RequestValues.TryExpiry(expiry, out var filter, out error))
-        {
-            return error!;
-        }
-
-        var input = await ChainFlowQuery.ReadAsync(normalized, filter, store, clock, pricing, cancellationToken);
+        var (input, error) = await ChainFlowQuery.ReadAsync(symbol, expiry, store, clock, pricing, cancellationToken);
         if (input is null)
         {
-            return ApiErrors.NoSymbol(normalized);
+            return error!;
         }
 
         return TypedResults.Json(FlowSummary.Build(input), AnalyticsJsonContext.Default.FlowSummaryResponse);

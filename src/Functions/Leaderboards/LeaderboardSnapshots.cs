@@ -29,6 +29,9 @@ public sealed partial class LeaderboardSnapshots(
     /// <summary>A window asked for within this long is refreshed by the timer too.</summary>
     public static readonly TimeSpan RecentRequest = TimeSpan.FromMinutes(15);
 
+    /// <summary>At most this many recently requested windows are refreshed per run, the most recent first.</summary>
+    public const int MaxRecentWindows = 24;
+
     private readonly ConcurrentDictionary<int, DateTimeOffset> _requested = new();
     private readonly ConcurrentDictionary<int, Lazy<Task<LeaderboardSnapshot>>> _building = new();
 
@@ -53,14 +56,16 @@ public sealed partial class LeaderboardSnapshots(
         var windows = new SortedSet<int>(StandardWindows);
         foreach (var (window, at) in _requested)
         {
-            if (now - at <= RecentRequest)
-            {
-                windows.Add(window);
-            }
-            else
+            if (now - at > RecentRequest)
             {
                 _requested.TryRemove(window, out _);
             }
+        }
+
+        // Bounded, so a caller asking for every window cannot make each run rebuild thousands of them.
+        foreach (var (window, _) in _requested.OrderByDescending(r => r.Value).Take(MaxRecentWindows))
+        {
+            windows.Add(window);
         }
 
         foreach (var window in windows)

@@ -65,7 +65,11 @@ public sealed partial class SimulatorFeed(
 
         var pending = new EventBatch();
         var chains = simulator.MorningChains();
-        await IngestChainsAsync(date, o, chains, stoppingToken);
+        while (!await TryIngestChainsAsync(date, o, chains, stoppingToken))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), clock.WallClock, stoppingToken);
+        }
+
         simulator.AdvanceTo(clock.Now, pending);
         while (pending.Order.Count > 0)
         {
@@ -78,7 +82,14 @@ public sealed partial class SimulatorFeed(
 
         status.BackfillComplete = true;
         LogBackfilled(logger, status.EventsIngested, clock.Now);
-        await snapshots.RefreshAsync(stoppingToken);
+        try
+        {
+            await snapshots.RefreshAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+        }
 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(10, o.TickMilliseconds)), clock.WallClock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -97,9 +108,24 @@ public sealed partial class SimulatorFeed(
         }
     }
 
+    /// <summary>The morning chains, a few per batch (each is a whole strip); false when the store failed (retried whole).</summary>
+    private async Task<bool> TryIngestChainsAsync(DateOnly date, SimulatorFeedOptions o, IReadOnlyList<ChainEvent> chains, CancellationToken ct)
+    {
+        _offset = 0;
+        try
+        {
+            await IngestChainsAsync(date, o, chains, ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+            return false;
+        }
+    }
+
     private async Task IngestChainsAsync(DateOnly date, SimulatorFeedOptions o, IReadOnlyList<ChainEvent> chains, CancellationToken ct)
     {
-        // Chains are large (a whole strip each), so they go a few at a time.
         for (var i = 0; i < chains.Count; i += 8)
         {
             _buffer.ResetWrittenCount();
@@ -173,13 +199,13 @@ public sealed partial class SimulatorFeed(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator starting for {TradingDate} with {Symbols} underlyings (replay {Replay}, market clock {Behind} behind)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator starting for {TradingDate:yyyy-MM-dd} with {Symbols} underlyings (replay {Replay}, market clock {Behind} behind)")]
     private static partial void LogStarting(ILogger logger, DateOnly tradingDate, int symbols, bool replay, TimeSpan behind);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator backfilled {Events} events up to {MarketTime}; streaming live")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulator backfilled {Events} events up to {MarketTime:u}; streaming live")]
     private static partial void LogBackfilled(ILogger logger, long events, DateTimeOffset marketTime);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated session of {TradingDate} has closed; the feed stops")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated session of {TradingDate:yyyy-MM-dd} has closed; the feed stops")]
     private static partial void LogClosed(ILogger logger, DateOnly tradingDate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Simulator batch failed; the stretch is resent on the next tick")]

@@ -1,0 +1,45 @@
+using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowFunctions.Functions.Tests;
+
+/// <summary>The timer's operation: the standard windows plus a bounded set of recently requested ones.</summary>
+public sealed class LeaderboardSnapshotTests
+{
+    [Fact]
+    public async Task RefreshRebuildsTheStandardWindowsAndTheRecentlyRequestedOnes()
+    {
+        using var factory = new FlowApiFactory();
+        await factory.IngestAsync(Tapes.Hand);
+        var snapshots = factory.Services.GetRequiredService<LeaderboardSnapshots>();
+        var store = factory.Services.GetRequiredService<ISnapshotStore>();
+        using var client = factory.ClientWithKey(Keys.Alpha);
+        await client.GetAsync("/v1/flow/options/leaderboard?windowMinutes=7");
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(LeaderboardSnapshots.StandardWindows.Count + 1, await snapshots.RefreshAsync(default));
+        foreach (var window in LeaderboardSnapshots.StandardWindows.Append(7))
+        {
+            Assert.Equal(factory.Clock.Now, (await store.GetAsync(window, default))!.GeneratedUtc);
+        }
+
+        factory.Clock.Advance(LeaderboardSnapshots.RecentRequest + TimeSpan.FromSeconds(1));
+        Assert.Equal(LeaderboardSnapshots.StandardWindows.Count, await snapshots.RefreshAsync(default));
+    }
+
+    [Fact]
+    public async Task ManyRequestedWindowsDoNotMakeEveryRunRebuildThemAll()
+    {
+        using var factory = new FlowApiFactory();
+        var snapshots = factory.Services.GetRequiredService<LeaderboardSnapshots>();
+        using var client = factory.ClientWithKey(Keys.Alpha);
+        for (var w = 1_001; w <= 1_100; w++)
+        {
+            await client.GetAsync($"/v1/flow/options/leaderboard?windowMinutes={w}");
+        }
+
+        Assert.Equal(LeaderboardSnapshots.StandardWindows.Count + LeaderboardSnapshots.MaxRecentWindows, await snapshots.RefreshAsync(default));
+    }
+}
