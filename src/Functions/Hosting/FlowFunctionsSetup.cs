@@ -62,7 +62,6 @@ public static partial class FlowFunctionsSetup
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<LeaderboardSnapshots>();
-        services.AddSingleton<SimulatorStatus>();
 
         services.AddHostedService<DevelopmentKeys>();
         services.AddHostedService<SnapshotTimer>();

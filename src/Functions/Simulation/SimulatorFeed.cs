@@ -11,23 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Simulation;
 
-/// <summary>Where the feed is, for the health endpoint and the start-up banner.</summary>
-public sealed class SimulatorStatus
-{
-    private long _events;
-
-    public bool Enabled { get; internal set; }
-
-    public DateOnly? TradingDate { get; internal set; }
-
-    /// <summary>True once today's session up to now has been ingested.</summary>
-    public bool BackfillComplete { get; internal set; }
-
-    public long EventsIngested => Interlocked.Read(ref _events);
-
-    internal void Count(int events) => Interlocked.Add(ref _events, events);
-}
-
 /// <summary>
 /// Standalone mode's market feed: the built-in simulator for the market clock's trading date. On start it backfills
 /// the session from the morning chains up to now, then streams each new stretch of the tape every tick, all through
@@ -40,12 +23,12 @@ public sealed partial class SimulatorFeed(
     LeaderboardSnapshots snapshots,
     MarketClock clock,
     PricingParameters pricing,
-    SimulatorStatus status,
     IOptions<SimulatorFeedOptions> options,
     ILogger<SimulatorFeed> logger) : BackgroundService
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
     private long _offset;
+    private long _ingested;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,8 +42,6 @@ public sealed partial class SimulatorFeed(
         var simulator = new MarketSimulator(
             new SimulatorOptions { Seed = o.Seed, UniverseSize = Math.Clamp(o.UniverseSize, 1, 6_000), Intensity = o.Intensity, Pricing = pricing },
             date);
-        status.Enabled = true;
-        status.TradingDate = date;
         LogStarting(logger, date, simulator.Universe.Count, clock.IsReplay, clock.Behind);
 
         var pending = new EventBatch();
@@ -80,8 +61,7 @@ public sealed partial class SimulatorFeed(
             }
         }
 
-        status.BackfillComplete = true;
-        LogBackfilled(logger, status.EventsIngested, clock.Now);
+        LogBackfilled(logger, _ingested, clock.Now);
         try
         {
             await snapshots.RefreshAsync(stoppingToken);
@@ -195,7 +175,7 @@ public sealed partial class SimulatorFeed(
         var outcome = await pipeline.IngestAsync(_buffer.WrittenMemory, batchId, ct);
         if (!outcome.Replayed)
         {
-            status.Count(events);
+            _ingested += events;
         }
     }
 
