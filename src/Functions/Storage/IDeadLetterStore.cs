@@ -9,6 +9,7 @@ public sealed record DeadLetter(string BatchId, DateTimeOffset ReceivedUtc, IRea
 /// <summary>Where refused events go, with their reasons, so nothing is lost silently. Thread-safe.</summary>
 public interface IDeadLetterStore
 {
+    /// <summary>Stores a letter; a second letter for the same batch id is ignored (redelivery).</summary>
     Task WriteAsync(DeadLetter letter, CancellationToken cancellationToken);
 
     /// <summary>The newest letters first, at most <paramref name="max"/>.</summary>

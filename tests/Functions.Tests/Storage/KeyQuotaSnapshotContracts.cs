@@ -117,3 +117,25 @@ public abstract class SnapshotStoreContract
 
     private static LeaderboardSnapshot Snapshot(int window, DateTimeOffset at) => new(window, new LeaderboardResponse(at, 50, window, [], []));
 }
+
+/// <summary>What every <see cref="IDeadLetterStore"/> must do: keep each refused event with its reason, once per batch.</summary>
+public abstract class DeadLetterStoreContract
+{
+    protected abstract IDeadLetterStore CreateStore();
+
+    [Fact]
+    public async Task LettersKeepReasonsAndRawEventsOncePerBatch()
+    {
+        var store = CreateStore();
+        var at = new DateTimeOffset(2026, 6, 5, 18, 45, 0, TimeSpan.Zero);
+        var letter = new DeadLetter("eh:3:100", at, [new DeadLetterEvent(1, "price must be > 0", "{\"price\":-1}"), new DeadLetterEvent(4, "unknown type 'x'", "{\"type\":\"x\"}")]);
+        await store.WriteAsync(letter, default);
+        await store.WriteAsync(letter, default);
+        await store.WriteAsync(new DeadLetter("eh:3:200", at.AddSeconds(1), [new DeadLetterEvent(0, "malformed JSON", "{")]), default);
+
+        var letters = await store.ListRecentAsync(10, default);
+        Assert.Equal(2, letters.Count);
+        var first = letters.Single(l => l.BatchId == "eh:3:100");
+        Assert.Equal([(1, "price must be > 0", "{\"price\":-1}"), (4, "unknown type 'x'", "{\"type\":\"x\"}")], first.Events.Select(e => (e.Index, e.Reason, e.Raw)));
+    }
+}

@@ -22,3 +22,8 @@ public sealed class MemorySnapshotStoreContractTests : SnapshotStoreContract
 {
     protected override ISnapshotStore CreateStore() => new MemorySnapshotStore();
 }
+
+public sealed class MemoryDeadLetterStoreContractTests : DeadLetterStoreContract
+{
+    protected override IDeadLetterStore CreateStore() => new MemoryDeadLetterStore();
+}

@@ -17,6 +17,11 @@ public sealed class MemoryDeadLetterStore(int capacity = 1_000) : IDeadLetterSto
     {
         lock (_gate)
         {
+            if (_letters.Any(l => l.BatchId == letter.BatchId))
+            {
+                return Task.CompletedTask; // a redelivered batch leaves one letter, as in blob storage
+            }
+
             _letters.AddFirst(letter);
             while (_letters.Count > Capacity)
             {

@@ -1,0 +1,41 @@
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Tests.Storage;
+using FlowFunctions.Functions.Tests.Support;
+
+namespace FlowFunctions.Functions.Tests.Azure;
+
+/// <summary>The store contract suites again, on Azurite: each test gets its own table or container.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureApiKeyStoreContractTests(AzuriteFixture azurite) : ApiKeyStoreContract
+{
+    protected override IApiKeyStore CreateStore() => new AzureApiKeyStore(AzureTestClients.Table(azurite, "keys"));
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureQuotaStoreContractTests(AzuriteFixture azurite) : QuotaStoreContract
+{
+    protected override IQuotaStore CreateStore() => new AzureQuotaStore(AzureTestClients.Table(azurite, "quotas"));
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureSnapshotStoreContractTests(AzuriteFixture azurite) : SnapshotStoreContract
+{
+    protected override ISnapshotStore CreateStore() => new AzureSnapshotStore(AzureTestClients.Blobs(azurite, "snap"));
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureDeadLetterStoreContractTests(AzuriteFixture azurite) : DeadLetterStoreContract
+{
+    protected override IDeadLetterStore CreateStore() => new AzureDeadLetterStore(AzureTestClients.Blobs(azurite, "dead"));
+}
+
+/// <summary>Clients on fresh, uniquely named tables and containers.</summary>
+public static class AzureTestClients
+{
+    public static TableClient Table(AzuriteFixture azurite, string prefix) =>
+        new(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, AzuriteFixture.UniqueName(prefix));
+
+    public static BlobClient Blobs(AzuriteFixture azurite, string prefix) =>
+        new(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, AzuriteFixture.UniqueName(prefix));
+}
