@@ -30,6 +30,12 @@ public sealed class AzureDeadLetterStoreContractTests(AzuriteFixture azurite) : 
     protected override IDeadLetterStore CreateStore() => new AzureDeadLetterStore(AzureTestClients.Blobs(azurite, "dead"));
 }
 
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBurstOnlyQuotaContractTests(AzuriteFixture azurite) : BurstOnlyQuotaContract
+{
+    protected override IQuotaStore CreateStore() => new AzureQuotaStore(AzureTestClients.Table(azurite, "burst"));
+}
+
 /// <summary>Clients on fresh, uniquely named tables and containers.</summary>
 public static class AzureTestClients
 {

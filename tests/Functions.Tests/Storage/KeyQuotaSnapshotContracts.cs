@@ -139,3 +139,23 @@ public abstract class DeadLetterStoreContract
         Assert.Equal([(1, "price must be > 0", "{\"price\":-1}"), (4, "unknown type 'x'", "{\"type\":\"x\"}")], first.Events.Select(e => (e.Index, e.Reason, e.Raw)));
     }
 }
+
+/// <summary>Usage of a plan with only a per-minute limit (alpha) still counts the day's requests.</summary>
+public abstract class BurstOnlyQuotaContract
+{
+    protected abstract IQuotaStore CreateStore();
+
+    [Fact]
+    public async Task ABurstOnlyPlanReportsItsRequestsToday()
+    {
+        var store = CreateStore();
+        var now = new DateTimeOffset(2026, 6, 5, 18, 45, 30, TimeSpan.Zero);
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.True((await store.TryConsumeAsync("alpha", new QuotaLimits(0, 1_200), now, default)).Allowed);
+        }
+
+        var usage = await store.GetUsageAsync("alpha", now, default);
+        Assert.Equal((7L, 7L), (usage.UsedToday, usage.UsedThisMinute));
+    }
+}

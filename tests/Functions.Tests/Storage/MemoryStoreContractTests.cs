@@ -27,3 +27,8 @@ public sealed class MemoryDeadLetterStoreContractTests : DeadLetterStoreContract
 {
     protected override IDeadLetterStore CreateStore() => new MemoryDeadLetterStore();
 }
+
+public sealed class MemoryBurstOnlyQuotaContractTests : BurstOnlyQuotaContract
+{
+    protected override IQuotaStore CreateStore() => new MemoryQuotaStore();
+}

@@ -85,10 +85,11 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
         await _ready.Value;
         var minute = QuotaWindows.MinuteStart(now);
         var day = QuotaWindows.DayStart(now);
-        var today = (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count;
+        // Exactly one of the day rows is written for a key: d- with a daily limit, l- without one.
+        var today = (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count + await LeasedTodayAsync(keyId, day, cancellationToken);
         var leased = (await ReadAsync(keyId, MinuteRow(minute), cancellationToken)).Count;
         var unused = _leases.TryGetValue((keyId, minute), out var lease) ? lease.Remaining : 0;
-        return new QuotaUsage(Math.Max(today, 0), Math.Max(0, leased - unused), day, minute);
+        return new QuotaUsage(today, Math.Max(0, leased - unused), day, minute);
     }
 
     private async Task<(bool Granted, long Used)> TakeMinuteTokenAsync(string keyId, DateTimeOffset minute, long limit, bool countDay, CancellationToken ct)
