@@ -25,6 +25,7 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
     private readonly Lazy<Task> _ready = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
     private readonly ConcurrentDictionary<(string Key, DateTimeOffset Minute), Lease> _leases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _dayGates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Key, DateTimeOffset Day), long> _dayLeased = new();
 
     public async Task<QuotaDecision> TryConsumeAsync(string keyId, QuotaLimits limits, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -38,14 +39,15 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
             usedThisMinute = used;
             if (!granted)
             {
-                var today = limits.DailyLimit > 0 ? (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count : await LeasedTodayAsync(keyId, day, cancellationToken);
+                var today = limits.DailyLimit > 0 ? (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count : LeasedTodayHere(keyId, day);
                 return new QuotaDecision(false, new QuotaUsage(today, usedThisMinute, day, minute));
             }
         }
 
         if (limits.DailyLimit <= 0)
         {
-            return new QuotaDecision(true, new QuotaUsage(await LeasedTodayAsync(keyId, day, cancellationToken), usedThisMinute, day, minute));
+            // From memory: a plan without a daily limit pays a round trip per leased block, not per request.
+            return new QuotaDecision(true, new QuotaUsage(LeasedTodayHere(keyId, day), usedThisMinute, day, minute));
         }
 
         // One request per key at a time in this instance: compare-and-swap races only happen between instances.
@@ -86,7 +88,8 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
         var minute = QuotaWindows.MinuteStart(now);
         var day = QuotaWindows.DayStart(now);
         // Exactly one of the day rows is written for a key: d- with a daily limit, l- without one.
-        var today = (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count + await LeasedTodayAsync(keyId, day, cancellationToken);
+        var leasedToday = Math.Max(0, (await ReadAsync(keyId, LeaseDayRow(day), cancellationToken)).Count - UnusedHere(keyId));
+        var today = (await ReadAsync(keyId, DayRow(day), cancellationToken)).Count + leasedToday;
         var leased = (await ReadAsync(keyId, MinuteRow(minute), cancellationToken)).Count;
         var unused = _leases.TryGetValue((keyId, minute), out var lease) ? lease.Remaining : 0;
         return new QuotaUsage(today, Math.Max(0, leased - unused), day, minute);
@@ -140,7 +143,10 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
         }
     }
 
-    /// <summary>For plans without a daily limit the day row counts leased tokens (usage for the account, not a limit).</summary>
+    /// <summary>
+    /// For plans without a daily limit the day row counts leased tokens (usage for the account, not a limit). The
+    /// count seen by this instance's last swap is kept, so requests report usage without reading it again.
+    /// </summary>
     private async Task AddToDayAsync(string keyId, DateTimeOffset day, long tokens, CancellationToken ct)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -148,17 +154,17 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
             var (count, etag) = await ReadAsync(keyId, LeaseDayRow(day), ct);
             if (await TrySwapAsync(keyId, LeaseDayRow(day), count + tokens, etag, ct))
             {
+                _dayLeased[(keyId, day)] = count + tokens;
                 return;
             }
         }
     }
 
-    private async Task<long> LeasedTodayAsync(string keyId, DateTimeOffset day, CancellationToken ct)
-    {
-        var leased = (await ReadAsync(keyId, LeaseDayRow(day), ct)).Count;
-        var unused = _leases.Where(l => l.Key.Key == keyId).Sum(l => l.Value.Remaining);
-        return Math.Max(0, leased - unused);
-    }
+    /// <summary>Tokens leased today, as of this instance's last lease, less those it has not used yet. No I/O.</summary>
+    private long LeasedTodayHere(string keyId, DateTimeOffset day) =>
+        Math.Max(0, _dayLeased.GetValueOrDefault((keyId, day)) - UnusedHere(keyId));
+
+    private long UnusedHere(string keyId) => _leases.Where(l => l.Key.Key == keyId).Sum(l => l.Value.Remaining);
 
     private async Task<(long Count, string? ETag)> ReadAsync(string keyId, string row, CancellationToken ct)
     {
