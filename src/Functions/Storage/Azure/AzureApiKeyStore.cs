@@ -28,11 +28,8 @@ public sealed class AzureApiKeyStore(TableClient table) : IApiKeyStore
     public async Task<ApiKeyRecord> ReplaceAsync(ApiKeyRecord key, string ifMatch, CancellationToken cancellationToken)
     {
         await _ready.Value;
-        if (ifMatch == "*" && await table.GetEntityAsync(Partition, key.Id, cancellationToken) is null)
-        {
-            throw new StoreException(StoreFailure.NotFound, $"API key {key.Id} does not exist.", 404, "ResourceNotFound");
-        }
 
+        // With If-Match (even "*") the service refuses a missing entity with 404 rather than inserting it.
         var etag = await table.ReplaceEntityAsync(ToEntity(key), ifMatch, cancellationToken);
         return key with { ETag = etag };
     }
