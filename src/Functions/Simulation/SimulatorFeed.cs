@@ -106,22 +106,10 @@ public sealed partial class SimulatorFeed(
 
     private async Task IngestChainsAsync(DateOnly date, SimulatorFeedOptions o, IReadOnlyList<ChainEvent> chains, CancellationToken ct)
     {
-        for (var i = 0; i < chains.Count; i += 8)
+        for (var start = 0; start < chains.Count; start += 8)
         {
-            _buffer.ResetWrittenCount();
-            using (var w = new Utf8JsonWriter(_buffer))
-            {
-                w.WriteStartArray();
-                for (var j = i; j < Math.Min(chains.Count, i + 8); j++)
-                {
-                    EventJsonWriter.Write(w, chains[j]);
-                }
-
-                w.WriteEndArray();
-            }
-
-            var count = Math.Min(8, chains.Count - i);
-            await SendAsync(date, o, _offset, count, ct);
+            var count = Math.Min(8, chains.Count - start);
+            await SendAsync(date, o, _offset, count, (w, i) => EventJsonWriter.Write(w, chains[start + i]), ct);
             _offset += count;
         }
     }
@@ -138,26 +126,7 @@ public sealed partial class SimulatorFeed(
         {
             for (var start = 0; start < order.Count; start += size)
             {
-                var end = Math.Min(order.Count, start + size);
-                _buffer.ResetWrittenCount();
-                using (var w = new Utf8JsonWriter(_buffer))
-                {
-                    w.WriteStartArray();
-                    for (var i = start; i < end; i++)
-                    {
-                        var e = order[i];
-                        switch (e.Kind)
-                        {
-                            case MarketEventKind.Trade: EventJsonWriter.Write(w, pending.Trades[e.Position]); break;
-                            case MarketEventKind.Spot: EventJsonWriter.Write(w, pending.Spots[e.Position]); break;
-                            default: EventJsonWriter.Write(w, pending.Chains[e.Position]); break;
-                        }
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                await SendAsync(date, o, _offset + start, end - start, ct);
+                await SendAsync(date, o, _offset + start, Math.Min(size, order.Count - start), (w, i) => Write(w, pending, order[start + i]), ct);
             }
 
             _offset += order.Count;
@@ -169,8 +138,31 @@ public sealed partial class SimulatorFeed(
         }
     }
 
-    private async Task SendAsync(DateOnly date, SimulatorFeedOptions o, long offset, int events, CancellationToken ct)
+    private static void Write(Utf8JsonWriter w, EventBatch batch, EventRef e)
     {
+        switch (e.Kind)
+        {
+            case MarketEventKind.Trade: EventJsonWriter.Write(w, batch.Trades[e.Position]); break;
+            case MarketEventKind.Spot: EventJsonWriter.Write(w, batch.Spots[e.Position]); break;
+            default: EventJsonWriter.Write(w, batch.Chains[e.Position]); break;
+        }
+    }
+
+    /// <summary>Serializes <paramref name="events"/> events as one JSON array and ingests it under its offset's batch id.</summary>
+    private async Task SendAsync(DateOnly date, SimulatorFeedOptions o, long offset, int events, Action<Utf8JsonWriter, int> write, CancellationToken ct)
+    {
+        _buffer.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(_buffer))
+        {
+            w.WriteStartArray();
+            for (var i = 0; i < events; i++)
+            {
+                write(w, i);
+            }
+
+            w.WriteEndArray();
+        }
+
         var batchId = $"sim-{date:yyyyMMdd}-{o.Seed}-{o.UniverseSize}-{offset}";
         var outcome = await pipeline.IngestAsync(_buffer.WrittenMemory, batchId, ct);
         if (!outcome.Replayed)
