@@ -127,23 +127,6 @@ public sealed class TableClient(HttpPipeline pipeline, Uri serviceUri, string ta
         return new TablePage(entities, next);
     }
 
-    /// <summary>Every entity matching <paramref name="filter"/>, following continuations.</summary>
-    public async IAsyncEnumerable<TableEntity> QueryAllAsync(string? filter, IEnumerable<string>? select, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? token = null;
-        do
-        {
-            var page = await QueryAsync(filter, select, null, token, cancellationToken);
-            foreach (var e in page.Entities)
-            {
-                yield return e;
-            }
-
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-    }
-
     /// <summary>
     /// An entity-group transaction: up to 100 operations on one partition, all applied or none. When one fails the
     /// whole transaction fails with that operation's status (412 for a stale ETag, 409 for an existing entity).
