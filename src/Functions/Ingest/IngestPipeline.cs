@@ -66,7 +66,8 @@ public sealed partial class IngestPipeline(
             fold.AddBatch(_batch, _market);
             var receipt = new IngestReceipt(hash, _batch.Order.Count, _batch.Rejections.Count, Errors(_batch), now);
 
-            // Dead letters go first: a failure between the two writes leaves a duplicate letter on redelivery, never a lost one.
+            // Dead letters go first: if the commit then fails, the redelivery finds its letter written (stores keep one per
+            // batch id), and no refused event is ever lost.
             if (_batch.Rejections.Count > 0)
             {
                 await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, _batch), cancellationToken);
