@@ -46,6 +46,32 @@ public sealed class SymbolChain
         return chain;
     }
 
+    /// <summary>
+    /// A chain rebuilt from state a store kept (what <see cref="BaselineTimestamp"/>, <see cref="Spot"/>,
+    /// <see cref="SpotTimestamp"/> and <see cref="Contracts"/> held), so later events apply to it as to the original.
+    /// </summary>
+    public static SymbolChain Restore(
+        string underlying,
+        DateOnly tradingDate,
+        DateTimeOffset baselineTimestamp,
+        double spot,
+        DateTimeOffset spotTimestamp,
+        IEnumerable<KeyValuePair<OptionKey, ChainQuote>> contracts)
+    {
+        var chain = new SymbolChain(underlying, tradingDate)
+        {
+            BaselineTimestamp = baselineTimestamp,
+            Spot = spot,
+            SpotTimestamp = spotTimestamp,
+        };
+        foreach (var (key, quote) in contracts)
+        {
+            chain._contracts[key] = quote;
+        }
+
+        return chain;
+    }
+
     public void Apply(ChainEvent e)
     {
         var ticks = e.Timestamp.UtcTicks;
@@ -87,19 +113,5 @@ public sealed class SymbolChain
     /// An independent copy, so a store can hand readers a chain that later events will not change under them
     /// (copy on write: chain events are rare, reads are many).
     /// </summary>
-    public SymbolChain Clone()
-    {
-        var copy = new SymbolChain(Underlying, TradingDate)
-        {
-            BaselineTimestamp = BaselineTimestamp,
-            Spot = Spot,
-            SpotTimestamp = SpotTimestamp,
-        };
-        foreach (var (key, quote) in _contracts)
-        {
-            copy._contracts[key] = quote;
-        }
-
-        return copy;
-    }
+    public SymbolChain Clone() => Restore(Underlying, TradingDate, BaselineTimestamp, Spot, SpotTimestamp, _contracts);
 }

@@ -39,6 +39,9 @@ public static class IngestApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The writer lane (<see cref="Storage.FlowCommit.Lane"/>) of batches posted to the endpoint.</summary>
+    public const string IngestLane = "api";
     private const int MaxIdempotencyKeyLength = 255;
 
     public static RouteGroupBuilder MapIngestApi(this RouteGroupBuilder v1)
@@ -104,7 +107,7 @@ public static class IngestApi
         var batchId = idempotencyKey is null
             ? $"api:{Guid.NewGuid():N}"
             : $"api:{caller.Key.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}";
-        var outcome = await pipeline.IngestAsync(body.GetBuffer().AsMemory(0, (int)body.Length), batchId, cancellationToken);
+        var outcome = await pipeline.IngestAsync(body.GetBuffer().AsMemory(0, (int)body.Length), batchId, IngestLane, cancellationToken);
         if (outcome.Replayed)
         {
             if (outcome.Receipt.PayloadHash != outcome.PayloadHash)

@@ -40,7 +40,8 @@ public sealed partial class IngestPipeline(
 
     /// <param name="payload">The batch as it arrived (UTF-8).</param>
     /// <param name="batchId">Identifies the batch across redeliveries: the same id commits at most once.</param>
-    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, CancellationToken cancellationToken)
+    /// <param name="lane">The writer the batch came through (<see cref="FlowCommit.Lane"/>); a batch id always uses the same lane.</param>
+    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, string lane, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
         await _gate.WaitAsync(cancellationToken);
@@ -73,7 +74,7 @@ public sealed partial class IngestPipeline(
                 await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, _batch), cancellationToken);
             }
 
-            var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt);
+            var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt) { Lane = lane };
             var result = await store.CommitAsync(commit, cancellationToken);
             LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
             return new IngestOutcome(result.Receipt, !result.Applied, hash);

@@ -26,6 +26,9 @@ public sealed partial class SimulatorFeed(
     IOptions<SimulatorFeedOptions> options,
     ILogger<SimulatorFeed> logger) : BackgroundService
 {
+    /// <summary>The writer lane (<see cref="Storage.FlowCommit.Lane"/>) of the simulator's batches.</summary>
+    public const string Lane = "sim";
+
     private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
     private long _offset;
     private long _ingested;
@@ -164,7 +167,7 @@ public sealed partial class SimulatorFeed(
         }
 
         var batchId = $"sim-{date:yyyyMMdd}-{o.Seed}-{o.UniverseSize}-{offset}";
-        var outcome = await pipeline.IngestAsync(_buffer.WrittenMemory, batchId, ct);
+        var outcome = await pipeline.IngestAsync(_buffer.WrittenMemory, batchId, Lane, ct);
         if (!outcome.Replayed)
         {
             _ingested += events;

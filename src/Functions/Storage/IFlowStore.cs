@@ -14,7 +14,15 @@ public sealed record FlowCommit(
     FlowFold Fold,
     IReadOnlyList<ChainEvent> Chains,
     IReadOnlyDictionary<string, SpotMark> Spots,
-    IngestReceipt Receipt);
+    IngestReceipt Receipt)
+{
+    /// <summary>The writer the batch came through (1 to 32 of <c>a-z 0-9 -</c>): one per Event Hubs partition, <c>sim</c>,
+    /// <c>api</c>. A batch id always arrives through the same lane; stores may keep per-lane rows so that writers of
+    /// different lanes never contend.</summary>
+    public string Lane { get; init; } = DefaultLane;
+
+    public const string DefaultLane = "main";
+}
 
 /// <summary>What a committed batch answered, kept so a redelivery or an <c>Idempotency-Key</c> replay answers the same.</summary>
 /// <param name="PayloadHash">SHA-256 of the batch's bytes (hex), to tell a replay from a different batch under a reused key.</param>

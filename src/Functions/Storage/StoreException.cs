@@ -53,4 +53,7 @@ public sealed class StoreException : Exception
 
     /// <summary>The backend's error code, when it gave one.</summary>
     public string? ErrorCode { get; }
+
+    /// <summary>For a failed entity-group transaction, the zero-based index of the operation that failed, when known.</summary>
+    public int? OperationIndex { get; init; }
 }

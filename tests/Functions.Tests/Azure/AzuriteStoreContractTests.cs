@@ -36,11 +36,28 @@ public sealed class AzureBurstOnlyQuotaContractTests(AzuriteFixture azurite) : B
     protected override IQuotaStore CreateStore() => new AzureQuotaStore(AzureTestClients.Table(azurite, "burst"));
 }
 
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureFlowStoreContractTests(AzuriteFixture azurite) : FlowStoreContract
+{
+    protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);
+}
+
 /// <summary>Clients on fresh, uniquely named tables and containers.</summary>
 public static class AzureTestClients
 {
     public static TableClient Table(AzuriteFixture azurite, string prefix) =>
         new(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, AzuriteFixture.UniqueName(prefix));
+
+    /// <summary>A flow store on fresh tables and container; pass <paramref name="names"/> back to share them with another store.</summary>
+    public static AzureFlowStore FlowStore(AzuriteFixture azurite, string? names = null, int cachedRows = 40_000)
+    {
+        names ??= AzuriteFixture.UniqueName("f");
+        return new AzureFlowStore(
+            new TableClient(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, names + "rows"),
+            new TableClient(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, names + "receipts"),
+            new BlobClient(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, names + "chains"),
+            cachedRows);
+    }
 
     public static BlobClient Blobs(AzuriteFixture azurite, string prefix) =>
         new(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, AzuriteFixture.UniqueName(prefix));

@@ -20,11 +20,12 @@ public abstract class FlowStoreContract
     {
         var store = CreateStore();
         var commit = Commit("b-1", Parse(Trade("18:40:00", "SPY", 10, "buy")));
+        commit = commit with { Receipt = commit.Receipt with { Rejected = 1, Errors = [new IngestError(1, "price: must be > 0, \"quoted\" ünicode")] } };
         Assert.True((await store.CommitAsync(commit, default)).Applied);
         var again = await store.CommitAsync(commit with { Receipt = commit.Receipt with { Accepted = 99 } }, default);
         Assert.False(again.Applied);
         Assert.Equal(1, again.Receipt.Accepted);
-        Assert.Equal(commit.Receipt, await store.FindReceiptAsync("b-1", default));
+        Assert.Equivalent(commit.Receipt, await store.FindReceiptAsync("b-1", default), strict: true);
         Assert.Null(await store.FindReceiptAsync("b-2", default));
 
         var minutes = await store.ReadMinutesAsync("SPY", 0, long.MaxValue, default);

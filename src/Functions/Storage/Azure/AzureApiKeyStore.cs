@@ -9,25 +9,25 @@ namespace FlowFunctions.Functions.Storage.Azure;
 public sealed class AzureApiKeyStore(TableClient table) : IApiKeyStore
 {
     private const string Partition = "key";
-    private readonly Lazy<Task> _ready = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
+    private readonly StorageReady _ready = new(table.CreateIfNotExistsAsync);
 
     public async Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var entity = await table.GetEntityAsync(Partition, id, cancellationToken);
         return entity is null ? null : ToRecord(entity);
     }
 
     public async Task<ApiKeyRecord> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var etag = await table.AddEntityAsync(ToEntity(key), cancellationToken);
         return key with { ETag = etag };
     }
 
     public async Task<ApiKeyRecord> ReplaceAsync(ApiKeyRecord key, string ifMatch, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
 
         // With If-Match (even "*") the service refuses a missing entity with 404 rather than inserting it.
         var etag = await table.ReplaceEntityAsync(ToEntity(key), ifMatch, cancellationToken);
@@ -36,7 +36,7 @@ public sealed class AzureApiKeyStore(TableClient table) : IApiKeyStore
 
     public async Task<Page<ApiKeyRecord>> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var page = await table.QueryAsync(TableFilter.Equal("PartitionKey", Partition), null, Math.Clamp(pageSize, 1, 1000), continuationToken, cancellationToken);
         return new Page<ApiKeyRecord>(page.Entities.Select(ToRecord).ToArray(), page.ContinuationToken);
     }

@@ -11,11 +11,11 @@ namespace FlowFunctions.Functions.Storage.Azure;
 /// </summary>
 public sealed class AzureDeadLetterStore(BlobClient blobs) : IDeadLetterStore
 {
-    private readonly Lazy<Task> _ready = new(() => blobs.CreateIfNotExistsAsync(CancellationToken.None));
+    private readonly StorageReady _ready = new(blobs.CreateIfNotExistsAsync);
 
     public async Task WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var name = $"{letter.ReceivedUtc:yyyy-MM-dd}/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(letter.BatchId)))[..32]}.json";
         try
         {
@@ -29,7 +29,7 @@ public sealed class AzureDeadLetterStore(BlobClient blobs) : IDeadLetterStore
 
     public async Task<IReadOnlyList<DeadLetter>> ListRecentAsync(int max, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var items = new List<BlobItem>();
         await foreach (var item in blobs.ListAsync(string.Empty, cancellationToken))
         {

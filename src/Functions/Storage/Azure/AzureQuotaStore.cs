@@ -22,14 +22,14 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
     public const double LeaseFraction = 1.0 / 40;
 
     private const int MaxAttempts = 20;
-    private readonly Lazy<Task> _ready = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
+    private readonly StorageReady _ready = new(table.CreateIfNotExistsAsync);
     private readonly ConcurrentDictionary<(string Key, DateTimeOffset Minute), Lease> _leases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _dayGates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Key, DateTimeOffset Day), long> _dayLeased = new();
 
     public async Task<QuotaDecision> TryConsumeAsync(string keyId, QuotaLimits limits, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var minute = QuotaWindows.MinuteStart(now);
         var day = QuotaWindows.DayStart(now);
         long usedThisMinute = 0;
@@ -84,7 +84,7 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
 
     public async Task<QuotaUsage> GetUsageAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var minute = QuotaWindows.MinuteStart(now);
         var day = QuotaWindows.DayStart(now);
         // Exactly one of the day rows is written for a key: d- with a daily limit, l- without one.

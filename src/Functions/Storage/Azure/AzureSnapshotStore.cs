@@ -9,18 +9,18 @@ namespace FlowFunctions.Functions.Storage.Azure;
 /// </summary>
 public sealed class AzureSnapshotStore(BlobClient blobs) : ISnapshotStore
 {
-    private readonly Lazy<Task> _ready = new(() => blobs.CreateIfNotExistsAsync(CancellationToken.None));
+    private readonly StorageReady _ready = new(blobs.CreateIfNotExistsAsync);
 
     public async Task<LeaderboardSnapshot?> GetAsync(int windowMinutes, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var blob = await blobs.GetAsync(Name(windowMinutes), cancellationToken);
         return blob is null ? null : new LeaderboardSnapshot(windowMinutes, blob.Data.ToObjectFromJson(AnalyticsJsonContext.Default.LeaderboardResponse)!, blob.ETag);
     }
 
     public async Task<LeaderboardSnapshot> PutIfNewerAsync(LeaderboardSnapshot snapshot, CancellationToken cancellationToken)
     {
-        await _ready.Value;
+        await _ready.EnsureAsync(cancellationToken);
         var data = BinaryData.FromObjectAsJson(snapshot.Board, AnalyticsJsonContext.Default.LeaderboardResponse);
         for (var attempt = 0; ; attempt++)
         {

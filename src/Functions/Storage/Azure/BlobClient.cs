@@ -12,7 +12,7 @@ public sealed record BlobItem(string Name, string ETag, DateTimeOffset LastModif
 
 /// <summary>
 /// One container of the Blob service over its REST API (2021-08-06) on an Azure.Core pipeline: create if missing, put
-/// and get block blobs with <c>If-Match</c> / <c>If-None-Match</c>, list by prefix with continuation. Immutable and
+/// and get block blobs with <c>If-Match</c> / <c>If-None-Match</c>, delete, list by prefix with continuation. Immutable and
 /// thread-safe; failures are <see cref="StoreException"/>.
 /// </summary>
 public sealed class BlobClient(HttpPipeline pipeline, Uri serviceUri, string containerName)
@@ -56,6 +56,13 @@ public sealed class BlobClient(HttpPipeline pipeline, Uri serviceUri, string con
         using var request = Request(RequestMethod.Get, $"{Container}/{EscapePath(name)}", null);
         using var response = await StoragePipeline.SendAsync(pipeline, request, cancellationToken, 404);
         return response.Status == 404 ? null : new BlobContent(response.Content, response.Headers.ETag?.ToString() ?? string.Empty);
+    }
+
+    /// <summary>Deletes a blob; a blob already gone is not an error.</summary>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        using var request = Request(RequestMethod.Delete, $"{Container}/{EscapePath(name)}", null);
+        using var _ = await StoragePipeline.SendAsync(pipeline, request, cancellationToken, 404);
     }
 
     /// <summary>Every blob whose name starts with <paramref name="prefix"/>, in name order, following continuations.</summary>

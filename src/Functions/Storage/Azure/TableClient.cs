@@ -127,6 +127,23 @@ public sealed class TableClient(HttpPipeline pipeline, Uri serviceUri, string ta
         return new TablePage(entities, next);
     }
 
+    /// <summary>Every entity a query matches, page after page.</summary>
+    public async IAsyncEnumerable<TableEntity> QueryAllAsync(string filter, IEnumerable<string>? select, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? continuation = null;
+        do
+        {
+            var page = await QueryAsync(filter, select, null, continuation, cancellationToken);
+            foreach (var entity in page.Entities)
+            {
+                yield return entity;
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null);
+    }
+
     /// <summary>
     /// An entity-group transaction: up to 100 operations on one partition, all applied or none. When one fails the
     /// whole transaction fails with that operation's status (412 for a stale ETag, 409 for an existing entity).
@@ -193,8 +210,9 @@ public sealed class TableClient(HttpPipeline pipeline, Uri serviceUri, string ta
             var status = int.Parse(part.AsSpan(0, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
             if (status >= 300)
             {
-                var code = ExtractCode(part);
-                throw StoragePipeline.Failure(status, code, "Entity-group transaction");
+                var (code, index) = ExtractError(part);
+                var failure = StoragePipeline.Failure(status, code, "Entity-group transaction");
+                throw new StoreException(failure.Failure, failure.Message, failure.Status, failure.ErrorCode) { OperationIndex = index };
             }
 
             var etag = part.Split("\r\n").FirstOrDefault(l => l.StartsWith("ETag:", StringComparison.OrdinalIgnoreCase));
@@ -204,22 +222,35 @@ public sealed class TableClient(HttpPipeline pipeline, Uri serviceUri, string ta
         return etags;
     }
 
-    private static string? ExtractCode(string part)
+    /// <summary>
+    /// The error code of a failed transaction's answer and the failing operation's index, which the service puts at
+    /// the start of the error message ("3:The specified entity already exists.").
+    /// </summary>
+    private static (string? Code, int? Index) ExtractError(string part)
     {
         var start = part.IndexOf('{', StringComparison.Ordinal);
         if (start < 0)
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
             using var doc = JsonDocument.Parse(part[start..part.LastIndexOf('}')] + "}");
-            return doc.RootElement.TryGetProperty("odata.error", out var e) && e.TryGetProperty("code", out var c) ? c.GetString() : null;
+            if (!doc.RootElement.TryGetProperty("odata.error", out var e))
+            {
+                return (null, null);
+            }
+
+            var code = e.TryGetProperty("code", out var c) ? c.GetString() : null;
+            var message = e.TryGetProperty("message", out var m) && m.TryGetProperty("value", out var v) ? v.GetString() : null;
+            var colon = message?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            int? index = colon > 0 && int.TryParse(message.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : null;
+            return (code, index);
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 

@@ -10,6 +10,9 @@ public static class TableFilter
 
     public static string Compare(string property, string op, string value) => $"{Name(property)} {Op(op)} {Quote(value)}";
 
+    public static string Compare(string property, string op, long value) =>
+        $"{Name(property)} {Op(op)} {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}L";
+
     /// <summary>PartitionKey equal to <paramref name="partition"/> and RowKey in [<paramref name="fromRow"/>, <paramref name="toRow"/>).</summary>
     public static string RowRange(string partition, string fromRow, string toRow) =>
         And(Equal("PartitionKey", partition), Compare("RowKey", "ge", fromRow), Compare("RowKey", "lt", toRow));
