@@ -9,6 +9,35 @@ namespace FlowFunctions.Analytics.Events;
 /// </summary>
 public static class EventJsonWriter
 {
+    /// <summary>One event of a batch, whatever its kind.</summary>
+    public static void Write(Utf8JsonWriter w, EventBatch batch, EventRef e)
+    {
+        switch (e.Kind)
+        {
+            case MarketEventKind.Trade: Write(w, batch.Trades[e.Position]); break;
+            case MarketEventKind.Spot: Write(w, batch.Spots[e.Position]); break;
+            default: Write(w, batch.Chains[e.Position]); break;
+        }
+    }
+
+    /// <summary>Events [start, start + count) of a batch, in its order, as one JSON array: one ingest payload.</summary>
+    public static byte[] WriteArray(EventBatch batch, int start, int count)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(count * 256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            for (var i = start; i < start + count; i++)
+            {
+                Write(w, batch, batch.Order[i]);
+            }
+
+            w.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static void Write(Utf8JsonWriter w, in TradeEvent e)
     {
         w.WriteStartObject();

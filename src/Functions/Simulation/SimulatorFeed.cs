@@ -129,7 +129,7 @@ public sealed partial class SimulatorFeed(
         {
             for (var start = 0; start < order.Count; start += size)
             {
-                await SendAsync(date, o, _offset + start, Math.Min(size, order.Count - start), (w, i) => Write(w, pending, order[start + i]), ct);
+                await SendAsync(date, o, _offset + start, Math.Min(size, order.Count - start), (w, i) => EventJsonWriter.Write(w, pending, order[start + i]), ct);
             }
 
             _offset += order.Count;
@@ -138,16 +138,6 @@ public sealed partial class SimulatorFeed(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogFailed(logger, e);
-        }
-    }
-
-    private static void Write(Utf8JsonWriter w, EventBatch batch, EventRef e)
-    {
-        switch (e.Kind)
-        {
-            case MarketEventKind.Trade: EventJsonWriter.Write(w, batch.Trades[e.Position]); break;
-            case MarketEventKind.Spot: EventJsonWriter.Write(w, batch.Spots[e.Position]); break;
-            default: EventJsonWriter.Write(w, batch.Chains[e.Position]); break;
         }
     }
 

@@ -1,8 +1,6 @@
 using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
-using global::Azure.Core;
-using global::Azure.Core.Pipeline;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
@@ -13,7 +11,7 @@ public sealed class AzureQuotaStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task ABurstOnlyPlanCostsStorageRoundTripsPerBlockNotPerRequest()
     {
-        var counter = new CountingPolicy();
+        var counter = new StorageRequestCounter();
         var pipeline = StoragePipeline.Create(azurite.Account, table: true, null, null, counter);
         var store = new AzureQuotaStore(new TableClient(pipeline, azurite.Account.TableServiceUri, AzuriteFixture.UniqueName("cost")));
         var now = new DateTimeOffset(2026, 6, 5, 18, 45, 0, TimeSpan.Zero);
@@ -27,14 +25,5 @@ public sealed class AzureQuotaStoreTests(AzuriteFixture azurite)
         // Create the table once, then per block of 30: read and swap the minute row, read and swap the day row.
         Assert.True(counter.Requests <= 1 + (3 * 4), $"{counter.Requests} storage requests for 90 alpha requests");
         Assert.Equal(90, (await store.GetUsageAsync("alpha", now, default)).UsedToday);
-    }
-
-    private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
-    {
-        private int _requests;
-
-        public int Requests => _requests;
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _requests);
     }
 }

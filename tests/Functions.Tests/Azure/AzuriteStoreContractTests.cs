@@ -2,6 +2,7 @@ using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using global::Azure.Core.Pipeline;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
@@ -49,15 +50,17 @@ public static class AzureTestClients
         new(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, AzuriteFixture.UniqueName(prefix));
 
     /// <summary>A flow store on fresh tables and container; pass <paramref name="names"/> back to share them with another store.</summary>
-    public static AzureFlowStore FlowStore(AzuriteFixture azurite, string? names = null, int cachedRows = 40_000)
+    public static AzureFlowStore FlowStore(AzuriteFixture azurite, string? names = null, params HttpPipelinePolicy[] policies)
     {
         names ??= AzuriteFixture.UniqueName("f");
         return new AzureFlowStore(
-            new TableClient(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, names + "rows"),
-            new TableClient(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, names + "receipts"),
-            new BlobClient(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, names + "chains"),
-            cachedRows);
+            TableNamed(azurite, names + "rows", policies),
+            TableNamed(azurite, names + "receipts", policies),
+            new BlobClient(StoragePipeline.Create(azurite.Account, table: false, null, null, policies), azurite.Account.BlobServiceUri, names + "chains"));
     }
+
+    public static TableClient TableNamed(AzuriteFixture azurite, string name, params HttpPipelinePolicy[] policies) =>
+        new(StoragePipeline.Create(azurite.Account, table: true, null, null, policies), azurite.Account.TableServiceUri, name);
 
     public static BlobClient Blobs(AzuriteFixture azurite, string prefix) =>
         new(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, AzuriteFixture.UniqueName(prefix));

@@ -129,11 +129,15 @@ public sealed class TableClientTests(AzuriteFixture azurite)
         };
         var e = await Assert.ThrowsAsync<StoreException>(() => table.SubmitTransactionAsync(failing, default));
         Assert.Equal(StoreFailure.PreconditionFailed, e.Failure);
+        Assert.Equal(1, e.OperationIndex);
         Assert.Null(await table.GetEntityAsync("p", "b", default));
         Assert.Equal(2, (await table.GetEntityAsync("p", "a", default))!.GetInt64("N"));
 
         var etags = await table.SubmitTransactionAsync([(TableOperation.Add, new TableEntity("p", "b")), (TableOperation.Merge, new TableEntity("p", "c") { ["N"] = 3L })], default);
         Assert.Equal(2, etags.Count);
         Assert.Equal(3, (await table.GetEntityAsync("p", "c", default))!.GetInt64("N"));
+
+        var exists = await Assert.ThrowsAsync<StoreException>(() => table.SubmitTransactionAsync([(TableOperation.Add, new TableEntity("p", "d")), (TableOperation.Add, new TableEntity("p", "e")), (TableOperation.Add, new TableEntity("p", "b"))], default));
+        Assert.Equal((StoreFailure.Conflict, 2), (exists.Failure, exists.OperationIndex));
     }
 }

@@ -24,7 +24,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
 
     /// <summary>Raw cell bytes per transaction; base64 adds a third, under the service's 4 MiB body limit.</summary>
     private const int MaxTransactionBytes = 2_500_000;
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 16;
     private const string ReceiptPartition = "r";
     private static readonly TimeSpan ReceiptLifetime = TimeSpan.FromDays(1);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
@@ -357,7 +357,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     /// Writes one partition's row changes as entity-group transactions. Each row is written from its cached state under
     /// its ETag (or inserted when not known to exist) with the batch's tag appended to its history; a row whose history
     /// holds the tag already is skipped. A transaction that meets a changed row (412) or an existing one (409) reloads
-    /// that row and goes again. True when any row changed.
+    /// its rows and goes again. True when any row changed.
     /// </summary>
     private async Task<bool> WritePartitionAsync(string partition, List<FlowRowChange> changes, ulong tag, CancellationToken cancellationToken)
     {
@@ -424,17 +424,16 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                     }
 
                     applied = true;
+                    attempts = 0;
                 }
                 catch (StoreException e) when (e.Failure is StoreFailure.Conflict or StoreFailure.PreconditionFailed && ++attempts <= MaxAttempts)
                 {
-                    // Another writer got there first, or this writer's view of a row is stale: reload what failed (every
-                    // row of the transaction when the service did not say which) and go again.
-                    var stale = e.OperationIndex is { } index && index >= 0 && index < transaction.Count
-                        ? [transaction[index].Change.RowKey]
-                        : transaction.Select(t => t.Change.RowKey).ToArray();
-                    await Task.WhenAll(stale.Select(rowKey => ReloadAsync(partition, rowKey, cache, cancellationToken)));
-                    var retry = new Queue<FlowRowChange>(transaction.Select(t => t.Change).Concat(pending));
-                    pending = retry;
+                    // Another writer got there first (412), or a row this writer did not know of exists (409): whoever
+                    // wrote one row of the transaction likely wrote the others, so reload them all, back off a little so
+                    // two writers do not keep colliding, and go again. Rows that now carry the batch's tag are skipped.
+                    await Task.WhenAll(transaction.Select(t => ReloadAsync(partition, t.Change.RowKey, cache, cancellationToken)));
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempts, 6))), cancellationToken);
+                    pending = new Queue<FlowRowChange>(transaction.Select(t => t.Change).Concat(pending));
                 }
             }
 

@@ -1,0 +1,180 @@
+using FlowFunctions.Analytics.Simulation;
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Storage.Memory;
+using FlowFunctions.Functions.Tests.Support;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+
+namespace FlowFunctions.Functions.Tests.Azure;
+
+/// <summary>
+/// The Azure aggregate store's exactly-once effect and cost on a stretch of the simulated tape: whatever the
+/// redeliveries, writers and failures, every figure equals one clean pass through the memory store.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<AzureFlowStoreTests.Tape>
+{
+    private const int Minutes = 40;
+    private static readonly DateTimeOffset Now = SimulatedTape.Open.AddMinutes(Minutes);
+
+    [Fact]
+    public async Task ARedeliveredBatchChangesNothingEvenWhenItsReceiptWasLost()
+    {
+        var tape = new Tape();
+        var names = AzuriteFixture.UniqueName("f");
+        using var first = AzureTestClients.FlowStore(azurite, names);
+        foreach (var commit in tape.Commits)
+        {
+            Assert.True((await first.CommitAsync(commit, default)).Applied);
+        }
+
+        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(first, tape.Symbols, Now));
+
+        // A crash after the rows and before the receipts of the last batches in flight: their redelivery finds no receipt,
+        // so only the rows' batch tags stand between it and double counting. Every batch comes again, in another order,
+        // to a second store that starts cold, without the first one's cached rows.
+        var receipts = AzureTestClients.TableNamed(azurite, names + "receipts");
+        foreach (var lost in tape.Commits.TakeLast(5))
+        {
+            await receipts.DeleteEntityAsync("r", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(lost.BatchId))), "*", default);
+            Assert.Null(await first.FindReceiptAsync(lost.BatchId, default));
+        }
+
+        using var second = AzureTestClients.FlowStore(azurite, names);
+        foreach (var commit in tape.Commits.OrderBy(c => c.BatchId.GetHashCode(StringComparison.Ordinal)))
+        {
+            await second.CommitAsync(commit, default);
+            Assert.False((await first.CommitAsync(commit, default)).Applied);
+        }
+
+        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(second, tape.Symbols, Now));
+    }
+
+    [Fact]
+    public async Task TwoWritersOnTheSamePartitionsGiveOnePassOfTotals()
+    {
+        var tape = new Tape();
+        var names = AzuriteFixture.UniqueName("f");
+        using var a = AzureTestClients.FlowStore(azurite, names);
+        using var b = AzureTestClients.FlowStore(azurite, names);
+
+        // Both writers receive every batch (a partition hand-over at its worst), in different orders, at the same time.
+        var random = new Random(7);
+        var forA = tape.Commits.OrderBy(_ => random.Next()).ToArray();
+        var forB = tape.Commits.OrderBy(_ => random.Next()).ToArray();
+        await Task.WhenAll(Task.Run(() => DeliverAsync(a, forA)), Task.Run(() => DeliverAsync(b, forB)));
+
+        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(a, tape.Symbols, Now));
+    }
+
+    [Fact]
+    public async Task ACommitThatFailsHalfwayCountsOnceWhenRetried()
+    {
+        var tape = new Tape();
+        var names = AzuriteFixture.UniqueName("f");
+        var faults = new FailEveryNthTransaction(3);
+        using var flaky = AzureTestClients.FlowStore(azurite, names, faults);
+        using var steady = AzureTestClients.FlowStore(azurite, names);
+        var failures = 0;
+        foreach (var commit in tape.Commits)
+        {
+            try
+            {
+                await flaky.CommitAsync(commit, default);
+            }
+            catch (StoreException e) when (e.Failure == StoreFailure.Unavailable)
+            {
+                // What the Functions host does with a failed invocation: deliver the batch again (here to another instance).
+                failures++;
+                await steady.CommitAsync(commit, default);
+            }
+        }
+
+        Assert.True(failures > 0);
+        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(steady, tape.Symbols, Now));
+    }
+
+    [Fact]
+    public async Task TheFullMarketTapeCostsAtMostTwentyStorageRequestsPerThousandPrints()
+    {
+        var payloads = SimulatedTape.Payloads(64, 30, 1_000);
+        var commits = SimulatedTape.Commits(payloads);
+        var counter = new StorageRequestCounter();
+        using var store = AzureTestClients.FlowStore(azurite, null, counter);
+        await store.FindReceiptAsync("warm-up", default); // creates the tables
+        counter.Reset();
+        long prints = 0;
+        foreach (var commit in commits)
+        {
+            prints += commit.Fold.Stats.Prints;
+            await store.CommitAsync(commit, default);
+        }
+
+        var perThousand = counter.Requests * 1_000.0 / prints;
+        Assert.True(perThousand <= 20, $"{counter.Requests} requests for {prints} prints: {perThousand:F1} per 1,000");
+    }
+
+    /// <summary>
+    /// Commits batches as the Functions host delivers them: a batch whose commit failed (here: a writer that lost the
+    /// compare-and-swap on a row too many times in a row to the other writer) is delivered again.
+    /// </summary>
+    private static async Task DeliverAsync(AzureFlowStore store, IEnumerable<FlowCommit> commits)
+    {
+        foreach (var commit in commits)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await store.CommitAsync(commit, default);
+                    break;
+                }
+                catch (StoreException e) when (e.Failure is StoreFailure.PreconditionFailed or StoreFailure.Conflict && attempt < 5)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Twelve underlyings over the first 40 minutes in batches of 150 events, and one clean pass's figures.</summary>
+    public sealed class Tape
+    {
+        public Tape()
+        {
+            Commits = SimulatedTape.Commits(SimulatedTape.Payloads(12, Minutes, 150));
+            Symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 12 }, SimulatedTape.Date).Universe.Select(u => u.Symbol).ToArray();
+            using var memory = new MemoryFlowStore();
+            foreach (var commit in Commits)
+            {
+                memory.CommitAsync(commit, default).GetAwaiter().GetResult();
+            }
+
+            Expected = SimulatedTape.FiguresAsync(memory, Symbols, Now).GetAwaiter().GetResult();
+        }
+
+        public List<FlowCommit> Commits { get; }
+
+        public string[] Symbols { get; }
+
+        public string Expected { get; }
+    }
+
+    /// <summary>Fails every n-th entity-group transaction as a dropped connection would, before it reaches storage.</summary>
+    private sealed class FailEveryNthTransaction(int n) : HttpPipelinePolicy
+    {
+        private int _transactions;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _transactions) % n == 0)
+            {
+                throw new HttpRequestException("Injected: connection reset");
+            }
+
+            return ProcessNextAsync(message, pipeline);
+        }
+    }
+}
