@@ -45,6 +45,21 @@ public sealed partial class DevelopmentKeys(
             return;
         }
 
+        try
+        {
+            await SeedAsync(cancellationToken);
+        }
+        catch (StoreException e) when (e.Failure == StoreFailure.Unavailable)
+        {
+            // Start anyway: requests answer 502 while storage is down, as in production.
+            LogUnreachable(logger, e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
         foreach (var k in options.Value.DevelopmentKeys)
         {
             if (!Plans.TryParse(k.Plan, out var plan) || !ApiKeyHasher.IsWellFormed(k.Key))
@@ -63,7 +78,8 @@ public sealed partial class DevelopmentKeys(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is unreachable; the Development keys were not seeded (restart once storage is up)")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Seeded Development key {Name} ({Plan}) as {KeyId}")]
     private static partial void LogSeeded(ILogger logger, string name, Plan plan, string keyId);

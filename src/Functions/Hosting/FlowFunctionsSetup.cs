@@ -6,8 +6,6 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +36,12 @@ public static partial class FlowFunctionsSetup
 
         // Read when services resolve, not here, so that settings layered on later (tests, hosts) apply.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new AppMode(AppMode.Standalone, StorageMode(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var functionApp = !string.IsNullOrEmpty(configuration[AppMode.CustomHandlerPortVariable]);
+            return new AppMode(functionApp ? AppMode.FunctionApp : AppMode.Standalone, StorageSetup.Mode(configuration, functionApp));
+        });
         services.AddSingleton(sp =>
         {
             var greeks = sp.GetRequiredService<IConfiguration>().GetSection("Greeks");
@@ -53,11 +56,7 @@ public static partial class FlowFunctionsSetup
             return simulator.Enabled && simulator.ReplayWhenClosed ? MarketClock.ForSimulator(time) : MarketClock.Live(time);
         });
 
-        services.AddSingleton<IFlowStore, MemoryFlowStore>();
-        services.AddSingleton<IApiKeyStore, MemoryApiKeyStore>();
-        services.AddSingleton<IQuotaStore, MemoryQuotaStore>();
-        services.AddSingleton<ISnapshotStore, MemorySnapshotStore>();
-        services.AddSingleton<IDeadLetterStore>(_ => new MemoryDeadLetterStore());
+        services.AddFlowStores();
 
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
         services.AddSingleton<IngestPipeline>();
@@ -86,17 +85,10 @@ public static partial class FlowFunctionsSetup
         return app;
     }
 
-    private static string StorageMode(IConfiguration config)
-    {
-        var storage = (config["Storage:Mode"] ?? "memory").Trim().ToLowerInvariant();
-        return storage == "memory"
-            ? storage
-            : throw new InvalidOperationException($"Storage:Mode '{storage}' is not supported by this build; use 'memory'.");
-    }
-
     /// <summary>
     /// <c>Auth:KeyHashSecret</c>; without one (allowed only for the memory store) a random secret for this process,
-    /// which is enough because the memory store forgets its keys on exit too.
+    /// which is enough because the memory store forgets its keys on exit too. Stored keys must verify across restarts
+    /// and instances, so the Azure store requires the setting.
     /// </summary>
     private static byte[] KeyHashSecret(IServiceProvider services)
     {
@@ -104,6 +96,11 @@ public static partial class FlowFunctionsSetup
         if (!string.IsNullOrWhiteSpace(secret))
         {
             return Encoding.UTF8.GetBytes(secret);
+        }
+
+        if (services.GetRequiredService<AppMode>().Storage != StorageSetup.Memory)
+        {
+            throw new InvalidOperationException("Auth:KeyHashSecret is required with Storage:Mode=azure: stored key hashes must verify across restarts and instances.");
         }
 
         LogRandomSecret(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FlowFunctionsSetup).FullName!));

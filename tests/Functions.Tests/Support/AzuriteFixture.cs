@@ -6,7 +6,8 @@ namespace FlowFunctions.Functions.Tests.Support;
 
 /// <summary>
 /// Azurite for the tests: the one already listening on the standard ports (10000 blob, 10002 table), or one this
-/// fixture starts in memory from <c>tools/azurite</c> (running <c>npm ci</c> there first when needed) and stops after.
+/// fixture starts in memory from <c>tools/azurite</c> and stops after (running <c>npm ci</c> there first when Azurite or
+/// the JavaScript SDKs are missing).
 /// Every test names its own tables and containers, so tests never see each other's data.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
@@ -17,18 +18,21 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public StorageAccount Account { get; } = StorageAccount.Parse(ConnectionString);
 
+    /// <summary><c>tools/azurite</c>: Azurite and Microsoft's JavaScript storage SDKs, installed by <c>npm ci</c>.</summary>
+    public static string ToolsDirectory => Path.Combine(RepositoryRoot(), "tools", "azurite");
+
     public async Task InitializeAsync()
     {
+        var tools = ToolsDirectory;
+        var entry = Path.Combine(tools, "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(entry) || !Directory.Exists(Path.Combine(tools, "node_modules", "@azure", "data-tables")))
+        {
+            await RunAsync("npm", "ci --no-audit --no-fund", tools, TimeSpan.FromMinutes(5));
+        }
+
         if (await ListeningAsync(10000) && await ListeningAsync(10002))
         {
             return;
-        }
-
-        var tools = Path.Combine(RepositoryRoot(), "tools", "azurite");
-        var entry = Path.Combine(tools, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entry))
-        {
-            await RunAsync("npm", "ci --no-audit --no-fund", tools, TimeSpan.FromMinutes(5));
         }
 
         var info = new ProcessStartInfo("node", $"\"{entry}\" --silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1")

@@ -41,7 +41,7 @@ public static class StoragePipeline
         {
             throw new StoreException(StoreFailure.Unavailable, $"Storage request failed: {e.Message}", e.Status, e.ErrorCode, e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is HttpRequestException or IOException or AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new StoreException(StoreFailure.Unavailable, $"Storage unreachable: {e.Message}", 0, null, e);
         }
