@@ -73,6 +73,44 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
     }
 
+    [Fact]
+    public async Task MicrosoftsJavaScriptSdksReadWhatTheAppWrote()
+    {
+        var prefix = AzuriteFixture.UniqueName("sdk");
+        using var app = new FlowApiFactory(Settings(prefix));
+        await IngestTapesAsync(app);
+        var refused = await app.IngestAsync([new { type = "trade", ts = "2026-06-05T18:44:00Z", underlying = "SPY" }]);
+        Assert.Equal(1, refused.GetProperty("rejected").GetInt32());
+
+        using var alpha = app.ClientWithKey(Keys.Alpha);
+        using var growth = app.ClientWithKey(Keys.Growth);
+        Assert.Equal(HttpStatusCode.OK, (await growth.GetAsync("/v1/flow/summary/SPY")).StatusCode);
+        var cumulative = JsonDocument.Parse(await alpha.GetStringAsync("/v1/flow/options/SPY/cumulative?minutes=10080")).RootElement;
+        var board = JsonDocument.Parse(await alpha.GetStringAsync("/v1/flow/options/leaderboard?windowMinutes=240")).RootElement;
+
+        var script = Path.Combine(AppContext.BaseDirectory, "SdkClients", "read-app-storage.cjs");
+        var info = new System.Diagnostics.ProcessStartInfo("node", $"\"{script}\" {prefix}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["NODE_PATH"] = Path.Combine(AzuriteFixture.ToolsDirectory, "node_modules");
+        using var node = System.Diagnostics.Process.Start(info)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        Assert.True(node.ExitCode == 0, await error);
+        var read = JsonDocument.Parse(await output).RootElement;
+
+        Assert.Equal(cumulative.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()), read.GetProperty("spyTrades").GetInt32());
+        Assert.Equal(cumulative.GetProperty("count").GetInt32(), read.GetProperty("spyMinuteCells").GetInt32());
+        Assert.Equal("bigint", read.GetProperty("untilType").GetString()); // the SDK saw the Edm.Int64 annotation
+        Assert.Equal(32, read.GetProperty("keyHashBytes").GetInt32());
+        Assert.True(read.GetProperty("keyCreatedIsDate").GetBoolean());
+        Assert.Equal(3, read.GetProperty("receipts").GetInt32());
+        Assert.Equal(1, read.GetProperty("receiptErrors").GetInt32());
+        Assert.Equal("bigint", read.GetProperty("quotaCountType").GetString());
+        Assert.Equal(board.GetProperty("buyers")[0].GetProperty("symbol").GetString(), read.GetProperty("topBuyer").GetString());
+        Assert.False(string.IsNullOrEmpty(read.GetProperty("deadLetterReason").GetString()));
+        Assert.True(read.GetProperty("chainBytes").GetInt32() > 0);
+    }
+
     /// <summary>The app on Azurite through a full connection string (account, key and endpoints), as against a real account.</summary>
     private Dictionary<string, string?> Settings(string prefix) => new()
     {

@@ -1,0 +1,71 @@
+// Reads what FlowFunctions wrote to Azurite with Microsoft's own JavaScript SDKs (@azure/data-tables,
+// @azure/storage-blob) and prints a JSON summary for the test to compare with the app's API answers.
+// Usage: node read-app-storage.cjs <name prefix>   (NODE_PATH points at tools/azurite/node_modules)
+const { TableClient, AzureNamedKeyCredential, odata } = require("@azure/data-tables");
+const { BlobServiceClient, StorageSharedKeyCredential } = require("@azure/storage-blob");
+
+const prefix = process.argv[2];
+const account = "devstoreaccount1";
+const key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const tableUrl = `http://127.0.0.1:10002/${account}`;
+const blobUrl = `http://127.0.0.1:10000/${account}`;
+const tables = (name) => new TableClient(tableUrl, prefix + name, new AzureNamedKeyCredential(account, key), { allowInsecureConnection: true });
+const blobs = new BlobServiceClient(blobUrl, new StorageSharedKeyCredential(account, key));
+
+async function all(iterable) {
+  const items = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+async function text(container, name) {
+  const body = await blobs.getContainerClient(prefix + container).getBlobClient(name).downloadToBuffer();
+  return body.toString("utf8");
+}
+
+(async () => {
+  // Minute rows of SPY: cells m00..m59, each a version byte then the tally; TradeCount is the seventh Int64.
+  const minuteRows = await all(tables("flow").listEntities({
+    queryOptions: { filter: odata`RowKey ge ${"m|SPY|"} and RowKey lt ${"m|SPY}"}` },
+  }));
+  let trades = 0n;
+  let cells = 0;
+  for (const row of minuteRows) {
+    for (const [name, value] of Object.entries(row)) {
+      if (/^m\d\d$/.test(name) && value instanceof Uint8Array) {
+        const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+        trades += view.getBigInt64(1 + 48, true);
+        cells++;
+      }
+    }
+  }
+
+  const until = minuteRows[0].Until; // Edm.Int64: the SDK hands back a bigint
+  const [key0] = await all(tables("apikeys").listEntities());
+  const receipts = await all(tables("flowreceipts").listEntities());
+  const quotas = await all(tables("quotas").listEntities());
+  const snapshotNames = (await all(blobs.getContainerClient(prefix + "snapshots").listBlobsFlat())).map((b) => b.name);
+  const board = JSON.parse(await text("snapshots", "leaderboard/240.json"));
+  const letterNames = (await all(blobs.getContainerClient(prefix + "deadletters").listBlobsFlat())).map((b) => b.name);
+  const letter = JSON.parse(await text("deadletters", letterNames[0]));
+  const chain = await blobs.getContainerClient(prefix + "chains").getBlobClient("2026-06-05/SPY").downloadToBuffer();
+
+  console.log(JSON.stringify({
+    spyTrades: Number(trades),
+    spyMinuteCells: cells,
+    untilType: typeof until,
+    keyHashBytes: key0.Hash.length,
+    keyPlan: key0.Plan,
+    keyCreatedIsDate: key0.CreatedUtc instanceof Date,
+    receipts: receipts.length,
+    receiptErrors: receipts.map((r) => JSON.parse(r.Errors).length).reduce((a, b) => a + b, 0),
+    quotaCountType: quotas.length > 0 ? typeof quotas[0].Count : null,
+    snapshots: snapshotNames.length,
+    topBuyer: board.buyers[0].symbol,
+    deadLetterReason: letter.events[0].reason,
+    chainBytes: chain.length,
+  }));
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
