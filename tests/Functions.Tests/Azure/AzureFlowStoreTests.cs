@@ -56,8 +56,9 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
     {
         var tape = new Tape();
         var names = AzuriteFixture.UniqueName("f");
-        using var a = AzureTestClients.FlowStore(azurite, names);
-        using var b = AzureTestClients.FlowStore(azurite, names);
+        using var isolation = new OneTransactionAtATime();
+        using var a = AzureTestClients.FlowStore(azurite, names, isolation);
+        using var b = AzureTestClients.FlowStore(azurite, names, isolation);
 
         // Both writers receive every batch (a partition hand-over at its worst), in different orders, at the same time.
         var random = new Random(7);
@@ -158,6 +159,41 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
         public string[] Symbols { get; }
 
         public string Expected { get; }
+    }
+
+    /// <summary>
+    /// Lets one entity-group transaction at a time reach Azurite. Azure Table Storage isolates transactions; Azurite
+    /// 3.35 does not: it keeps one rollback list for all transactions in flight (<c>LokiTableMetadataStore</c>,
+    /// <c>transactionRollbackTheseEntities</c>), so a transaction failing with 412 can roll back rows another one is
+    /// writing at the same moment. The writers still interleave freely between transactions, which is the race the store
+    /// must resolve (stale ETags, 412s, reloads, the same batch written twice).
+    /// </summary>
+    private sealed class OneTransactionAtATime : HttpPipelinePolicy, IDisposable
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
+            {
+                await ProcessNextAsync(message, pipeline);
+                return;
+            }
+
+            await _gate.WaitAsync();
+            try
+            {
+                await ProcessNextAsync(message, pipeline);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public void Dispose() => _gate.Dispose();
     }
 
     /// <summary>Fails every n-th entity-group transaction as a dropped connection would, before it reaches storage.</summary>
