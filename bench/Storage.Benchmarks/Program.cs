@@ -90,7 +90,7 @@ await Measure("minutes, 240", "cumulative", async () => (await flows.ReadMinutes
 await Measure("minutes, 10,080", "cumulative", async () => (await flows.ReadMinutesAsync(top, nowMinute - 10_079, nowMinute, default)).Count);
 await Measure("0DTE cells, 390", "strike-flow", async () => (await flows.ReadZeroDteAsync(top, nowMinute - 389, nowMinute, default)).Count);
 await Measure("contracts of the day", "summary, anomaly", async () => (await flows.ReadContractsAsync(top, date, default)).Count);
-await Measure("chain of the day", "summary, anomaly, strike-flow", async () => (await flows.ReadChainAsync(top, date, default))?.Contracts.Count ?? 0);
+await Measure("chain of the day", "summary, anomaly", async () => (await flows.ReadChainAsync(top, date, default))?.Contracts.Count ?? 0);
 await Measure("spot", "summary, anomaly, strike-flow", async () => (await flows.ReadSpotAsync(top, default)) is null ? 0 : 1);
 foreach (var window in new[] { 15, 60, 61, 240, 390, 1_440, 10_080 })
 {
