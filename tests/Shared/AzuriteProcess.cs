@@ -15,9 +15,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary><c>tools/azurite</c>: Azurite and Microsoft's JavaScript storage SDKs, installed by <c>npm ci</c>.</summary>
     public static string ToolsDirectory => Path.Combine(RepositoryRoot(), "tools", "azurite");
 
-    /// <summary>True when this instance started Azurite (rather than finding one running).</summary>
-    public bool Started => _azurite is not null;
-
     public static async Task<AzuriteProcess> StartAsync()
     {
         var tools = ToolsDirectory;

@@ -100,22 +100,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     public async Task<IReadOnlyList<KeyValuePair<long, FlowTally>>> ReadMinutesAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken)
     {
         var result = new List<KeyValuePair<long, FlowTally>>();
-        if (!Clamp(ref firstMinute, ref lastMinute))
+        await foreach (var (minute, bytes) in MinuteCellsAsync(symbol, FlowRows.MinuteRow, firstMinute, lastMinute, cancellationToken))
         {
-            return result;
-        }
-
-        await foreach (var entity in HourRowsAsync(FlowRows.MinuteRowFrom(symbol, firstMinute / 60), FlowRows.MinuteRowFrom(symbol, lastMinute / 60), symbol, cancellationToken))
-        {
-            var hour = FlowRows.HourOfRow(entity.RowKey);
-            foreach (var (cell, bytes) in FlowRow.From(entity).Cells.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                var minute = FlowRows.MinuteOfCell(hour, cell);
-                if (minute >= firstMinute && minute <= lastMinute)
-                {
-                    result.Add(new(minute, FlowCodec.DecodeTally(bytes)));
-                }
-            }
+            result.Add(new(minute, FlowCodec.DecodeTally(bytes)));
         }
 
         return result;
@@ -124,26 +111,11 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     public async Task<IReadOnlyList<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>> ReadZeroDteAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken)
     {
         var result = new List<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>();
-        if (!Clamp(ref firstMinute, ref lastMinute))
+        await foreach (var (minute, bytes) in MinuteCellsAsync(symbol, FlowRows.ZeroDteRow, firstMinute, lastMinute, cancellationToken))
         {
-            return result;
-        }
-
-        await foreach (var entity in HourRowsAsync(FlowRows.ZeroDteRowFrom(symbol, firstMinute / 60), FlowRows.ZeroDteRowFrom(symbol, lastMinute / 60), symbol, cancellationToken))
-        {
-            var hour = FlowRows.HourOfRow(entity.RowKey);
-            foreach (var (cell, bytes) in FlowRow.From(entity).Cells.OrderBy(c => c.Key, StringComparer.Ordinal))
+            foreach (var (strike, flow) in FlowCodec.DecodeStrikes(bytes).OrderBy(s => s.Key))
             {
-                var minute = FlowRows.MinuteOfCell(hour, cell);
-                if (minute < firstMinute || minute > lastMinute)
-                {
-                    continue;
-                }
-
-                foreach (var (strike, flow) in FlowCodec.DecodeStrikes(bytes).OrderBy(s => s.Key))
-                {
-                    result.Add(new((minute, strike), flow));
-                }
+                result.Add(new((minute, strike), flow));
             }
         }
 
@@ -328,17 +300,38 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         return first <= last;
     }
 
-    /// <summary>One symbol's hour rows from the first to the last hour key, both inclusive.</summary>
-    private async IAsyncEnumerable<TableEntity> HourRowsAsync(string from, string to, string symbol, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The minute cells (<c>m00</c>..<c>m59</c>) of one symbol's hour rows of one family, first ≤ minute ≤ last, in
+    /// ascending order: one row-key range query over at most 169 rows.
+    /// </summary>
+    private async IAsyncEnumerable<(long Minute, byte[] Cell)> MinuteCellsAsync(
+        string symbol,
+        Func<string, long, string> rowKey,
+        long firstMinute,
+        long lastMinute,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (!Clamp(ref firstMinute, ref lastMinute))
+        {
+            yield break;
+        }
+
         await _ready.EnsureAsync(cancellationToken);
         var filter = TableFilter.And(
             TableFilter.Equal("PartitionKey", FlowRows.PartitionOf(symbol)),
-            TableFilter.Compare("RowKey", "ge", from),
-            TableFilter.Compare("RowKey", "le", to));
+            TableFilter.Compare("RowKey", "ge", rowKey(symbol, firstMinute / 60)),
+            TableFilter.Compare("RowKey", "le", rowKey(symbol, lastMinute / 60)));
         await foreach (var entity in _flow.QueryAllAsync(filter, null, cancellationToken))
         {
-            yield return entity;
+            var hour = FlowRows.HourOfRow(entity.RowKey);
+            foreach (var (cell, bytes) in FlowRow.From(entity).Cells.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                var minute = FlowRows.MinuteOfCell(hour, cell);
+                if (minute >= firstMinute && minute <= lastMinute)
+                {
+                    yield return (minute, bytes);
+                }
+            }
         }
     }
 

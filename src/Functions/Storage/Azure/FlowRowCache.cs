@@ -105,8 +105,6 @@ internal sealed class FlowRowCache(int capacity)
 
     public int Capacity { get; } = capacity;
 
-    public int Count => _rows.Count;
-
     /// <summary>The cached row, or a row not known to exist (empty ETag, no cells).</summary>
     public FlowRow Get(string rowKey)
     {

@@ -97,22 +97,6 @@ internal static class FlowRows
 
     public static string DayRollupFrom(long day) => "D|" + DayKey(day);
 
-    public static string MinuteRowFrom(string symbol, long hour) => $"m|{symbol}|{HourKey(hour)}";
-
-    public static string ZeroDteRowFrom(string symbol, long hour) => $"z|{symbol}|{HourKey(hour)}";
-
-    /// <summary>The time key at the end of a rollup row key (<c>M|yyyyMMddHHmm|lane</c>).</summary>
-    public static long RollupPeriod(string rowKey)
-    {
-        var key = rowKey.AsSpan(2, rowKey.IndexOf('|', 2) - 2);
-        return rowKey[0] switch
-        {
-            'M' => MinuteBucket.Of(DateTimeOffset.ParseExact(key, "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)),
-            'H' => MinuteBucket.Of(DateTimeOffset.ParseExact(key, "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)) / 60,
-            _ => MinuteBucket.Of(DateTimeOffset.ParseExact(key, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)) / 1440,
-        };
-    }
-
     /// <summary>The hour of a per-symbol hour row key (<c>m|SYM|yyyyMMddHH</c>).</summary>
     public static long HourOfRow(string rowKey) =>
         MinuteBucket.Of(DateTimeOffset.ParseExact(rowKey.AsSpan(rowKey.LastIndexOf('|') + 1), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)) / 60;
