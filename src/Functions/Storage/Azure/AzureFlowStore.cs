@@ -26,9 +26,21 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     private const int MaxTransactionBytes = 2_500_000;
     private const int MaxAttempts = 16;
     private const string ReceiptPartition = "r";
+    private const string ReceiptPending = "pending";
+    private const string ReceiptDone = "done";
+
+    /// <summary>How long a claim on a batch holds before another writer may take the batch over.</summary>
+    private static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a writer waits for another writer's claim on the same batch before failing the delivery.</summary>
+    private static readonly TimeSpan ClaimWait = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ReceiptLifetime = TimeSpan.FromDays(1);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
+    private readonly TimeProvider _time;
+
+    /// <summary>Names this writer in batch claims: a pending claim of its own (a failed earlier attempt) is taken over at once.</summary>
+    private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly TableClient _flow;
     private readonly TableClient _receipts;
     private readonly BlobClient _chains;
@@ -43,8 +55,10 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     /// <param name="receipts">The batch receipt table.</param>
     /// <param name="chains">The chain container.</param>
     /// <param name="cachedRows">Rows kept in memory for writing without reads, over all partitions.</param>
-    public AzureFlowStore(TableClient flow, TableClient receipts, BlobClient chains, int cachedRows = 40_000)
+    /// <param name="time">The wall clock of claim leases.</param>
+    public AzureFlowStore(TableClient flow, TableClient receipts, BlobClient chains, int cachedRows = 40_000, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _flow = flow;
         _receipts = receipts;
         _chains = chains;
@@ -65,28 +79,100 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         }
 
         await _ready.EnsureAsync(cancellationToken);
-        if (await FindReceiptAsync(commit.BatchId, cancellationToken) is { } prior)
+        var (done, claim) = await ClaimAsync(commit, cancellationToken);
+        if (done is not null)
         {
-            return new CommitResult(false, prior);
+            return new CommitResult(false, done);
         }
 
         var tag = Tag(commit.BatchId);
         var changes = FlowRowChanges.Of(commit);
         var writes = changes.Select(p => WritePartitionAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
         writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
-        var applied = (await Task.WhenAll(writes)).Any(a => a);
-
-        // The receipt goes last: while it is missing a redelivery re-runs the commit, and every row it already reached
-        // skips the batch by its tag.
         try
         {
-            await _receipts.AddEntityAsync(ReceiptEntity(commit), cancellationToken);
+            await Task.WhenAll(writes);
+        }
+        catch
+        {
+            // Give the batch back so its redelivery (to any instance) need not wait out the lease; when storage is down
+            // this fails too and the lease runs out instead.
+            try
+            {
+                await _receipts.DeleteEntityAsync(ReceiptPartition, ReceiptRow(commit.BatchId), claim, CancellationToken.None);
+            }
+            catch (StoreException)
+            {
+            }
+
+            throw;
+        }
+
+        // The receipt turns done last: until then a redelivery claims the batch again (once the lease ran out) and
+        // every row this commit already reached skips the batch by its tag.
+        try
+        {
+            await _receipts.ReplaceEntityAsync(ReceiptEntity(commit, ReceiptDone, null), claim, cancellationToken);
             return new CommitResult(true, commit.Receipt);
         }
-        catch (StoreException e) when (e.Failure == StoreFailure.Conflict)
+        catch (StoreException e) when (e.Failure == StoreFailure.PreconditionFailed)
         {
-            var stored = await FindReceiptAsync(commit.BatchId, cancellationToken);
-            return new CommitResult(applied, stored ?? commit.Receipt);
+            // Our lease ran out and another writer took the batch over; it finishes the receipt.
+            return new CommitResult(true, commit.Receipt);
+        }
+    }
+
+    /// <summary>
+    /// Claims the batch for this writer: inserts its receipt as pending with a lease. When the receipt exists it is
+    /// either done (the batch is answered from it) or pending under another writer's lease, which this writer waits
+    /// out (a hand-over delivers one batch to two instances at once) or takes over once expired (its writer died).
+    /// So two writers never write one batch's rows at the same time, and the rows' batch tags only have to cover a
+    /// crashed commit's redelivery. A pending claim of this writer's own (an attempt that failed) is taken over at
+    /// once. Returns the done receipt, or the claim's ETag.
+    /// </summary>
+    private async Task<(IngestReceipt? Done, string Claim)> ClaimAsync(FlowCommit commit, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = _time.GetUtcNow();
+            try
+            {
+                return (null, await _receipts.AddEntityAsync(ReceiptEntity(commit, ReceiptPending, now + ClaimLease), cancellationToken));
+            }
+            catch (StoreException e) when (e.Failure == StoreFailure.Conflict)
+            {
+            }
+
+            var held = await _receipts.GetEntityAsync(ReceiptPartition, ReceiptRow(commit.BatchId), cancellationToken);
+            if (held is null)
+            {
+                continue; // pruned in between: claim again
+            }
+
+            if (held.GetString("State") != ReceiptPending)
+            {
+                return (ReceiptOf(held), string.Empty);
+            }
+
+            if (held.GetDateTime("LeaseUntilUtc") < now || held.GetString("Owner") == _instance)
+            {
+                try
+                {
+                    return (null, await _receipts.ReplaceEntityAsync(ReceiptEntity(commit, ReceiptPending, now + ClaimLease), held.ETag, cancellationToken));
+                }
+                catch (StoreException e) when (e.Failure == StoreFailure.PreconditionFailed)
+                {
+                    continue;
+                }
+            }
+
+            if (waited.Elapsed > ClaimWait)
+            {
+                throw new StoreException(StoreFailure.Unavailable, $"Batch {commit.BatchId} is being committed by another writer; deliver it again later.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 20 * attempt)), cancellationToken);
         }
     }
 
@@ -94,7 +180,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     {
         await _ready.EnsureAsync(cancellationToken);
         var entity = await _receipts.GetEntityAsync(ReceiptPartition, ReceiptRow(batchId), cancellationToken);
-        return entity is null ? null : ReceiptOf(entity);
+        return entity is null || entity.GetString("State") == ReceiptPending ? null : ReceiptOf(entity);
     }
 
     public async Task<IReadOnlyList<KeyValuePair<long, FlowTally>>> ReadMinutesAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken)
@@ -520,7 +606,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
 
     private static string ReceiptRow(string batchId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(batchId)));
 
-    private static TableEntity ReceiptEntity(FlowCommit commit)
+    private TableEntity ReceiptEntity(FlowCommit commit, string state, DateTimeOffset? leaseUntil) => ReceiptEntity(commit, state, leaseUntil, _instance);
+
+    private static TableEntity ReceiptEntity(FlowCommit commit, string state, DateTimeOffset? leaseUntil, string instance)
     {
         var r = commit.Receipt;
         var errors = new MemoryStream();
@@ -547,6 +635,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
             ["Errors"] = Encoding.UTF8.GetString(errors.ToArray()),
             ["CommittedUtc"] = r.CommittedUtc,
             [FlowRows.Until] = MinuteBucket.Of(r.CommittedUtc),
+            ["State"] = state,
+            ["Owner"] = instance,
+            ["LeaseUntilUtc"] = leaseUntil ?? r.CommittedUtc,
         };
     }
 
