@@ -43,7 +43,6 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly TableClient _flow;
     private readonly TableClient _receipts;
-    private readonly BlobClient _chains;
     private readonly StorageReady _ready;
     private readonly FlowRowCache[] _caches;
     private readonly SemaphoreSlim[] _gates;
@@ -61,7 +60,6 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         _time = time ?? TimeProvider.System;
         _flow = flow;
         _receipts = receipts;
-        _chains = chains;
         _ready = new StorageReady(async ct =>
         {
             await Task.WhenAll(flow.CreateIfNotExistsAsync(ct), receipts.CreateIfNotExistsAsync(ct), chains.CreateIfNotExistsAsync(ct));
@@ -436,9 +434,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     /// Writes one partition's row changes as entity-group transactions. Each row is written from its cached state under
     /// its ETag (or inserted when not known to exist) with the batch's tag appended to its history; a row whose history
     /// holds the tag already is skipped. A transaction that meets a changed row (412) or an existing one (409) reloads
-    /// its rows and goes again. True when any row changed.
+    /// its rows and goes again.
     /// </summary>
-    private async Task<bool> WritePartitionAsync(string partition, List<FlowRowChange> changes, ulong tag, CancellationToken cancellationToken)
+    private async Task WritePartitionAsync(string partition, List<FlowRowChange> changes, ulong tag, CancellationToken cancellationToken)
     {
         var shard = int.Parse(partition.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
         var cache = _caches[shard];
@@ -446,12 +444,11 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var applied = false;
             var pending = new Queue<FlowRowChange>(changes);
             var attempts = 0;
             while (pending.Count > 0)
             {
-                var transaction = new List<(FlowRowChange Change, FlowRow Row, TableEntity Entity, Dictionary<string, byte[]> Cells)>();
+                var transaction = new List<(FlowRowChange Change, FlowRow Row, TableEntity Entity, FlowRow Written)>();
                 var bytes = 0;
                 while (pending.Count > 0 && transaction.Count < TableClient.MaxTransactionSize)
                 {
@@ -463,14 +460,14 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                         continue;
                     }
 
-                    var (entity, cells, size) = Write(partition, change, row, tag);
+                    var (entity, written, size) = Write(partition, change, row, tag);
                     if (transaction.Count > 0 && bytes + size > MaxTransactionBytes)
                     {
                         break;
                     }
 
                     pending.Dequeue();
-                    transaction.Add((change, row, entity, cells));
+                    transaction.Add((change, row, entity, written));
                     bytes += size;
                 }
 
@@ -485,24 +482,11 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                     var etags = await _flow.SubmitTransactionAsync(operations, cancellationToken);
                     for (var i = 0; i < transaction.Count; i++)
                     {
-                        var (_, row, _, cells) = transaction[i];
-                        var updated = new FlowRow(row.RowKey) { ETag = etags[i] };
-                        foreach (var (cell, value) in row.Cells)
-                        {
-                            updated.Cells[cell] = value;
-                        }
-
-                        foreach (var (cell, value) in cells)
-                        {
-                            updated.Cells[cell] = value;
-                        }
-
-                        updated.Applied.AddRange(row.Applied.Skip(Math.Max(0, row.Applied.Count - FlowRow.AppliedHistory + 1)));
-                        updated.Applied.Add(tag);
-                        cache.Put(updated);
+                        var written = transaction[i].Written;
+                        written.ETag = etags[i];
+                        cache.Put(written);
                     }
 
-                    applied = true;
                     attempts = 0;
                 }
                 catch (StoreException e) when (e.Failure is StoreFailure.Conflict or StoreFailure.PreconditionFailed && ++attempts <= MaxAttempts)
@@ -515,8 +499,6 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                     pending = new Queue<FlowRowChange>(transaction.Select(t => t.Change).Concat(pending));
                 }
             }
-
-            return applied;
         }
         finally
         {
@@ -537,24 +519,33 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         }
     }
 
-    /// <summary>The entity that writes a change onto a row's known state: the changed cells, the history and Until.</summary>
-    private static (TableEntity Entity, Dictionary<string, byte[]> Cells, int Bytes) Write(string partition, FlowRowChange change, FlowRow row, ulong tag)
+    /// <summary>
+    /// The entity that writes a change onto a row's known state (the changed cells, the history with the batch's tag,
+    /// Until), the row as it will stand once written (its ETag still to come), and the cell bytes sent.
+    /// </summary>
+    private static (TableEntity Entity, FlowRow Written, int Bytes) Write(string partition, FlowRowChange change, FlowRow row, ulong tag)
     {
         var entity = new TableEntity(partition, change.RowKey) { ETag = row.ETag };
-        var cells = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var written = new FlowRow(row.RowKey);
+        foreach (var (cell, value) in row.Cells)
+        {
+            written.Cells[cell] = value;
+        }
+
         var bytes = 0;
         foreach (var (cell, apply) in change.Cells)
         {
             var old = row.Cells.GetValueOrDefault(cell);
             var value = apply(old);
-            cells[cell] = value;
+            written.Cells[cell] = value;
             bytes += FlowRow.WriteCell(entity, cell, value, old);
         }
 
-        var history = row.Applied.Skip(Math.Max(0, row.Applied.Count - FlowRow.AppliedHistory + 1)).Append(tag).ToArray();
-        entity[FlowRows.Applied] = FlowRow.EncodeApplied(history);
+        written.Applied.AddRange(row.Applied.Skip(Math.Max(0, row.Applied.Count - FlowRow.AppliedHistory + 1)));
+        written.Applied.Add(tag);
+        entity[FlowRows.Applied] = FlowRow.EncodeApplied(written.Applied);
         entity[FlowRows.Until] = change.Until;
-        return (entity, cells, bytes + (history.Length * 8));
+        return (entity, written, bytes + (written.Applied.Count * 8));
     }
 
     private static async Task DeleteAllAsync(TableClient table, string filter, CancellationToken cancellationToken)
@@ -606,9 +597,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
 
     private static string ReceiptRow(string batchId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(batchId)));
 
-    private TableEntity ReceiptEntity(FlowCommit commit, string state, DateTimeOffset? leaseUntil) => ReceiptEntity(commit, state, leaseUntil, _instance);
-
-    private static TableEntity ReceiptEntity(FlowCommit commit, string state, DateTimeOffset? leaseUntil, string instance)
+    private TableEntity ReceiptEntity(FlowCommit commit, string state, DateTimeOffset? leaseUntil)
     {
         var r = commit.Receipt;
         var errors = new MemoryStream();
@@ -636,7 +625,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
             ["CommittedUtc"] = r.CommittedUtc,
             [FlowRows.Until] = MinuteBucket.Of(r.CommittedUtc),
             ["State"] = state,
-            ["Owner"] = instance,
+            ["Owner"] = _instance,
             ["LeaseUntilUtc"] = leaseUntil ?? r.CommittedUtc,
         };
     }

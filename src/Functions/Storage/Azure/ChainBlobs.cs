@@ -9,7 +9,8 @@ namespace FlowFunctions.Functions.Storage.Azure;
 /// Chains in Blob Storage: one blob <c>{yyyy-MM-dd}/{SYMBOL}</c> per underlying and trading date holding the merged
 /// chain (<see cref="FlowCodec.EncodeChain"/>). Chain events apply in any order and any number of times to the same
 /// chain (<see cref="SymbolChain.Apply"/>), so a redelivered batch needs no tag: the merge is read, applied and
-/// written back under the blob's ETag, and a lost race re-reads. The chains this instance wrote last are cached.
+/// written back under the blob's ETag, and a lost race re-reads. The chains this instance wrote last are cached as
+/// their stored bytes.
 /// Thread-safe.
 /// </summary>
 internal sealed class ChainBlobs(BlobClient blobs)
@@ -18,23 +19,15 @@ internal sealed class ChainBlobs(BlobClient blobs)
     private const int CachedChains = 2_048;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (string ETag, SymbolChain Chain)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string ETag, byte[] Bytes)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>Applies a batch's chain events; true when any blob changed.</summary>
-    public async Task<bool> ApplyAsync(IReadOnlyList<ChainEvent> events, CancellationToken cancellationToken)
+    /// <summary>Applies a batch's chain events.</summary>
+    public async Task ApplyAsync(IReadOnlyList<ChainEvent> events, CancellationToken cancellationToken)
     {
-        if (events.Count == 0)
-        {
-            return false;
-        }
-
-        var changed = false;
         foreach (var group in events.GroupBy(e => (e.Underlying, Date: NewYorkTime.TradingDate(e.Timestamp))))
         {
-            changed |= await ApplyAsync(group.Key.Underlying, group.Key.Date, group.ToArray(), cancellationToken);
+            await ApplyAsync(group.Key.Underlying, group.Key.Date, group.ToArray(), cancellationToken);
         }
-
-        return changed;
     }
 
     public async Task<SymbolChain?> ReadAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken)
@@ -66,12 +59,12 @@ internal sealed class ChainBlobs(BlobClient blobs)
         }
     }
 
-    private async Task<bool> ApplyAsync(string symbol, DateOnly date, IReadOnlyList<ChainEvent> events, CancellationToken cancellationToken)
+    private async Task ApplyAsync(string symbol, DateOnly date, IReadOnlyList<ChainEvent> events, CancellationToken cancellationToken)
     {
         var name = Name(symbol, date);
         for (var attempt = 1; ; attempt++)
         {
-            (string ETag, SymbolChain Chain)? held;
+            (string ETag, byte[] Bytes)? held;
             lock (_lock)
             {
                 held = _cache.TryGetValue(name, out var cached) ? cached : null;
@@ -80,27 +73,27 @@ internal sealed class ChainBlobs(BlobClient blobs)
             if (held is null)
             {
                 var blob = await blobs.GetAsync(name, cancellationToken);
-                held = blob is null ? (string.Empty, new SymbolChain(symbol, date)) : (blob.ETag, FlowCodec.DecodeChain(symbol, date, blob.Data.ToMemory().Span));
+                held = blob is null ? (string.Empty, []) : (blob.ETag, blob.Data.ToArray());
             }
 
             var (etag, stored) = held.Value;
-            var chain = stored.Clone();
+            var chain = stored.Length == 0 ? new SymbolChain(symbol, date) : FlowCodec.DecodeChain(symbol, date, stored);
             foreach (var e in events)
             {
                 chain.Apply(e);
             }
 
             var bytes = FlowCodec.EncodeChain(chain);
-            if (etag.Length > 0 && bytes.AsSpan().SequenceEqual(FlowCodec.EncodeChain(stored)))
+            if (etag.Length > 0 && bytes.AsSpan().SequenceEqual(stored))
             {
-                return false; // a redelivery: these events are in the chain already
+                return; // a redelivery: these events are in the chain already
             }
 
             try
             {
                 var written = await blobs.PutAsync(name, BinaryData.FromBytes(bytes), "application/octet-stream", etag.Length > 0 ? etag : null, etag.Length > 0 ? null : "*", cancellationToken);
-                Remember(name, written, chain);
-                return true;
+                Remember(name, written, bytes);
+                return;
             }
             catch (StoreException e) when (e.Failure is StoreFailure.PreconditionFailed or StoreFailure.Conflict && attempt < MaxAttempts)
             {
@@ -112,7 +105,7 @@ internal sealed class ChainBlobs(BlobClient blobs)
         }
     }
 
-    private void Remember(string name, string etag, SymbolChain chain)
+    private void Remember(string name, string etag, byte[] bytes)
     {
         lock (_lock)
         {
@@ -121,7 +114,7 @@ internal sealed class ChainBlobs(BlobClient blobs)
                 _cache.Clear();
             }
 
-            _cache[name] = (etag, chain);
+            _cache[name] = (etag, bytes);
         }
     }
 

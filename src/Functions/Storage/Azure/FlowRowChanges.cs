@@ -23,30 +23,44 @@ internal sealed class FlowRowChange(string partition, string rowKey, long until)
 /// <summary>Turns a folded batch into row changes, grouped by partition and sorted by row key (docs/storage.md).</summary>
 internal static class FlowRowChanges
 {
+    private delegate void Merge<T>(ref T into, in T delta);
+
+    private delegate Dictionary<TKey, T> Decoder<TKey, T>(ReadOnlySpan<byte> cell)
+        where TKey : notnull;
+
     public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit)
     {
         var lane = commit.Lane;
         var rows = new Dictionary<(string, string), FlowRowChange>();
-        var minuteCells = new Dictionary<(string Partition, string Row, string Cell), FlowTally>();
-        var rollupCells = new Dictionary<(string Partition, string Row, string Cell), Dictionary<string, FlowTally>>();
+        var minuteCells = new Dictionary<(FlowRowChange Row, string Cell), FlowTally>();
+        var rollups = new MapCells<string, FlowTally>(FlowCodec.DecodeTallies, FlowCodec.EncodeTallies, static (ref into, in delta) => into.Merge(delta));
+        var zeroDte = new MapCells<int, StrikeMinuteFlow>(FlowCodec.DecodeStrikes, FlowCodec.EncodeStrikes, static (ref into, in delta) => into.Merge(delta));
+        var contracts = new MapCells<int, ContractDayFlow>(FlowCodec.DecodeContracts, FlowCodec.EncodeContracts, static (ref into, in delta) => into.Merge(delta));
+        var spots = new MapCells<string, SpotMark>(FlowCodec.DecodeSpots, FlowCodec.EncodeSpots, static (ref held, in mark) =>
+        {
+            if (mark.Timestamp >= held.Timestamp)
+            {
+                held = mark;
+            }
+        });
 
         foreach (var (key, tally) in commit.Fold.Minutes)
         {
             var partition = FlowRows.PartitionOf(key.Symbol);
             var hour = key.Minute / 60;
+            var day = key.Minute / 1440;
             var row = Row(partition, FlowRows.MinuteRow(key.Symbol, hour), FlowRows.MinuteRowUntil(hour));
-            CollectionsMarshal.GetValueRefOrAddDefault(minuteCells, (partition, row.RowKey, FlowRows.MinuteCell(key.Minute)), out _).Merge(tally);
+            CollectionsMarshal.GetValueRefOrAddDefault(minuteCells, (row, FlowRows.MinuteCell(key.Minute)), out _).Merge(tally);
 
             var bucket = FlowRows.BucketCell(key.Symbol);
-            Rollup(Row(partition, FlowRows.MinuteRollup(key.Minute, lane), FlowRows.MinuteRollupUntil(key.Minute)), bucket, key.Symbol, tally);
-            Rollup(Row(partition, FlowRows.HourRollup(hour, lane), FlowRows.HourRollupUntil(hour)), bucket, key.Symbol, tally);
-            var day = key.Minute / 1440;
-            Rollup(Row(partition, FlowRows.DayRollup(day, lane), FlowRows.DayRollupUntil(day)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.MinuteRollup(key.Minute, lane), FlowRows.MinuteRollupUntil(key.Minute)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.HourRollup(hour, lane), FlowRows.HourRollupUntil(hour)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.DayRollup(day, lane), FlowRows.DayRollupUntil(day)), bucket, key.Symbol, tally);
         }
 
-        foreach (var ((partition, rowKey, cell), delta) in minuteCells)
+        foreach (var ((row, cell), delta) in minuteCells)
         {
-            rows[(partition, rowKey)].Cells[cell] = stored =>
+            row.Cells[cell] = stored =>
             {
                 var sum = FlowCodec.DecodeTally(stored);
                 sum.Merge(delta);
@@ -54,23 +68,29 @@ internal static class FlowRowChanges
             };
         }
 
-        foreach (var ((partition, rowKey, cell), deltas) in rollupCells)
+        foreach (var (key, flow) in commit.Fold.ZeroDteStrikes)
         {
-            rows[(partition, rowKey)].Cells[cell] = stored =>
-            {
-                var map = FlowCodec.DecodeTallies(stored);
-                foreach (var (symbol, delta) in deltas)
-                {
-                    CollectionsMarshal.GetValueRefOrAddDefault(map, symbol, out _).Merge(delta);
-                }
-
-                return FlowCodec.EncodeTallies(map);
-            };
+            var tradingDate = NewYorkTime.TradingDate(MinuteBucket.Start(key.Minute));
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ZeroDteRow(key.Symbol, key.Minute / 60), FlowRows.DayDataUntil(tradingDate));
+            zeroDte.Add(row, FlowRows.MinuteCell(key.Minute), key.StrikeMilli, flow);
         }
 
-        AddZeroDte(commit.Fold, Row);
-        AddContracts(commit.Fold, Row);
-        AddSpots(commit, Row);
+        foreach (var (key, flow) in commit.Fold.Contracts)
+        {
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate), FlowRows.DayDataUntil(key.TradingDate));
+            contracts.Add(row, FlowRows.ContractCell(key.Contract.Expiry, key.Contract.Right), key.Contract.StrikeMilli, flow);
+        }
+
+        foreach (var (symbol, mark) in commit.Spots)
+        {
+            // Spot rows are never pruned: the newest spot of a symbol is asked for whatever its age.
+            spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.SpotRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
+        }
+
+        rollups.WriteCells();
+        zeroDte.WriteCells();
+        contracts.WriteCells();
+        spots.WriteCells();
 
         var byPartition = new SortedDictionary<string, List<FlowRowChange>>(StringComparer.Ordinal);
         foreach (var row in rows.Values)
@@ -99,112 +119,43 @@ internal static class FlowRowChanges
 
             return row;
         }
-
-        void Rollup(FlowRowChange row, string cell, string symbol, in FlowTally tally)
-        {
-            var key = (row.Partition, row.RowKey, cell);
-            if (!rollupCells.TryGetValue(key, out var map))
-            {
-                rollupCells[key] = map = new(StringComparer.Ordinal);
-            }
-
-            CollectionsMarshal.GetValueRefOrAddDefault(map, symbol, out _).Merge(tally);
-        }
     }
 
-    private static void AddZeroDte(FlowFold fold, Func<string, string, long, FlowRowChange> row)
+    /// <summary>
+    /// The batch's deltas to map cells (strike or symbol → value) of some rows, merged per key first; then, per cell,
+    /// the function that merges them into the stored map.
+    /// </summary>
+    private sealed class MapCells<TKey, T>(Decoder<TKey, T> decode, Func<Dictionary<TKey, T>, byte[]> encode, Merge<T> merge)
+        where TKey : notnull
+        where T : struct
     {
-        var cells = new Dictionary<(FlowRowChange Row, string Cell), Dictionary<int, StrikeMinuteFlow>>();
-        foreach (var (key, flow) in fold.ZeroDteStrikes)
+        private readonly Dictionary<(FlowRowChange Row, string Cell), Dictionary<TKey, T>> _cells = [];
+
+        public void Add(FlowRowChange row, string cell, TKey key, in T delta)
         {
-            var hour = key.Minute / 60;
-            var tradingDate = NewYorkTime.TradingDate(MinuteBucket.Start(key.Minute));
-            var target = row(FlowRows.PartitionOf(key.Symbol), FlowRows.ZeroDteRow(key.Symbol, hour), FlowRows.DayDataUntil(tradingDate));
-            var cell = (target, FlowRows.MinuteCell(key.Minute));
-            if (!cells.TryGetValue(cell, out var strikes))
+            if (!_cells.TryGetValue((row, cell), out var deltas))
             {
-                cells[cell] = strikes = [];
+                _cells[(row, cell)] = deltas = [];
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.StrikeMilli, out _).Merge(flow);
+            merge(ref CollectionsMarshal.GetValueRefOrAddDefault(deltas, key, out _), delta);
         }
 
-        foreach (var ((target, cell), deltas) in cells)
+        public void WriteCells()
         {
-            target.Cells[cell] = stored =>
+            foreach (var ((row, cell), deltas) in _cells)
             {
-                var map = FlowCodec.DecodeStrikes(stored);
-                foreach (var (strike, delta) in deltas)
+                row.Cells[cell] = stored =>
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(map, strike, out _).Merge(delta);
-                }
-
-                return FlowCodec.EncodeStrikes(map);
-            };
-        }
-    }
-
-    private static void AddContracts(FlowFold fold, Func<string, string, long, FlowRowChange> row)
-    {
-        var cells = new Dictionary<(FlowRowChange Row, string Cell), Dictionary<int, ContractDayFlow>>();
-        foreach (var (key, flow) in fold.Contracts)
-        {
-            var target = row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate), FlowRows.DayDataUntil(key.TradingDate));
-            var cell = (target, FlowRows.ContractCell(key.Contract.Expiry, key.Contract.Right));
-            if (!cells.TryGetValue(cell, out var strikes))
-            {
-                cells[cell] = strikes = [];
-            }
-
-            CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.Contract.StrikeMilli, out _).Merge(flow);
-        }
-
-        foreach (var ((target, cell), deltas) in cells)
-        {
-            target.Cells[cell] = stored =>
-            {
-                var map = FlowCodec.DecodeContracts(stored);
-                foreach (var (strike, delta) in deltas)
-                {
-                    CollectionsMarshal.GetValueRefOrAddDefault(map, strike, out _).Merge(delta);
-                }
-
-                return FlowCodec.EncodeContracts(map);
-            };
-        }
-    }
-
-    private static void AddSpots(FlowCommit commit, Func<string, string, long, FlowRowChange> row)
-    {
-        var cells = new Dictionary<(FlowRowChange Row, string Cell), Dictionary<string, SpotMark>>();
-        foreach (var (symbol, mark) in commit.Spots)
-        {
-            // Spot rows are never pruned: the newest spot of a symbol is asked for whatever its age.
-            var target = row(FlowRows.PartitionOf(symbol), FlowRows.SpotRow(commit.Lane), long.MaxValue);
-            var cell = (target, FlowRows.BucketCell(symbol));
-            if (!cells.TryGetValue(cell, out var marks))
-            {
-                cells[cell] = marks = new(StringComparer.Ordinal);
-            }
-
-            marks[symbol] = mark;
-        }
-
-        foreach (var ((target, cell), marks) in cells)
-        {
-            target.Cells[cell] = stored =>
-            {
-                var map = FlowCodec.DecodeSpots(stored);
-                foreach (var (symbol, mark) in marks)
-                {
-                    if (!map.TryGetValue(symbol, out var held) || mark.Timestamp >= held.Timestamp)
+                    var map = decode(stored);
+                    foreach (var (key, delta) in deltas)
                     {
-                        map[symbol] = mark;
+                        merge(ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _), delta);
                     }
-                }
 
-                return FlowCodec.EncodeSpots(map);
-            };
+                    return encode(map);
+                };
+            }
         }
     }
 }

@@ -25,31 +25,13 @@ internal static class FlowRows
     public const string Applied = "Applied";
     public const string Until = "Until";
 
-    public static int ShardOf(string symbol)
-    {
-        var hash = 2166136261u;
-        foreach (var c in symbol)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % Shards);
-    }
+    public static int ShardOf(string symbol) => (int)(Fnv1a(symbol) % Shards);
 
     public static string Partition(int shard) => "f" + shard.ToString(CultureInfo.InvariantCulture);
 
     public static string PartitionOf(string symbol) => Partition(ShardOf(symbol));
 
-    public static int BucketOf(string symbol)
-    {
-        var hash = 2166136261u;
-        foreach (var c in symbol)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)((hash >> 8) % Buckets);
-    }
+    public static int BucketOf(string symbol) => (int)((Fnv1a(symbol) >> 8) % Buckets);
 
     public static string BucketCell(string symbol) => "b" + BucketOf(symbol).ToString("D2", CultureInfo.InvariantCulture);
 
@@ -121,6 +103,18 @@ internal static class FlowRows
     public static string DayKey(long day) => MinuteBucket.Start(day * 1440).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     public static string DateKey(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>32-bit FNV-1a of a symbol's characters: stable across processes and releases, unlike string hash codes.</summary>
+    private static uint Fnv1a(string symbol)
+    {
+        var hash = 2166136261u;
+        foreach (var c in symbol)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
 
     /// <summary>Lanes name a writer in row keys: 1 to 32 of <c>a-z 0-9 -</c>.</summary>
     public static bool IsLane(string lane) =>
