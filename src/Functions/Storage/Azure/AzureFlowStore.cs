@@ -494,7 +494,20 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                     // Another writer got there first (412), or a row this writer did not know of exists (409): whoever
                     // wrote one row of the transaction likely wrote the others, so reload them all, back off a little so
                     // two writers do not keep colliding, and go again. Rows that now carry the batch's tag are skipped.
-                    await Task.WhenAll(transaction.Select(t => ReloadAsync(partition, t.Change.RowKey, cache, cancellationToken)));
+                    // Read in parallel, then update the cache on this one thread: the cache is not thread-safe.
+                    var reloaded = await Task.WhenAll(transaction.Select(t => _flow.GetEntityAsync(partition, t.Change.RowKey, cancellationToken)));
+                    for (var i = 0; i < transaction.Count; i++)
+                    {
+                        if (reloaded[i] is { } entity)
+                        {
+                            cache.Put(FlowRow.From(entity));
+                        }
+                        else
+                        {
+                            cache.Forget(transaction[i].Change.RowKey);
+                        }
+                    }
+
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempts, 6))), cancellationToken);
                     pending = new Queue<FlowRowChange>(transaction.Select(t => t.Change).Concat(pending));
                 }
@@ -503,19 +516,6 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         finally
         {
             gate.Release();
-        }
-    }
-
-    private async Task ReloadAsync(string partition, string rowKey, FlowRowCache cache, CancellationToken cancellationToken)
-    {
-        var entity = await _flow.GetEntityAsync(partition, rowKey, cancellationToken);
-        if (entity is null)
-        {
-            cache.Forget(rowKey);
-        }
-        else
-        {
-            cache.Put(FlowRow.From(entity));
         }
     }
 
