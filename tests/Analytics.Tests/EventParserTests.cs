@@ -170,6 +170,37 @@ public sealed partial class EventParserTests
     }
 
     [Fact]
+    public void MessagesAreParsedOneByOneSoAMalformedArrayCostsOnlyItsOwnMessage()
+    {
+        // Four Event Hubs messages in one buffer: an event, a broken array, an empty body, an array of two events.
+        string[] messages = [Trade, $"[{Trade},{{\"type\":", "  ", $"[{Trade},{Trade}]"];
+        var buffer = new StringBuilder();
+        var ranges = new List<Range>();
+        foreach (var m in messages)
+        {
+            var start = Encoding.UTF8.GetByteCount(buffer.ToString());
+            buffer.Append(m);
+            ranges.Add(start..(start + Encoding.UTF8.GetByteCount(m)));
+            buffer.Append('\n');
+        }
+
+        var utf8 = Encoding.UTF8.GetBytes(buffer.ToString());
+        var batch = new EventBatch();
+        new EventParser(new SymbolTable()).Parse(utf8, [.. ranges], batch);
+
+        Assert.Equal(4, batch.Trades.Count); // message 1, the first of message 2 and both of message 4
+        Assert.Equal(2, batch.Rejections.Count);
+        var broken = batch.Rejections[0];
+        Assert.Equal(2, broken.Index);
+        Assert.StartsWith("malformed JSON inside the array", broken.Reason, StringComparison.Ordinal);
+        Assert.Equal(ranges[1].End.Value, broken.Offset + broken.Length); // it stops at its message's end
+        var empty = batch.Rejections[1];
+        Assert.Equal(3, empty.Index);
+        Assert.StartsWith("empty message", empty.Reason, StringComparison.Ordinal);
+        Assert.Equal(6, batch.Count);
+    }
+
+    [Fact]
     public void SymbolsAreInterned()
     {
         var batch = Parse($"{Trade}\n{Trade}");

@@ -28,8 +28,36 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
     /// <summary>Parses <paramref name="utf8"/> into <paramref name="batch"/>, appending to what it already holds.</summary>
     public void Parse(ReadOnlySpan<byte> utf8, EventBatch batch)
     {
-        var pos = utf8.StartsWith("\uFEFF"u8) ? 3 : 0;
         var index = 0;
+        ParseFrom(utf8, utf8.StartsWith("\uFEFF"u8) ? 3 : 0, ref index, batch);
+    }
+
+    /// <summary>
+    /// Parses several messages that share one buffer (an Event Hubs batch): each range of <paramref name="messages"/>
+    /// holds one message (an event, an array of events, or NDJSON), parsed on its own so that malformed JSON costs its
+    /// own message only. Event indexes run on across messages, and rejection offsets are offsets into
+    /// <paramref name="utf8"/>. A message with nothing in it is refused as empty.
+    /// </summary>
+    public void Parse(ReadOnlySpan<byte> utf8, ReadOnlySpan<Range> messages, EventBatch batch)
+    {
+        var index = 0;
+        foreach (var message in messages)
+        {
+            var (start, length) = message.GetOffsetAndLength(utf8.Length);
+            var body = utf8[..(start + length)];
+            if (SkipWhitespace(body, start) >= body.Length)
+            {
+                batch.Rejections.Add(new EventRejection(index++, "empty message: expected a JSON event or an array of events", start, length));
+                continue;
+            }
+
+            ParseFrom(body, start, ref index, batch);
+        }
+    }
+
+    /// <summary>Parses from <paramref name="pos"/> to the end of <paramref name="utf8"/>, numbering events from <paramref name="index"/>.</summary>
+    private void ParseFrom(ReadOnlySpan<byte> utf8, int pos, ref int index, EventBatch batch)
+    {
         var readerOptions = new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = _options.MaxDepth };
         while (true)
         {

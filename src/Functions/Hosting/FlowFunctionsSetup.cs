@@ -6,6 +6,7 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
+using FlowFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,9 @@ public static partial class FlowFunctionsSetup
     {
         var config = builder.Configuration;
         var services = builder.Services;
-        builder.WebHost.UseUrls(config["urls"] ?? DefaultUrl);
+        // Under the Functions host: loopback only, on the port the host chose (it forwards every request there).
+        var hostPort = config[AppMode.CustomHandlerPortVariable];
+        builder.WebHost.UseUrls(string.IsNullOrEmpty(hostPort) ? config["urls"] ?? DefaultUrl : $"http://127.0.0.1:{hostPort}");
 
         // Request-start lines of the hosting layer include the query string, where an apiKey may be.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -61,6 +64,8 @@ public static partial class FlowFunctionsSetup
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<LeaderboardSnapshots>();
+        services.AddSingleton<EventHubIngest>();
+        services.AddSingleton<SnapshotJob>();
 
         services.AddHostedService<DevelopmentKeys>();
         services.AddHostedService<SnapshotTimer>();
@@ -70,8 +75,13 @@ public static partial class FlowFunctionsSetup
         return builder;
     }
 
+    /// <summary>
+    /// The routes: the service routes and the <c>/v1</c> API in both modes; the ingest endpoint standalone only (under
+    /// the host events come through Event Hubs); the trigger invocations (<c>POST /{FunctionName}</c>) under the host only.
+    /// </summary>
     public static WebApplication MapFlowFunctions(this WebApplication app)
     {
+        var mode = app.Services.GetRequiredService<AppMode>();
         app.UseApiErrors();
         app.MapServiceApi();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
@@ -80,8 +90,17 @@ public static partial class FlowFunctionsSetup
             .MapCumulativeFlowApi()
             .MapStrikeFlowApi()
             .MapLeaderboardApi()
-            .MapAccountApi()
-            .MapIngestApi();
+            .MapAccountApi();
+        if (mode.IsStandalone)
+        {
+            v1.MapIngestApi();
+        }
+        else
+        {
+            app.MapEventHubTrigger();
+            app.MapTimerTrigger();
+        }
+
         return app;
     }
 

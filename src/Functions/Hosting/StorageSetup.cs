@@ -26,6 +26,7 @@ public static class StorageSetup
         services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateQuotaStore() : new MemoryQuotaStore());
         services.AddSingleton<ISnapshotStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateSnapshotStore() : new MemorySnapshotStore());
         services.AddSingleton<IDeadLetterStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeadLetterStore() : new MemoryDeadLetterStore());
+        services.AddSingleton<IDeliveryLog>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeliveryLog() : new MemoryDeliveryLog());
         return services;
     }
 

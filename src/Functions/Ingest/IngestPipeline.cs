@@ -14,7 +14,7 @@ public sealed record IngestOutcome(IngestReceipt Receipt, bool Replayed, string 
 
 /// <summary>
 /// The one path every event takes into the store: the ingest endpoint, the simulator feed and the Event Hubs trigger
-/// all call <see cref="IngestAsync"/>. It parses a batch (JSON object, array or NDJSON), dead-letters refused events
+/// all call <c>IngestAsync</c>. It parses a batch (JSON object, array or NDJSON), dead-letters refused events
 /// with their reasons, folds the rest in memory against the market state (spots and chains seen so far), and commits
 /// the fold once per batch id. Batches are processed one at a time, in arrival order. Thread-safe.
 /// </summary>
@@ -38,10 +38,17 @@ public sealed partial class IngestPipeline(
     private readonly MarketState _market = new();
     private readonly EventBatch _batch = new();
 
+    /// <summary>Ingests a batch that is one message: a JSON object, an array, or NDJSON.</summary>
+    public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, string lane, CancellationToken cancellationToken) =>
+        IngestAsync(payload, null, batchId, lane, cancellationToken);
+
     /// <param name="payload">The batch as it arrived (UTF-8).</param>
+    /// <param name="messages">When the payload holds several messages (an Event Hubs batch), where each one is; each is
+    /// parsed on its own (<see cref="EventParser.Parse(ReadOnlySpan{byte}, ReadOnlySpan{Range}, EventBatch)"/>).</param>
     /// <param name="batchId">Identifies the batch across redeliveries: the same id commits at most once.</param>
     /// <param name="lane">The writer the batch came through (<see cref="FlowCommit.Lane"/>); a batch id always uses the same lane.</param>
-    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, string lane, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> IngestAsync(
+        ReadOnlyMemory<byte> payload, Range[]? messages, string batchId, string lane, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
         await _gate.WaitAsync(cancellationToken);
@@ -61,7 +68,14 @@ public sealed partial class IngestPipeline(
                 NotAfter = now + FutureTolerance,
             });
             _batch.Clear();
-            parser.Parse(payload.Span, _batch);
+            if (messages is null)
+            {
+                parser.Parse(payload.Span, _batch);
+            }
+            else
+            {
+                parser.Parse(payload.Span, messages, _batch);
+            }
 
             var fold = new FlowFold(pricing);
             fold.AddBatch(_batch, _market);

@@ -1,31 +1,34 @@
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Leaderboards;
 
 /// <summary>
-/// Standalone mode's stand-in for the timer function: every 30 seconds it runs
-/// <see cref="LeaderboardSnapshots.RefreshAsync"/> (the same operation the timer trigger calls) and prunes what no
-/// endpoint can ask for any more. A failed run is logged and the next one tries again.
+/// Standalone mode's stand-in for the timer trigger: every 30 seconds it runs the <see cref="SnapshotJob"/>, the same
+/// operation the timer trigger runs under the Functions host (where this service stays idle). A failed run is logged
+/// and the next one tries again.
 /// </summary>
 public sealed partial class SnapshotTimer(
-    LeaderboardSnapshots snapshots,
-    IFlowStore flows,
+    SnapshotJob job,
+    AppMode mode,
     MarketClock clock,
     IOptions<SnapshotTimerOptions> options,
     ILogger<SnapshotTimer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!mode.IsStandalone)
+        {
+            return;
+        }
+
         var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.IntervalSeconds));
         using var timer = new PeriodicTimer(interval, clock.WallClock);
         do
         {
             try
             {
-                await snapshots.RefreshAsync(stoppingToken);
-                await flows.PruneAsync(clock.Now, stoppingToken);
+                await job.RunAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -13,6 +13,7 @@ public sealed class AzureStorage
     public const string QuotaTable = "quotas";
     public const string SnapshotContainer = "snapshots";
     public const string DeadLetterContainer = "deadletters";
+    public const string DeliveryContainer = "deliveries";
 
     private readonly HttpPipeline _tables;
     private readonly HttpPipeline _blobs;
@@ -38,7 +39,7 @@ public sealed class AzureStorage
     public IReadOnlyList<string> Tables => [Name(AzureFlowStore.FlowTable), Name(AzureFlowStore.ReceiptTable), Name(ApiKeyTable), Name(QuotaTable)];
 
     /// <summary>Every container the app uses.</summary>
-    public IReadOnlyList<string> Containers => [Name(AzureFlowStore.ChainContainer), Name(SnapshotContainer), Name(DeadLetterContainer)];
+    public IReadOnlyList<string> Containers => [Name(AzureFlowStore.ChainContainer), Name(SnapshotContainer), Name(DeadLetterContainer), Name(DeliveryContainer)];
 
     public TableClient Table(string name) => new(_tables, Account.TableServiceUri, Name(name));
 
@@ -54,6 +55,8 @@ public sealed class AzureStorage
     public AzureSnapshotStore CreateSnapshotStore() => new(Container(SnapshotContainer));
 
     public AzureDeadLetterStore CreateDeadLetterStore() => new(Container(DeadLetterContainer));
+
+    public AzureDeliveryLog CreateDeliveryLog() => new(Container(DeliveryContainer));
 
     private string Name(string name) => Prefix + name;
 

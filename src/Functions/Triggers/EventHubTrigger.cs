@@ -1,0 +1,183 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Functions.Storage;
+
+namespace FlowFunctions.Functions.Triggers;
+
+/// <summary>
+/// <c>POST /IngestEvents</c>: the <c>eventHubTrigger</c> (cardinality <c>many</c>, data type <c>string</c>) as the host
+/// invokes a custom handler. <c>Data.events</c> holds the message bodies (a JSON array of strings, usually itself
+/// encoded as a string); <c>Metadata</c> holds <c>SequenceNumberArray</c> (one per message) and the
+/// <c>PartitionContext</c> (<c>FullyQualifiedNamespace</c>, <c>EventHubName</c>, <c>ConsumerGroup</c>,
+/// <c>PartitionId</c>). The delivery goes to <see cref="EventHubIngest"/>; the answer is 200 once it is durably folded
+/// (refused events dead-lettered), 503 when storage failed, so the host's retry policy delivers it again. An invocation
+/// that cannot be read at all is dead-lettered whole and answered 200: redelivering it cannot help, and holding up the
+/// partition would stop every later event.
+/// </summary>
+public static partial class EventHubTrigger
+{
+    /// <summary>The trigger binding's name in <c>IngestEvents/function.json</c>.</summary>
+    public const string BindingName = "events";
+
+    /// <summary>Largest invocation body read (1,000 events encoded twice stay far below it).</summary>
+    public const int MaxInvocationBytes = 64 * 1024 * 1024;
+
+    private const int MaxDeadLetterChars = 4_096;
+
+    public static IEndpointRouteBuilder MapEventHubTrigger(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/" + FunctionNames.IngestEvents, HandleAsync).WithName(FunctionNames.IngestEvents).ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task HandleAsync(
+        HttpContext context,
+        EventHubIngest ingest,
+        IDeadLetterStore deadLetters,
+        IConfiguration configuration,
+        MarketClock clock,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(EventHubTrigger).FullName!);
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            var body = await HostInvocation.ReadBodyAsync(context.Request, MaxInvocationBytes, cancellationToken);
+            if (body is null)
+            {
+                await HostInvocation.RespondAsync(context, 413, [$"The invocation is larger than {MaxInvocationBytes:N0} bytes; lower maxEventBatchSize in host.json."]);
+                return;
+            }
+
+            EventHubDelivery delivery;
+            try
+            {
+                using var invocation = HostInvocation.Parse(body);
+                delivery = ReadDelivery(invocation, configuration);
+            }
+            catch (FormatException e)
+            {
+                var id = $"eh:invocation:{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}";
+                await deadLetters.WriteAsync(
+                    new DeadLetter(id, clock.Now, [new DeadLetterEvent(0, "invocation not understood: " + e.Message, HostInvocation.Excerpt(body, MaxDeadLetterChars))]),
+                    cancellationToken);
+                LogNotUnderstood(logger, id, e.Message);
+                await HostInvocation.RespondAsync(context, 200, [$"Invocation not understood ({e.Message}); dead-lettered as {id}."]);
+                return;
+            }
+
+            var result = await ingest.IngestAsync(delivery, cancellationToken);
+            await HostInvocation.RespondAsync(context, 200, [Summary(delivery, result)]);
+        }
+        catch (StoreException e)
+        {
+            LogStorageFailed(logger, e);
+            await HostInvocation.RespondAsync(context, 503, [$"Storage failed ({e.Message}); nothing of this delivery is counted twice when it is delivered again."]);
+        }
+    }
+
+    /// <summary>Reads a delivery out of an invocation; <see cref="FormatException"/> when it holds no messages array.</summary>
+    public static EventHubDelivery ReadDelivery(HostInvocation invocation, IConfiguration configuration)
+    {
+        var messages = ReadMessages(invocation.Binding(BindingName));
+        var context = invocation.Meta("PartitionContext");
+        var partition = HostInvocation.StringProperty(context, "PartitionId") ?? StringOf(invocation.Meta("PartitionId"));
+        var hub = HostInvocation.StringProperty(context, "EventHubName") ?? configuration["EventHubName"] ?? "hub";
+        var group = HostInvocation.StringProperty(context, "ConsumerGroup") ?? configuration["EventHubConsumerGroup"] ?? "$Default";
+        var ns = HostInvocation.StringProperty(context, "FullyQualifiedNamespace") ?? configuration["EventHubConnection:fullyQualifiedNamespace"] ?? string.Empty;
+
+        // Sequence numbers identify events within one partition only: without the partition they are not used.
+        var sequences = partition is null ? null : ReadSequenceNumbers(invocation, messages.Count);
+        var list = new EventHubMessage[messages.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            list[i] = new EventHubMessage(messages[i], sequences?[i]);
+        }
+
+        return new EventHubDelivery(ns, hub, group, partition ?? "unknown", list);
+    }
+
+    private static List<ReadOnlyMemory<byte>> ReadMessages(JsonElement events)
+    {
+        var messages = new List<ReadOnlyMemory<byte>>();
+        switch (events.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in events.EnumerateArray())
+                {
+                    messages.Add(item.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(item.GetString()!) : Encoding.UTF8.GetBytes(item.GetRawText()));
+                }
+
+                break;
+            case JsonValueKind.Object:
+                messages.Add(Encoding.UTF8.GetBytes(events.GetRawText()));
+                break;
+            case JsonValueKind.String:
+                messages.Add(Encoding.UTF8.GetBytes(events.GetString()!));
+                break;
+            default:
+                throw new FormatException($"Data.{BindingName} is missing or is not the messages (found {events.ValueKind}).");
+        }
+
+        return messages;
+    }
+
+    /// <summary>One sequence number per message, or null when the host passed none or a count that does not match.</summary>
+    private static long[]? ReadSequenceNumbers(HostInvocation invocation, int count)
+    {
+        var array = invocation.Meta("SequenceNumberArray");
+        if (array.ValueKind == JsonValueKind.Array && array.GetArrayLength() == count)
+        {
+            var sequences = new long[count];
+            var i = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                if (!TryLong(item, out sequences[i++]))
+                {
+                    return null;
+                }
+            }
+
+            return sequences;
+        }
+
+        return count == 1 && TryLong(invocation.Meta("SequenceNumber"), out var single) ? [single] : null;
+    }
+
+    private static bool TryLong(JsonElement e, out long value)
+    {
+        value = 0;
+        return e.ValueKind switch
+        {
+            JsonValueKind.Number => e.TryGetInt64(out value),
+            JsonValueKind.String => long.TryParse(e.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
+    }
+
+    private static string? StringOf(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.GetRawText(),
+        _ => null,
+    };
+
+    private static string Summary(EventHubDelivery delivery, EventHubIngestResult result)
+    {
+        var fresh = result.Batches.Count(b => !b.AlreadyCommitted);
+        var sequences = delivery.Messages.Count > 0 && delivery.Messages[0].SequenceNumber is long first
+            ? $", sequence {first} to {delivery.Messages[^1].SequenceNumber}"
+            : string.Empty;
+        return $"Partition {delivery.PartitionId}{sequences}: {delivery.Messages.Count} messages in {result.Batches.Count} batches "
+            + $"({fresh} committed now, {result.Batches.Count - fresh} already committed); {result.Accepted} events folded, {result.Rejected} dead-lettered.";
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs invocation {BatchId} was not understood and was dead-lettered whole: {Reason}")]
+    private static partial void LogNotUnderstood(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event Hubs delivery failed on storage; answering 503 so that the host delivers it again")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception);
+}
