@@ -24,10 +24,14 @@ public sealed class HostProtocolTests
         ["Storage:Mode"] = "memory",
     });
 
-    /// <summary>Trades 0..count-1 of a deterministic tape, one JSON message each.</summary>
-    internal static string[] TradeMessages(int from, int count) =>
-        [.. Enumerable.Range(from, count).Select(i => JsonSerializer.Serialize(TestEvents.Trade(
-            Now.AddSeconds(-600 + i), "SPY", "2026-06-05", 585 + (i % 10), i % 3 == 0 ? "P" : "C", 1.0 + (i % 7) * 0.1, 1 + (i % 5), side: i % 2 == 0 ? "buy" : "sell")))];
+    /// <summary>Trades from..from+count-1 of a deterministic SPY tape ten minutes before <paramref name="now"/>, one JSON message each.</summary>
+    internal static string[] TradeMessages(int from, int count, DateTimeOffset? now = null)
+    {
+        var at = now ?? Now;
+        var expiry = Analytics.Time.NewYorkTime.TradingDate(at).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return [.. Enumerable.Range(from, count).Select(i => JsonSerializer.Serialize(TestEvents.Trade(
+            at.AddSeconds(-600 + i), "SPY", expiry, 585 + (i % 10), i % 3 == 0 ? "P" : "C", 1.0 + (i % 7) * 0.1, 1 + (i % 5), side: i % 2 == 0 ? "buy" : "sell")))];
+    }
 
     [Fact]
     public async Task DoubleEncodedAndPlainInvocationsFoldToTheSameNumbers()

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Reflection.PortableExecutable;
+using System.Text;
+using System.Text.Json;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Storage;
+using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Functions.Triggers;
+using Xunit.Abstractions;
+
+namespace FlowFunctions.Functions.Tests.FunctionApp;
+
+/// <summary>
+/// The published function app folder (README: <c>dotnet publish src/Functions -c Release -o &lt;dir&gt;</c>): complete
+/// and self-contained, and its handler, started the way the Functions host starts it, answering the host's own
+/// invocations and forwarded HTTP requests on Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : IClassFixture<PublishedAppFixture>
+{
+    private const string Secret = "published-app-test-key-hash-secret";
+    private const string AlphaKey = "published-test-alpha-key-0001";
+
+    [Fact]
+    public void TheFolderIsACompleteSelfContainedReadyToRunFunctionApp()
+    {
+        var root = AzuriteFixture.RepositoryRoot();
+        var app = published.Folder;
+        Assert.Equal(File.ReadAllText(Path.Combine(root, "host.json")), File.ReadAllText(Path.Combine(app, "host.json")));
+        var functions = Directory.GetDirectories(Path.Combine(root, "src", "Functions", "FunctionApp")).Select(Path.GetFileName).ToArray();
+        Assert.Equal(11, functions.Length);
+        foreach (var name in functions)
+        {
+            Assert.Equal(
+                File.ReadAllText(Path.Combine(root, "src", "Functions", "FunctionApp", name!, "function.json")),
+                File.ReadAllText(Path.Combine(app, name!, "function.json")));
+        }
+
+        // Only the function folders are folders: nothing else at the root looks like a function to the host.
+        Assert.Equal(functions.Order(), Directory.GetDirectories(app).Select(Path.GetFileName).Order());
+
+        var executable = Path.Combine(app, "FlowFunctions");
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the handler is not executable");
+
+        // Self-contained: the runtime ships in the folder, and the runtimeconfig names it as included, not required.
+        using (var runtimeConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "FlowFunctions.runtimeconfig.json"))))
+        {
+            var options = runtimeConfig.RootElement.GetProperty("runtimeOptions");
+            Assert.True(options.TryGetProperty("includedFrameworks", out _), "runtimeconfig.json does not list included frameworks");
+            Assert.False(options.TryGetProperty("framework", out _) || options.TryGetProperty("frameworks", out _), "the app still asks for a shared framework");
+        }
+
+        foreach (var native in new[] { "libcoreclr.so", "libhostfxr.so", "libclrjit.so", "System.Private.CoreLib.dll", "Microsoft.AspNetCore.dll" })
+        {
+            Assert.True(File.Exists(Path.Combine(app, native)), $"{native} is missing");
+        }
+
+        // ReadyToRun: the app's own assemblies carry precompiled native code.
+        foreach (var assembly in new[] { "FlowFunctions.dll", "FlowFunctions.Analytics.dll" })
+        {
+            using var stream = File.OpenRead(Path.Combine(app, assembly));
+            using var pe = new PEReader(stream);
+            Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun");
+            // crossgen2 marks a Linux image by XOR-ing the machine with 0x7B79: x64 code for Linux specifically.
+            Assert.Equal((ushort)Machine.Amd64 ^ 0x7B79, (int)(ushort)pe.PEHeaders.CoffHeader.Machine);
+        }
+
+        Assert.True(File.Exists(Path.Combine(app, "appsettings.json")));
+        Assert.False(File.Exists(Path.Combine(app, "appsettings.Development.json")), "Development keys must not ship");
+        Assert.False(File.Exists(Path.Combine(app, "local.settings.json")));
+    }
+
+    [Fact]
+    public async Task TheHandlerAnswersTheHostsInvocationsAndForwardedRequestsOnAzurite()
+    {
+        var prefix = AzuriteFixture.UniqueName("pub");
+        var storage = new AzureStorage(azurite.Account, null, prefix);
+        var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
+        await storage.CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        await using var handler = await HandlerProcess.StartAsync(published.Folder, new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString, // the host's own setting; the app falls back to it
+            ["Storage__NamePrefix"] = prefix,
+            ["Auth__KeyHashSecret"] = Secret,
+            ["EventHubName"] = HostPayloads.Hub,
+            ["EventHubConsumerGroup"] = HostPayloads.ConsumerGroup,
+        });
+        output.WriteLine($"exec to first answer on /: {handler.StartedIn.TotalMilliseconds:F0} ms");
+        var now = DateTimeOffset.UtcNow;
+        var tape = HostProtocolTests.TradeMessages(0, 60, now);
+
+        // A batch as the host encodes it (arrays inside strings), and one with plain arrays, on two partitions.
+        Assert.Contains("30 events folded", (await InvokeAsync(handler, HostPayloads.EventHub(tape[..30], 1_000, "0")))[0], StringComparison.Ordinal);
+        Assert.Contains("20 events folded", (await InvokeAsync(handler, HostPayloads.EventHub(tape[30..50], 500, "1", doubleEncoded: false)))[0], StringComparison.Ordinal);
+
+        // The first batch again (the host retrying it): nothing counts twice.
+        Assert.Contains("0 committed now, 1 already committed", (await InvokeAsync(handler, HostPayloads.EventHub(tape[..30], 1_000, "0")))[0], StringComparison.Ordinal);
+
+        // Poison among good events: 200, the good ones folded, the bad ones in a dead letter with their reasons.
+        string[] poisoned = [tape[50], "{\"type\":\"trade\",\"price\":\"NaN\"", tape[51], "{\"type\":\"trade\",\"ts\":\"2026-01-01T00:00:00Z\",\"underlying\":\"SPY\",\"contract\":\"NOT-AN-OCC\",\"price\":1,\"size\":1}", tape[52]];
+        Assert.Contains("3 events folded, 2 dead-lettered", (await InvokeAsync(handler, HostPayloads.EventHub(poisoned, 1_030, "0")))[0], StringComparison.Ordinal);
+        var letter = Assert.Single(await storage.CreateDeadLetterStore().ListRecentAsync(10, CancellationToken.None));
+        Assert.Equal(2, letter.Events.Count);
+        Assert.All(letter.Events, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
+
+        // HTTP requests arrive forwarded: the original path and query, with the host's headers added.
+        foreach (var path in new[] { "/v1/flow/options/SPY/cumulative?minutes=60", $"/v1/flow/options/SPY/cumulative?minutes=60&apiKey={AlphaKey}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            HostPayloads.AddHostHeaders(request);
+            if (!path.Contains("apiKey", StringComparison.Ordinal))
+            {
+                request.Headers.Add("X-Api-Key", AlphaKey);
+            }
+
+            using var response = await handler.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body + "\n" + handler.Output);
+            Assert.Equal(53, HostProtocolTests.TradeCount(body));
+            Assert.Equal("1200", response.Headers.GetValues("X-RateLimit-Limit").Single());
+        }
+
+        // The timer tick writes the snapshots to blob storage.
+        using (var tick = await handler.Http.SendAsync(HostPayloads.Invocation(FunctionNames.SnapshotLeaderboard, HostPayloads.Timer())))
+        {
+            Assert.Equal(HttpStatusCode.OK, tick.StatusCode);
+        }
+
+        var snapshot = await storage.CreateSnapshotStore().GetAsync(240, CancellationToken.None);
+        Assert.NotNull(snapshot);
+        Assert.True(DateTimeOffset.UtcNow - snapshot.GeneratedUtc < TimeSpan.FromMinutes(1));
+        Assert.Contains(snapshot.Board.Buyers.Concat(snapshot.Board.Sellers), r => r.Symbol == "SPY" && r.TradeCount == 53);
+        Assert.DoesNotContain(AlphaKey, handler.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithStorageDownInvocationsFailSoTheHostRetriesThemAndTheProbeStillAnswers()
+    {
+        var nowhere = "http://127.0.0.1:9/devstoreaccount1";
+        await using var handler = await HandlerProcess.StartAsync(published.Folder, new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Convert.ToBase64String(new byte[64])};TableEndpoint={nowhere};BlobEndpoint={nowhere};QueueEndpoint={nowhere}",
+            ["Auth__KeyHashSecret"] = Secret,
+        });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using (var response = await handler.Http.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, HostPayloads.EventHub(HostProtocolTests.TradeMessages(0, 5, DateTimeOffset.UtcNow), 0))))
+        {
+            Assert.False(response.IsSuccessStatusCode, $"storage is down but the batch answered {response.StatusCode}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("Storage failed", Assert.Single(await HostPayloads.AnswerLogsAsync(response)), StringComparison.Ordinal);
+        }
+
+        output.WriteLine($"failed delivery answered in {started.ElapsedMilliseconds} ms");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"the failure took {started.Elapsed}, too close to the host's timeout");
+
+        using (var tick = await handler.Http.SendAsync(HostPayloads.Invocation(FunctionNames.SnapshotLeaderboard, HostPayloads.Timer())))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, tick.StatusCode);
+        }
+
+        using var probe = await handler.Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        using var health = await handler.Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private static async Task<string[]> InvokeAsync(HandlerProcess handler, string body)
+    {
+        using var response = await handler.Http.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, body));
+        var logs = await HostPayloads.AnswerLogsAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, string.Join("\n", logs) + "\n" + handler.Output);
+        return logs;
+    }
+}
