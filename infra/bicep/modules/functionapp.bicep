@@ -1,0 +1,102 @@
+// The function app on the Flex Consumption plan (FC1), runtime 'custom': the Functions host starts the handler
+// (host.json customHandler) and forwards Event Hubs, timer and HTTP invocations to it. The package is deployed from a
+// blob container with the app's own identity.
+//
+// Fallback where Flex Consumption is not offered: a Linux Consumption plan (sku Y1, kind 'functionapp,linux',
+// reserved: true) with FUNCTIONS_WORKER_RUNTIME=custom, FUNCTIONS_EXTENSION_VERSION=~4, linuxFxVersion 'CUSTOM|'
+// and the same app settings. Microsoft retires Linux Consumption on 30 September 2028; prefer Flex.
+param location string
+param tags object
+param planName string
+param siteName string
+param storageAccountName string
+param deploymentContainerUrl string
+param tableServiceUri string
+param blobServiceUri string
+param insightsConnectionString string
+param eventHubNamespaceHost string
+param eventHubName string
+param consumerGroupName string
+param keyHashSecretUri string
+param instanceMemoryMB int
+param maximumInstanceCount int
+param planLimits object
+param riskFreeRate string
+param dividendYield string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: siteName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: { name: 'custom', version: '1.0' }
+    }
+  }
+}
+
+// Every setting the app and the host read (README "Configuration reference"; a test checks this list against the
+// settings the app reads in function-app mode). No secret values: storage, Event Hubs and telemetry use the identity,
+// and the key-hashing secret is a Key Vault reference.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // app settings begin
+    AzureWebJobsStorage__accountName: storageAccountName
+    APPLICATIONINSIGHTS_CONNECTION_STRING: insightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+    EventHubConnection__fullyQualifiedNamespace: eventHubNamespaceHost
+    EventHubName: eventHubName
+    EventHubConsumerGroup: consumerGroupName
+    Storage__Mode: 'azure'
+    Storage__TableServiceUri: tableServiceUri
+    Storage__BlobServiceUri: blobServiceUri
+    Storage__NamePrefix: ''
+    Auth__KeyHashSecret: '@Microsoft.KeyVault(SecretUri=${keyHashSecretUri})'
+    Simulator__Enabled: 'false'
+    Plans__free__DailyLimit: string(planLimits.free.daily)
+    Plans__free__PerMinuteLimit: string(planLimits.free.perMinute)
+    Plans__basic__DailyLimit: string(planLimits.basic.daily)
+    Plans__basic__PerMinuteLimit: string(planLimits.basic.perMinute)
+    Plans__growth__DailyLimit: string(planLimits.growth.daily)
+    Plans__growth__PerMinuteLimit: string(planLimits.growth.perMinute)
+    Plans__alpha__DailyLimit: string(planLimits.alpha.daily)
+    Plans__alpha__PerMinuteLimit: string(planLimits.alpha.perMinute)
+    Greeks__RiskFreeRate: riskFreeRate
+    Greeks__DividendYield: dividendYield
+    // app settings end
+  }
+}
+
+output siteName string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId

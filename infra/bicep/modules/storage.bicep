@@ -1,0 +1,84 @@
+// The storage account: the app's tables and containers (docs/storage.md), and the container Flex Consumption deploys
+// the app package from. Shared-key access is off: every caller uses Entra ID.
+param location string
+param tags object
+param accountName string
+param deploymentContainerName string
+
+@description('Tables the app uses (AzureStorage.Tables).')
+var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas' ]
+
+@description('Containers the app uses (AzureStorage.Containers).')
+var containers = [ 'chains', 'snapshots', 'deadletters', 'deliveries' ]
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: accountName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in concat(containers, [ deploymentContainerName ]): {
+  parent: blobService
+  name: name
+  properties: { publicAccess: 'None' }
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource appTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in tables: {
+  parent: tableService
+  name: name
+}]
+
+// Dead letters and delivery claims expire on their own as well (the app prunes claims after 8 days).
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-delivery-claims'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'deliveries/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 9 } } }
+          }
+        }
+        {
+          name: 'expire-dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ 'deadletters/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } }
+          }
+        }
+      ]
+    }
+  }
+}
+
+output accountName string = account.name
+output tableEndpoint string = account.properties.primaryEndpoints.table
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
