@@ -33,6 +33,14 @@ public sealed class StartupBanner(
         var o = Console.Out;
         o.WriteLine();
         o.WriteLine($"  FlowFunctions {mode.Name} · {mode.Storage} store · {environment.EnvironmentName}");
+        if (!mode.IsStandalone)
+        {
+            // Under the host the public address is the host's; this port is loopback, for the host alone.
+            o.WriteLine($"  Handler     {baseUrl} (the Functions host forwards HTTP, Event Hubs and timer invocations here)");
+            o.WriteLine();
+            return;
+        }
+
         o.WriteLine($"  Dashboard   {baseUrl}/");
         o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json");
         if (simulator.Value.Enabled)
