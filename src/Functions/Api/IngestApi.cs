@@ -1,10 +1,8 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Ingest;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -69,34 +67,10 @@ public static class IngestApi
         }
 
         var max = Math.Max(1, options.Value.MaxBodyBytes);
-        if (request.ContentLength > max)
+        using var body = await RequestBody.ReadAsync(context, max, cancellationToken);
+        if (body is null)
         {
             return TooLarge(max);
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = (long)max + 1;
-        }
-
-        using var body = new MemoryStream((int)Math.Min(request.ContentLength ?? 64 * 1024, max));
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (body.Length + read > max)
-                {
-                    return TooLarge(max);
-                }
-
-                body.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (body.Length == 0)
@@ -107,7 +81,7 @@ public static class IngestApi
         var batchId = idempotencyKey is null
             ? $"api:{Guid.NewGuid():N}"
             : $"api:{caller.Key.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}";
-        var outcome = await pipeline.IngestAsync(body.GetBuffer().AsMemory(0, (int)body.Length), batchId, IngestLane, cancellationToken);
+        var outcome = await pipeline.IngestAsync(RequestBody.Bytes(body), batchId, IngestLane, cancellationToken);
         if (outcome.Replayed)
         {
             if (outcome.Receipt.PayloadHash != outcome.PayloadHash)

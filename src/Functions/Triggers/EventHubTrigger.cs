@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Storage;
@@ -45,13 +46,14 @@ public static partial class EventHubTrigger
         var cancellationToken = context.RequestAborted;
         try
         {
-            var body = await HostInvocation.ReadBodyAsync(context.Request, MaxInvocationBytes, cancellationToken);
-            if (body is null)
+            using var stream = await RequestBody.ReadAsync(context, MaxInvocationBytes, cancellationToken);
+            if (stream is null)
             {
                 await HostInvocation.RespondAsync(context, 413, [$"The invocation is larger than {MaxInvocationBytes:N0} bytes; lower maxEventBatchSize in host.json."]);
                 return;
             }
 
+            var body = RequestBody.Bytes(stream);
             EventHubDelivery delivery;
             try
             {
@@ -60,9 +62,9 @@ public static partial class EventHubTrigger
             }
             catch (FormatException e)
             {
-                var id = $"eh:invocation:{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}";
+                var id = $"eh:invocation:{Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32]}";
                 await deadLetters.WriteAsync(
-                    new DeadLetter(id, clock.Now, [new DeadLetterEvent(0, "invocation not understood: " + e.Message, HostInvocation.Excerpt(body, MaxDeadLetterChars))]),
+                    new DeadLetter(id, clock.Now, [new DeadLetterEvent(0, "invocation not understood: " + e.Message, HostInvocation.Excerpt(body.Span, MaxDeadLetterChars))]),
                     cancellationToken);
                 LogNotUnderstood(logger, id, e.Message);
                 await HostInvocation.RespondAsync(context, 200, [$"Invocation not understood ({e.Message}); dead-lettered as {id}."]);

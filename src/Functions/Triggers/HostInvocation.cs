@@ -166,30 +166,6 @@ public sealed class HostInvocation : IDisposable
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }
 
-    /// <summary>Reads a request body up to <paramref name="max"/> bytes; null when it is larger.</summary>
-    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > max)
-        {
-            return null;
-        }
-
-        using var body = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (body.Length + read > max)
-            {
-                return null;
-            }
-
-            body.Write(chunk, 0, read);
-        }
-
-        return body.ToArray();
-    }
-
     /// <summary>The text of a value for a dead letter, cut to <paramref name="max"/> characters.</summary>
     public static string Excerpt(ReadOnlySpan<byte> utf8, int max)
     {

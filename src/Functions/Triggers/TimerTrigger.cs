@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Storage;
 
@@ -21,12 +22,12 @@ public static partial class TimerTrigger
     {
         var logger = loggers.CreateLogger(typeof(TimerTrigger).FullName!);
         var pastDue = false;
-        var body = await HostInvocation.ReadBodyAsync(context.Request, 1024 * 1024, context.RequestAborted);
+        using var body = await RequestBody.ReadAsync(context, 1024 * 1024, context.RequestAborted);
         if (body is { Length: > 0 })
         {
             try
             {
-                using var invocation = HostInvocation.Parse(body);
+                using var invocation = HostInvocation.Parse(RequestBody.Bytes(body));
                 pastDue = HostInvocation.Property(invocation.Binding("timer"), "IsPastDue").ValueKind == JsonValueKind.True;
             }
             catch (FormatException)
