@@ -4,6 +4,7 @@ using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using FlowFunctions.Functions.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 

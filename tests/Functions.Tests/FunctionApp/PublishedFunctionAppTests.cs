@@ -6,6 +6,7 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using FlowFunctions.Functions.Triggers;
 using Xunit.Abstractions;
 

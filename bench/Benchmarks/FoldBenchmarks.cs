@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
 
-namespace FlowFunctions.Analytics.Benchmarks;
+namespace FlowFunctions.Benchmarks;
 
 /// <summary>
 /// The analytics fold on one core with IV and spot given (target ≥ 2,000,000 prints/s), and the parse + fold path

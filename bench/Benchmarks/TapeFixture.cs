@@ -2,10 +2,10 @@ using System.Text.Json;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Simulation;
 
-namespace FlowFunctions.Analytics.Benchmarks;
+namespace FlowFunctions.Benchmarks;
 
 /// <summary>The simulated full-market tape every benchmark runs on: a Friday of the 64 core names.</summary>
-internal static class TapeFixture
+public static class TapeFixture
 {
     public static readonly DateOnly Date = new(2026, 6, 5);
 

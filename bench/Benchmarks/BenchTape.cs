@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Simulation;
+using FlowFunctions.Analytics.Time;
+using FlowFunctions.Testing;
+
+namespace FlowFunctions.Benchmarks;
+
+/// <summary>One Event Hubs delivery as the host would send it: a partition's next batch of messages.</summary>
+public sealed record Delivery(string Partition, long FirstSequence, IReadOnlyList<string> Messages, int Prints)
+{
+    /// <summary>The host's invocation body (double-encoded, as the host sends it).</summary>
+    public byte[] Invocation() => Encoding.UTF8.GetBytes(HostPayloads.EventHub(Messages, FirstSequence, Partition));
+}
+
+/// <summary>
+/// The simulated full-market trading day (seed 1, see docs/simulated-tape.md) as the HTTP benchmarks feed it to a
+/// running app. The app under the host runs on the wall clock, so its windows must find the prints: the latest weekday
+/// session is simulated, every timestamp is moved by one fixed shift so the session ends at the wall clock's last
+/// minute, and every expiry by the whole days between that weekday and today, so the day's 0DTE contracts expire today.
+/// One message per event, partitioned by underlying like an Event Hubs partition key.
+/// </summary>
+public sealed class BenchTape
+{
+    private BenchTape(DateOnly date, TimeSpan shift, List<(string Symbol, string Json, bool Trade)> events, IReadOnlyList<string> symbols)
+    {
+        TradingDate = date;
+        Shift = shift;
+        Events = events;
+        Symbols = symbols;
+    }
+
+    /// <summary>The New York date the shifted session lands on (today).</summary>
+    public DateOnly TradingDate { get; }
+
+    /// <summary>Added to every simulated timestamp.</summary>
+    public TimeSpan Shift { get; }
+
+    public IReadOnlyList<string> Symbols { get; }
+
+    public int Prints => Events.Count(e => e.Trade);
+
+    private List<(string Symbol, string Json, bool Trade)> Events { get; }
+
+    /// <summary>
+    /// Today's New York session for <paramref name="symbols"/> names, ending at the minute before
+    /// <paramref name="wallNow"/>'s. Before 06:31 New York the early prints fall on the previous date (the 0DTE
+    /// figures then cover less of the day), which <see cref="Warning"/> says.
+    /// </summary>
+    public static BenchTape EndingAt(DateTimeOffset wallNow, int symbols)
+    {
+        var today = NewYorkTime.TradingDate(wallNow);
+        var date = today;
+        while (!NewYorkTime.IsWeekday(date))
+        {
+            date = date.AddDays(-1);
+        }
+
+        var end = new DateTimeOffset(wallNow.UtcTicks - (wallNow.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        return Simulate(date, symbols, end - NewYorkTime.CloseUtc(date), today.DayNumber - date.DayNumber);
+    }
+
+    /// <summary>The session of <paramref name="date"/>, timestamps moved by <paramref name="shift"/> and expiries by <paramref name="days"/>.</summary>
+    public static BenchTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0)
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = symbols }, date);
+        var day = simulator.FullDay();
+        OptionKey Moved(OptionKey k) => k with { Expiry = k.Expiry.AddDays(days) };
+        var events = new List<(string, string, bool)>(day.Order.Count);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(buffer);
+        foreach (var e in day.Order)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            string symbol;
+            switch (e.Kind)
+            {
+                case MarketEventKind.Trade:
+                    var t = day.Trades[e.Position];
+                    EventJsonWriter.Write(writer, t with { Timestamp = t.Timestamp + shift, Contract = Moved(t.Contract) });
+                    symbol = t.Underlying;
+                    break;
+                case MarketEventKind.Spot:
+                    var s = day.Spots[e.Position];
+                    EventJsonWriter.Write(writer, s with { Timestamp = s.Timestamp + shift });
+                    symbol = s.Underlying;
+                    break;
+                default:
+                    var c = day.Chains[e.Position];
+                    EventJsonWriter.Write(writer, c with { Timestamp = c.Timestamp + shift, Contracts = [.. c.Contracts.Select(k => k with { Contract = Moved(k.Contract) })] });
+                    symbol = c.Underlying;
+                    break;
+            }
+
+            writer.Flush();
+            events.Add((symbol, Encoding.UTF8.GetString(buffer.WrittenSpan), e.Kind == MarketEventKind.Trade));
+        }
+
+        return new BenchTape(date.AddDays(days), shift, events, [.. simulator.Universe.Select(u => u.Symbol)]);
+    }
+
+    /// <summary>Set when part of the shifted session falls on another New York date than the wall clock's.</summary>
+    public string? Warning(DateTimeOffset wallNow)
+    {
+        var first = NewYorkTime.TradingDate(wallNow - TimeSpan.FromMinutes(395));
+        return first == NewYorkTime.TradingDate(wallNow)
+            ? null
+            : "New York time was before 06:35, so the shifted session starts on the previous date and the 0DTE figures cover less than a day.";
+    }
+
+    /// <summary>
+    /// The day as deliveries: events routed to <paramref name="partitions"/> partitions by underlying (FNV-1a), each
+    /// partition's events in tape order cut into batches of <paramref name="batchSize"/>, sequence numbers from
+    /// <paramref name="firstSequence"/>. Returned per partition, in partition order.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Delivery>> Deliveries(int batchSize, int partitions, long firstSequence = 0)
+    {
+        var perPartition = Enumerable.Range(0, partitions).Select(_ => new List<(string Json, bool Trade)>()).ToArray();
+        foreach (var (symbol, json, trade) in Events)
+        {
+            perPartition[PartitionOf(symbol, partitions)].Add((json, trade));
+        }
+
+        return [.. perPartition.Select((events, p) => (IReadOnlyList<Delivery>)[.. events.Chunk(batchSize).Select((chunk, i) => new Delivery(
+            p.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            firstSequence + ((long)i * batchSize),
+            [.. chunk.Select(c => c.Json)],
+            chunk.Count(c => c.Trade)))])];
+    }
+
+    public static int PartitionOf(string symbol, int partitions)
+    {
+        var hash = 2166136261u;
+        foreach (var c in symbol)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+}

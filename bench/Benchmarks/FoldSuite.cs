@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace FlowFunctions.Benchmarks;
+
+/// <summary>The analytics fold and the parser, by BenchmarkDotNet (<see cref="FoldBenchmarks"/>), in its own process.</summary>
+public sealed class FoldSuite(Report report)
+{
+    public void Run()
+    {
+        Console.WriteLine("Fold and parse (BenchmarkDotNet)...");
+        var summary = BenchmarkRunner.Run<FoldBenchmarks>(DefaultConfig.Instance.WithOptions(ConfigOptions.DisableLogFile));
+        var fold = PerSecond(summary, "fold (IV and spot given)");
+        var raw = PerSecond(summary, "raw System.Text.Json");
+        var parse = PerSecond(summary, "parse + validate");
+        var parseFold = PerSecond(summary, "parse + validate + fold");
+        report.Add(new Figure("analytics fold, prints/s on one core, IV given", Fmt.N0(fold), "limit: 2,000,000", fold / 2_000_000, Goal.AtLeast, 1, "≥ 2,000,000 (1x)"));
+        report.Add(new Figure("parse + validate, prints/s", Fmt.N0(parse), $"raw System.Text.Json token scan of the same bytes: {Fmt.N0(raw)}", parse / raw, Goal.Report, 0, "report"));
+        report.Add(new Figure("parse + validate + fold, prints/s", Fmt.N0(parseFold), $"raw System.Text.Json token scan of the same bytes: {Fmt.N0(raw)}", parseFold / raw, Goal.Report, 0, "report"));
+
+        var section = report.Section("Fold and parse (BenchmarkDotNet)");
+        section.AppendLine($"The first {Fmt.N0(FoldBenchmarks.Prints)} prints of the simulated day (seed 1, 64 names), IV and spot on every print; the parse rows read them as {FoldBenchmarks.Prints / FoldBenchmarks.BatchSize} JSON arrays of {Fmt.N0(FoldBenchmarks.BatchSize)} events. One operation is one print.").AppendLine();
+        section.AppendLine(Report.Table(
+            ["method", "mean ns", "error ns", "stddev ns", "allocated per print"],
+            summary.Reports.Select(r => (IReadOnlyList<string>)[
+                r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
+                Fmt.F(r.ResultStatistics!.Mean, 1),
+                Fmt.F(r.ResultStatistics.StandardError * 2.58, 1),
+                Fmt.F(r.ResultStatistics.StandardDeviation, 1),
+                r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) is { } b ? $"{b} B" : "-",
+            ])));
+    }
+
+    private static double PerSecond(Summary summary, string description)
+    {
+        var report = summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Contains(description, StringComparison.Ordinal));
+        return 1e9 / report.ResultStatistics!.Mean;
+    }
+}
