@@ -39,6 +39,10 @@ public static class ApiErrors
     public static JsonHttpResult<ApiError> Create(int status, string code, string message) =>
         TypedResults.Json(new ApiError("ERROR", code, message), ApiJsonContext.Default.ApiError, statusCode: status);
 
+    /// <summary>An error as a cacheable body with its status (for answers shared through <see cref="ResponseCache"/>).</summary>
+    public static CachedJson Cached(JsonHttpResult<ApiError> error, DateTimeOffset builtUtc) =>
+        CachedJson.Of(error.Value!, ApiJsonContext.Default.ApiError, builtUtc, error.StatusCode ?? StatusCodes.Status500InternalServerError);
+
     public static JsonHttpResult<ApiError> BadSymbol(string raw) => Create(400, InvalidSymbol,
         $"Symbol '{Echo(raw)}' is not valid: use 1 to 12 of A-Z, 0-9, '.', '_' or '-'.");
 

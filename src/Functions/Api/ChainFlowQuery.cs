@@ -13,24 +13,32 @@ namespace FlowFunctions.Functions.Api;
 /// </summary>
 public static class ChainFlowQuery
 {
+    /// <summary>The symbol and expiry filter, or the 400 to answer for a bad one.</summary>
+    public static bool TryParse(string rawSymbol, string? rawExpiry, out ChainFlowRequest query, out JsonHttpResult<ApiError>? error)
+    {
+        query = default;
+        if (!RequestValues.TrySymbol(rawSymbol, out var symbol, out error)
+            || !RequestValues.TryExpiry(rawExpiry, out var expiry, out error))
+        {
+            return false;
+        }
+
+        query = new ChainFlowRequest(symbol, expiry);
+        return true;
+    }
+
     /// <summary>
-    /// The input to compute from, or the error to answer: 400 for a bad symbol or expiry, 404
-    /// <c>symbol_not_found</c> when the symbol has neither a chain nor a print today (SPEC §5).
+    /// The input to compute from, or 404 <c>symbol_not_found</c> when the symbol has neither a chain nor a print today
+    /// (SPEC §5).
     /// </summary>
-    public static async Task<(ChainFlowInput? Input, JsonHttpResult<ApiError>? Error)> ReadAsync(
-        string rawSymbol,
-        string? rawExpiry,
+    public static async Task<(ChainFlowInput? Input, JsonHttpResult<ApiError>? NotFound)> ReadAsync(
+        ChainFlowRequest query,
         IFlowStore store,
         MarketClock clock,
         PricingParameters pricing,
         CancellationToken cancellationToken)
     {
-        if (!RequestValues.TrySymbol(rawSymbol, out var symbol, out var error)
-            || !RequestValues.TryExpiry(rawExpiry, out var expiry, out error))
-        {
-            return (null, error);
-        }
-
+        var (symbol, expiry) = query;
         var now = clock.Now;
         var today = NewYorkTime.TradingDate(now);
         var chain = await store.ReadChainAsync(symbol, today, cancellationToken);
@@ -47,3 +55,6 @@ public static class ChainFlowQuery
         return (new ChainFlowInput(symbol, now, today, price, at, chain, flows, expiry, pricing), null);
     }
 }
+
+/// <summary>A validated chain-level request: the normalized symbol and the expiry filter (null for all expiries).</summary>
+public readonly record struct ChainFlowRequest(string Symbol, DateOnly? Expiry);

@@ -20,11 +20,12 @@ public static class CumulativeFlowApi
         return v1;
     }
 
-    public static async Task<Results<JsonHttpResult<CumulativeFlowResponse>, JsonHttpResult<ApiError>>> GetAsync(
+    public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
         string symbol,
         string? minutes,
         IFlowStore store,
         MarketClock clock,
+        ResponseCache cache,
         CancellationToken cancellationToken)
     {
         if (!RequestValues.TrySymbol(symbol, out var normalized, out var error)
@@ -33,8 +34,12 @@ public static class CumulativeFlowApi
             return error!;
         }
 
-        var (first, last) = MinuteBucket.Window(clock.Now, window);
-        var buckets = await store.ReadMinutesAsync(normalized, first, last, cancellationToken);
-        return TypedResults.Json(CumulativeFlow.Build(normalized, window, buckets), AnalyticsJsonContext.Default.CumulativeFlowResponse);
+        return await cache.GetAsync($"cumulative|{normalized}|{window}", async () =>
+        {
+            var now = clock.Now;
+            var (first, last) = MinuteBucket.Window(now, window);
+            var buckets = await store.ReadMinutesAsync(normalized, first, last, CancellationToken.None);
+            return CachedJson.Of(CumulativeFlow.Build(normalized, window, buckets), AnalyticsJsonContext.Default.CumulativeFlowResponse, now);
+        }, cancellationToken);
     }
 }

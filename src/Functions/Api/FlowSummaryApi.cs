@@ -20,20 +20,24 @@ public static class FlowSummaryApi
         return v1;
     }
 
-    public static async Task<Results<JsonHttpResult<FlowSummaryResponse>, JsonHttpResult<ApiError>>> GetAsync(
+    public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
         string symbol,
         string? expiry,
         IFlowStore store,
         MarketClock clock,
         PricingParameters pricing,
+        ResponseCache cache,
         CancellationToken cancellationToken)
     {
-        var (input, error) = await ChainFlowQuery.ReadAsync(symbol, expiry, store, clock, pricing, cancellationToken);
-        if (input is null)
+        if (!ChainFlowQuery.TryParse(symbol, expiry, out var query, out var error))
         {
             return error!;
         }
 
-        return TypedResults.Json(FlowSummary.Build(input), AnalyticsJsonContext.Default.FlowSummaryResponse);
+        return await cache.GetAsync($"summary|{query.Symbol}|{query.Expiry:yyyy-MM-dd}", async () =>
+        {
+            var (input, notFound) = await ChainFlowQuery.ReadAsync(query, store, clock, pricing, CancellationToken.None);
+            return input is null ? ApiErrors.Cached(notFound!, clock.Now) : CachedJson.Of(FlowSummary.Build(input), AnalyticsJsonContext.Default.FlowSummaryResponse, input.Now);
+        }, cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ namespace FlowFunctions.Functions.Api;
 /// <summary>
 /// <c>GET /v1/flow/options/leaderboard?n=&amp;windowMinutes=</c> (seed page 004), alpha plan, answered from the
 /// 30-second snapshots (<see cref="LeaderboardSnapshots"/>). <c>Cache-Control</c> tells clients how long the
-/// snapshot they got stays the answer.
+/// snapshot they got stays the answer. The serialized head of a snapshot is shared for <see cref="ResponseCache.Lifetime"/>.
 /// </summary>
 public static class LeaderboardApi
 {
@@ -20,11 +20,12 @@ public static class LeaderboardApi
         return v1;
     }
 
-    public static async Task<Results<JsonHttpResult<LeaderboardResponse>, JsonHttpResult<ApiError>>> GetAsync(
+    public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
         string? n,
         string? windowMinutes,
         LeaderboardSnapshots snapshots,
         MarketClock clock,
+        ResponseCache cache,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -34,10 +35,15 @@ public static class LeaderboardApi
             return error!;
         }
 
-        var snapshot = await snapshots.GetAsync(window, cancellationToken);
-        var age = clock.Now - snapshot.GeneratedUtc;
+        // BuiltUtc carries the snapshot's own time, for the Cache-Control below.
+        var answer = await cache.GetAsync($"leaderboard|{window}|{rows}", async () =>
+        {
+            var snapshot = await snapshots.GetAsync(window, CancellationToken.None);
+            return CachedJson.Of(LeaderboardSnapshots.Head(snapshot, rows), AnalyticsJsonContext.Default.LeaderboardResponse, snapshot.GeneratedUtc);
+        }, cancellationToken);
+        var age = clock.Now - answer.BuiltUtc;
         var fresh = (int)Math.Clamp((LeaderboardSnapshots.FreshFor - age).TotalSeconds, 0, LeaderboardSnapshots.FreshFor.TotalSeconds);
         response.Headers.CacheControl = $"private, max-age={fresh}";
-        return TypedResults.Json(LeaderboardSnapshots.Head(snapshot, rows), AnalyticsJsonContext.Default.LeaderboardResponse);
+        return answer;
     }
 }

@@ -21,12 +21,13 @@ public static class StrikeFlowApi
         return v1;
     }
 
-    public static async Task<Results<JsonHttpResult<StrikeFlowResponse>, JsonHttpResult<ApiError>>> GetAsync(
+    public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
         string symbol,
         string? bar,
         string? minutes,
         IFlowStore store,
         MarketClock clock,
+        ResponseCache cache,
         CancellationToken cancellationToken)
     {
         if (!RequestValues.TrySymbol(symbol, out var normalized, out var error))
@@ -44,13 +45,15 @@ public static class StrikeFlowApi
             return error!;
         }
 
-        var now = clock.Now;
-        var today = NewYorkTime.TradingDate(now);
-        var (first, last) = MinuteBucket.Window(now, window);
-        first = Math.Max(first, MinuteBucket.Of(NewYorkTime.ToUtc(today, TimeOnly.MinValue)));
-        var cells = await store.ReadZeroDteAsync(normalized, first, last, cancellationToken);
-        var spot = await store.ReadSpotAsync(normalized, cancellationToken);
-        var response = StrikeFlow.Build(normalized, today, now, spot?.Price, cells);
-        return TypedResults.Json(response, AnalyticsJsonContext.Default.StrikeFlowResponse);
+        return await cache.GetAsync($"strike-flow|{normalized}|{window}", async () =>
+        {
+            var now = clock.Now;
+            var today = NewYorkTime.TradingDate(now);
+            var (first, last) = MinuteBucket.Window(now, window);
+            first = Math.Max(first, MinuteBucket.Of(NewYorkTime.ToUtc(today, TimeOnly.MinValue)));
+            var cells = await store.ReadZeroDteAsync(normalized, first, last, CancellationToken.None);
+            var spot = await store.ReadSpotAsync(normalized, CancellationToken.None);
+            return CachedJson.Of(StrikeFlow.Build(normalized, today, now, spot?.Price, cells), AnalyticsJsonContext.Default.StrikeFlowResponse, now);
+        }, cancellationToken);
     }
 }

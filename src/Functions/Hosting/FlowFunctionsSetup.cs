@@ -62,6 +62,14 @@ public static partial class FlowFunctionsSetup
         services.AddFlowStores();
 
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
+        services.AddSingleton(sp =>
+        {
+            // This instance's own writes make cached answers stale at once (ResponseCache).
+            var cache = new ResponseCache(sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<IngestPipeline>().Committed += cache.Invalidate;
+            sp.GetRequiredService<LeaderboardSnapshots>().Rebuilt += cache.Invalidate;
+            return cache;
+        });
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<LeaderboardSnapshots>();
         services.AddSingleton<EventHubIngest>();

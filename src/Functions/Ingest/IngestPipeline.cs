@@ -38,6 +38,9 @@ public sealed partial class IngestPipeline(
     private readonly MarketState _market = new();
     private readonly EventBatch _batch = new();
 
+    /// <summary>Raised after each attempt to commit a batch to the store (answers cached from before are stale).</summary>
+    public event Action? Committed;
+
     /// <summary>Ingests a batch that is one message: a JSON object, an array, or NDJSON.</summary>
     public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, string lane, CancellationToken cancellationToken) =>
         IngestAsync(payload, null, batchId, lane, cancellationToken);
@@ -89,7 +92,17 @@ public sealed partial class IngestPipeline(
             }
 
             var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt) { Lane = lane };
-            var result = await store.CommitAsync(commit, cancellationToken);
+            CommitResult result;
+            try
+            {
+                result = await store.CommitAsync(commit, cancellationToken);
+            }
+            finally
+            {
+                // Even a failed commit may have written part of the batch.
+                Committed?.Invoke();
+            }
+
             LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
             return new IngestOutcome(result.Receipt, !result.Applied, hash);
         }

@@ -33,6 +33,9 @@ public sealed partial class LeaderboardSnapshots(
     public const int MaxRecentWindows = 24;
 
     private readonly ConcurrentDictionary<int, DateTimeOffset> _requested = new();
+
+    /// <summary>Raised after a snapshot is rebuilt (answers cached from before are stale).</summary>
+    public event Action? Rebuilt;
     private readonly ConcurrentDictionary<int, Lazy<Task<LeaderboardSnapshot>>> _building = new();
 
     /// <summary>The snapshot a request for <paramref name="windowMinutes"/> (already clamped) answers.</summary>
@@ -114,7 +117,9 @@ public sealed partial class LeaderboardSnapshots(
         var (first, last) = MinuteBucket.Window(now, windowMinutes);
         var totals = await flows.ReadWindowTotalsAsync(first, last, cancellationToken);
         var board = Leaderboard.Build(totals, Leaderboard.MaxN, windowMinutes, now);
-        return await snapshots.PutIfNewerAsync(new LeaderboardSnapshot(windowMinutes, board), cancellationToken);
+        var stored = await snapshots.PutIfNewerAsync(new LeaderboardSnapshot(windowMinutes, board), cancellationToken);
+        Rebuilt?.Invoke();
+        return stored;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Leaderboard snapshots refreshed for {Windows} windows")]
