@@ -1,8 +1,9 @@
 // FlowFunctions: one executable that is the standalone app (dotnet run) and, under the Azure Functions host,
-// the custom handler. Composition lives in Hosting/FlowFunctionsSetup.cs; each endpoint group in Api/.
+// the custom handler. Composition lives in Hosting/FlowFunctionsSetup.cs; each endpoint group in Api/. The slim builder
+// leaves out what a loopback handler never uses (HTTPS, IIS, regex route constraints), which shortens cold start.
 using FlowFunctions.Functions.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddFlowFunctions();
 
 var app = builder.Build();
