@@ -10,7 +10,10 @@ public sealed class FoldSuite(Report report)
     public void Run()
     {
         Console.WriteLine("Fold and parse (BenchmarkDotNet)...");
-        var summary = BenchmarkRunner.Run<FoldBenchmarks>(DefaultConfig.Instance.WithOptions(ConfigOptions.DisableLogFile));
+        var config = DefaultConfig.Instance
+            .WithOptions(ConfigOptions.DisableLogFile)
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "flowfunctions-benchmarkdotnet"));
+        var summary = BenchmarkRunner.Run<FoldBenchmarks>(config);
         var fold = PerSecond(summary, "fold (IV and spot given)");
         var raw = PerSecond(summary, "raw System.Text.Json");
         var parse = PerSecond(summary, "parse + validate");

@@ -116,7 +116,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
         section.AppendLine($"Reads, wrk with {Connections} connections, 2 threads, {options.LoadSeconds} s each after a {options.WarmupSeconds} s warm-up; the minimal endpoint returns a cached body of the same size:").AppendLine();
         section.AppendLine(Report.Table(["read", "body bytes", "req/s", "p50 ms", "p99 ms", "minimal req/s", "minimal p50 ms", "minimal p99 ms"], rows));
 
-        var visible = await VisibilityAsync(app, tape);
+        var visible = await VisibilityAsync(app);
         report.Add(new Figure(
             $"ingest → visible in cumulative and strike-flow ({store}), worst of {VisibilityTrials}",
             $"{Fmt.Ms(visible[^1])} ms (p50 {Fmt.Ms(Fmt.Percentile(visible, 0.5))} ms)",
@@ -209,7 +209,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
     /// expiry, is posted as the host would; the clock runs from the post until both cumulative and strike-flow show
     /// every print of every trial so far. Returns the sorted milliseconds.
     /// </summary>
-    private static async Task<List<double>> VisibilityAsync(HandlerProcess app, BenchTape tape)
+    private static async Task<List<double>> VisibilityAsync(HandlerProcess app)
     {
         var times = new List<double>();
         var expiry = Analytics.Time.NewYorkTime.TradingDate(DateTimeOffset.UtcNow);
@@ -252,7 +252,6 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
         }
 
         times.Sort();
-        _ = tape;
         return times;
     }
 
