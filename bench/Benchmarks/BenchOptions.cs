@@ -17,6 +17,6 @@ public sealed record BenchOptions(IReadOnlySet<string>? Only, bool Write, int Lo
             int.Parse(Value("--seconds") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--warmup") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Value("--cold-starts") ?? "10", CultureInfo.InvariantCulture),
-            double.Parse(Value("--snapshot-intensity") ?? "0.05", CultureInfo.InvariantCulture));
+            double.Parse(Value("--snapshot-intensity") ?? "0.01", CultureInfo.InvariantCulture));
     }
 }

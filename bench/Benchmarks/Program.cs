@@ -1,6 +1,6 @@
 // FlowFunctions benchmarks: every figure of docs/benchmarks.md, each beside its limit or its comparison in the same
 // run, printed as a table and written to docs/benchmarks.md.
-//   dotnet run -c Release --project bench/Benchmarks                    everything (about 25 minutes on 2 cores)
+//   dotnet run -c Release --project bench/Benchmarks                    everything (about 15 minutes on 2 cores)
 //   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, storage, snapshot
 //   dotnet run -c Release --project bench/Benchmarks -- --no-write      print only
 //   dotnet run -c Release --project bench/Benchmarks -- tape            the simulated trading day, summarised
