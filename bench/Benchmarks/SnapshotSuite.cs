@@ -15,8 +15,9 @@ namespace FlowFunctions.Benchmarks;
 /// <summary>
 /// The snapshot job (<see cref="SnapshotJob"/>: every standard leaderboard window up to 10,080 minutes, then pruning)
 /// over a 6,000-name market on Azurite. A week (Monday to Friday) of the simulator's 6,000-name universe at a reduced
-/// print rate is ingested through the pipeline on four lanes, then the job runs at 15:59:30 on Friday on a fresh
-/// store instance (nothing cached, as on a new instance) and again on the warm one.
+/// print rate is ingested through the pipeline on four lanes, pruned after each day as the running app's hourly prune
+/// would, then the job runs at 15:59:30 on Friday on a fresh store instance (nothing cached, as on a new instance) and
+/// again on the warm one.
 /// </summary>
 public sealed class SnapshotSuite(Report report, BenchOptions options)
 {
@@ -55,6 +56,9 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
                     }
                 }
 
+                // What the hourly prune of the running app would have deleted by now, so the measured job meets a steady
+                // state rather than a week of stale rows at once.
+                await flows.PruneAsync(time.Now, default);
                 Console.WriteLine($"  {date:ddd yyyy-MM-dd}: {day.Trades.Count:N0} prints of {day.Trades.Select(t => t.Underlying).Distinct().Count():N0} names");
             }
         }
@@ -95,9 +99,9 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
             "≤ 10 s",
             runs[0].Ms));
         var section = report.Section("Snapshot job over 6,000 names (Azurite)");
-        section.AppendLine($"Monday {Friday.AddDays(-4):yyyy-MM-dd} to Friday {Friday:yyyy-MM-dd}: the simulator's {Symbols:N0}-name universe (64 core names and synthetic tickers) at intensity {options.SnapshotIntensity} (the print rate scaled down so a week loads in minutes), trades only, {Fmt.N0(prints)} prints through the ingest pipeline on {Lanes} lanes in batches of 1,000 ({Fmt.F(populate.Elapsed.TotalSeconds, 0)} s to load). The job runs at 15:59:30 New York on Friday: windows {string.Join(", ", LeaderboardSnapshots.StandardWindows.Select(w => Fmt.N0(w)))} minutes, each read from the minute, hour and day rollup rows (docs/storage.md), ranked, and written as a snapshot blob; then pruning. The 10,080-minute snapshot ranked {names} rows (50 a side).").AppendLine();
+        section.AppendLine($"Monday {Friday.AddDays(-4):yyyy-MM-dd} to Friday {Friday:yyyy-MM-dd}: the simulator's {Symbols:N0}-name universe (64 core names and synthetic tickers) at intensity {options.SnapshotIntensity} (the print rate scaled down so a week loads in minutes), trades only, {Fmt.N0(prints)} prints through the ingest pipeline on {Lanes} lanes in batches of 1,000, pruned after each day as the app's hourly prune would ({Fmt.F(populate.Elapsed.TotalSeconds, 0)} s to load). The job runs at 15:59:30 New York on Friday: windows {string.Join(", ", LeaderboardSnapshots.StandardWindows.Select(w => Fmt.N0(w)))} minutes, each read from the minute, hour and day rollup rows (docs/storage.md), ranked, and written as a snapshot blob; then pruning. The 10,080-minute snapshot ranked {names} rows (50 a side).").AppendLine();
         section.AppendLine(Report.Table(
             ["run", "seconds", "storage requests"],
-            runs.Select((r, i) => (IReadOnlyList<string>)[i == 0 ? "1 (fresh instance)" : $"{i + 1} (warm)", Fmt.F(r.Ms / 1000, 2), Fmt.N0(r.Requests)])));
+            runs.Select((r, i) => (IReadOnlyList<string>)[i == 0 ? "1 (fresh instance: also its first prune, a scan of the partitions)" : $"{i + 1} (warm; the store prunes at most hourly)", Fmt.F(r.Ms / 1000, 2), Fmt.N0(r.Requests)])));
     }
 }
