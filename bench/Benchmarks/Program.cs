@@ -59,7 +59,7 @@ if (options.Runs("snapshot"))
 Console.WriteLine();
 Console.WriteLine(report.SummaryTable());
 var machine = string.Create(CultureInfo.InvariantCulture,
-    $"Run on {started:yyyy-MM-dd HH:mm} UTC ({(DateTimeOffset.UtcNow - started).TotalMinutes:F0} minutes): {Environment.ProcessorCount} cores ({Cpu()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}, wrk {WrkVersion()}, Azurite {AzuriteVersion()}{(options.Only is null ? string.Empty : ", suites: " + string.Join(", ", options.Only))}.");
+    $"Run on {started:yyyy-MM-dd HH:mm} UTC: {Environment.ProcessorCount} cores ({Cpu()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}, wrk {WrkVersion()}, Azurite {AzuriteVersion()}{(options.Only is null ? string.Empty : ", suites: " + string.Join(", ", options.Only))}.");
 if (options.Write)
 {
     var path = Path.Combine(AzuriteProcess.RepositoryRoot(), "docs", "benchmarks.md");
