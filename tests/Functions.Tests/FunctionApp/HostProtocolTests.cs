@@ -4,8 +4,8 @@ using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Tests.Support;
-using FlowFunctions.Testing;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests.FunctionApp;

@@ -6,8 +6,8 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Storage;
 using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
-using FlowFunctions.Testing;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
 namespace FlowFunctions.Functions.Tests.FunctionApp;
