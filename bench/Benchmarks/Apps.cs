@@ -12,7 +12,8 @@ public sealed class Apps : IAsyncDisposable
     /// <summary>The alpha key the function app is started with (seeded as a Development key).</summary>
     public const string AlphaKey = "bench-alpha-key-0000000001";
 
-    private const string Secret = "benchmark-only-key-hash-secret-000";
+    /// <summary>The key-hashing secret every benchmark instance runs with.</summary>
+    public const string Secret = "benchmark-only-key-hash-secret-000";
 
     private Apps(string root)
     {

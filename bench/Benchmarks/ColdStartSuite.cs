@@ -17,7 +17,7 @@ public sealed class ColdStartSuite(Report report, Apps apps, BenchOptions option
         var settings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth__KeyHashSecret"] = "benchmark-only-key-hash-secret-000",
+            ["Auth__KeyHashSecret"] = Apps.Secret,
             ["Storage__NamePrefix"] = "cold" + Guid.NewGuid().ToString("N")[..6],
         };
         var probe = TimeSpan.FromMilliseconds(2);

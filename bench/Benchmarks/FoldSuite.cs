@@ -25,7 +25,7 @@ public sealed class FoldSuite(Report report)
         var section = report.Section("Fold and parse (BenchmarkDotNet)");
         section.AppendLine($"The first {Fmt.N0(FoldBenchmarks.Prints)} prints of the simulated day (seed 1, 64 names), IV and spot on every print; the parse rows read them as {FoldBenchmarks.Prints / FoldBenchmarks.BatchSize} JSON arrays of {Fmt.N0(FoldBenchmarks.BatchSize)} events. One operation is one print.").AppendLine();
         section.AppendLine(Report.Table(
-            ["method", "mean ns", "error ns", "stddev ns", "allocated per print"],
+            ["method", "mean ns", "±2.58 SE ns", "stddev ns", "allocated per print"],
             summary.Reports.Select(r => (IReadOnlyList<string>)[
                 r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
                 Fmt.F(r.ResultStatistics!.Mean, 1),

@@ -20,24 +20,13 @@ public static class FlowSummaryApi
         return v1;
     }
 
-    public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
+    public static Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(
         string symbol,
         string? expiry,
         IFlowStore store,
         MarketClock clock,
         PricingParameters pricing,
         ResponseCache cache,
-        CancellationToken cancellationToken)
-    {
-        if (!ChainFlowQuery.TryParse(symbol, expiry, out var query, out var error))
-        {
-            return error!;
-        }
-
-        return await cache.GetAsync($"summary|{query.Symbol}|{query.Expiry:yyyy-MM-dd}", async () =>
-        {
-            var (input, notFound) = await ChainFlowQuery.ReadAsync(query, store, clock, pricing, CancellationToken.None);
-            return input is null ? ApiErrors.Cached(notFound!, clock.Now) : CachedJson.Of(FlowSummary.Build(input), AnalyticsJsonContext.Default.FlowSummaryResponse, input.Now);
-        }, cancellationToken);
-    }
+        CancellationToken cancellationToken) =>
+        ChainFlowQuery.AnswerAsync("summary", symbol, expiry, FlowSummary.Build, AnalyticsJsonContext.Default.FlowSummaryResponse, store, clock, pricing, cache, cancellationToken);
 }
