@@ -31,7 +31,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
     public async Task RunAsync()
     {
         var now = DateTimeOffset.UtcNow;
-        var tape = BenchTape.EndingAt(now, 64);
+        var tape = SessionTape.EndingAt(now, 64);
         var deliveries = tape.Deliveries(BatchSize, Partitions);
         var bodies = deliveries.Select(p => (IReadOnlyList<(byte[], int)>)[.. p.Select(d => (d.Invocation(), d.Prints))]).ToArray();
         var section = report.Section("HTTP: ingest, reads under load, visibility, memory");
@@ -45,7 +45,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
         }
     }
 
-    private async Task RunStoreAsync(bool azurite, BenchTape tape, IReadOnlyList<IReadOnlyList<(byte[] Body, int Prints)>> bodies, HandlerProcess minimal, StringBuilder section)
+    private async Task RunStoreAsync(bool azurite, SessionTape tape, IReadOnlyList<IReadOnlyList<(byte[] Body, int Prints)>> bodies, HandlerProcess minimal, StringBuilder section)
     {
         var store = azurite ? "Azurite" : "memory store";
         Console.WriteLine($"HTTP figures on the {store}...");
@@ -191,7 +191,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
     }
 
     /// <summary>The reads must show the day before they are timed: the shifted tape really landed in the windows.</summary>
-    private static async Task AssertDayVisibleAsync(HandlerProcess app, BenchTape tape)
+    private static async Task AssertDayVisibleAsync(HandlerProcess app, SessionTape tape)
     {
         using var cumulative = JsonDocument.Parse(await GetBodyAsync(app, "/v1/flow/options/SPY/cumulative?minutes=390"));
         using var strikes = JsonDocument.Parse(await GetBodyAsync(app, "/v1/flow/zero-dte/strike-flow/SPY?minutes=390"));
@@ -289,7 +289,7 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string Describe(BenchTape tape, IReadOnlyList<IReadOnlyList<Delivery>> deliveries, DateTimeOffset now)
+    private static string Describe(SessionTape tape, IReadOnlyList<IReadOnlyList<Delivery>> deliveries, DateTimeOffset now)
     {
         var events = deliveries.Sum(p => p.Sum(d => d.Messages.Count));
         var text = $"The simulated day (seed 1, {tape.Symbols.Count} names, {Fmt.N0(events)} events of which {Fmt.N0(tape.Prints)} prints) moved to end at "
@@ -297,6 +297,6 @@ public sealed class HttpSuite(Report report, Apps apps, BenchOptions options)
             + "posted to `POST /IngestEvents` one outstanding batch per partition, as the host does. The function app runs in function-app mode, "
             + "published, started as the host starts it. The minimal endpoint (bench/MinimalEndpoint, published the same way) deserializes the same "
             + "invocation bytes into typed records with source-generated System.Text.Json, and for reads returns a cached body of the same size.";
-        return tape.Warning(now) is { } warning ? text + " " + warning + Environment.NewLine : text + Environment.NewLine;
+        return SessionTape.Warning(now) is { } warning ? text + " " + warning + Environment.NewLine : text + Environment.NewLine;
     }
 }

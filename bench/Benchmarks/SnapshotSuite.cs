@@ -44,7 +44,7 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
                 var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = Symbols, Intensity = options.SnapshotIntensity, ChainRefreshMinutes = 0 }, date);
                 var day = new EventBatch();
                 simulator.AdvanceTo(simulator.SessionClose, day);
-                var lanes = day.Trades.GroupBy(t => BenchTape.PartitionOf(t.Underlying, Lanes)).OrderBy(g => g.Key);
+                var lanes = day.Trades.GroupBy(t => SessionTape.PartitionOf(t.Underlying, Lanes)).OrderBy(g => g.Key);
                 foreach (var lane in lanes)
                 {
                     var trades = lane.ToArray();

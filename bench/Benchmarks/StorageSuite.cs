@@ -31,7 +31,7 @@ public sealed class StorageSuite(Report report)
         var storage = new AzureStorage(StorageAccount.Parse("UseDevelopmentStorage=true"), null, "bench" + Guid.NewGuid().ToString("N")[..8], counter);
         using var flows = storage.CreateFlowStore();
         var deadLetters = storage.CreateDeadLetterStore();
-        var tape = BenchTape.Simulate(Date, 64, TimeSpan.Zero);
+        var tape = SessionTape.Simulate(Date, 64, TimeSpan.Zero);
         var clock = MarketClock.Live(new FixedTime(NewYorkTime.CloseUtc(Date).AddMinutes(5)));
         using var pipeline = new IngestPipeline(flows, deadLetters, clock, PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
         var ingest = new EventHubIngest(pipeline, storage.CreateDeliveryLog(), clock.WallClock, NullLogger<EventHubIngest>.Instance);

@@ -21,7 +21,7 @@ public static class AccountApi
 {
     public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/account", Get).ExemptFromQuota().WithName("Account");
+        v1.MapMethods("/account", ReadVerbs.GetOrHead, Get).ExemptFromQuota().WithName("Account");
         return v1;
     }
 

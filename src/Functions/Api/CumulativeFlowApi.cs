@@ -16,7 +16,7 @@ public static class CumulativeFlowApi
 {
     public static RouteGroupBuilder MapCumulativeFlowApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/flow/options/{symbol}/cumulative", GetAsync).RequirePlan(Plan.Alpha).WithName("CumulativeFlow");
+        v1.MapMethods("/flow/options/{symbol}/cumulative", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("CumulativeFlow");
         return v1;
     }
 

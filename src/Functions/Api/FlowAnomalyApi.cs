@@ -13,7 +13,7 @@ public static class FlowAnomalyApi
 {
     public static RouteGroupBuilder MapFlowAnomalyApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/strategies/flow-anomaly/{symbol}", GetAsync).RequirePlan(Plan.Growth).WithName("FlowAnomaly");
+        v1.MapMethods("/strategies/flow-anomaly/{symbol}", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Growth).WithName("FlowAnomaly");
         return v1;
     }
 

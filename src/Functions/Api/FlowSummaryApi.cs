@@ -16,7 +16,7 @@ public static class FlowSummaryApi
 {
     public static RouteGroupBuilder MapFlowSummaryApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/flow/summary/{symbol}", GetAsync).RequirePlan(Plan.Growth).WithName("FlowSummary");
+        v1.MapMethods("/flow/summary/{symbol}", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Growth).WithName("FlowSummary");
         return v1;
     }
 

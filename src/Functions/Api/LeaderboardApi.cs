@@ -16,7 +16,7 @@ public static class LeaderboardApi
 {
     public static RouteGroupBuilder MapLeaderboardApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/flow/options/leaderboard", GetAsync).RequirePlan(Plan.Alpha).WithName("Leaderboard");
+        v1.MapMethods("/flow/options/leaderboard", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("Leaderboard");
         return v1;
     }
 

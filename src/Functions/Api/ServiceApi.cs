@@ -19,9 +19,9 @@ public static class ServiceApi
 
     public static IEndpointRouteBuilder MapServiceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", LandingPage).WithName("Home");
-        app.MapGet("/health", Health).WithName("Health");
-        app.MapGet("/v1/openapi.json", OpenApi).WithName("OpenApi");
+        app.MapMethods("/", ReadVerbs.GetOrHead, LandingPage).WithName("Home");
+        app.MapMethods("/health", ReadVerbs.GetOrHead, Health).WithName("Health");
+        app.MapMethods("/v1/openapi.json", ReadVerbs.GetOrHead, OpenApi).WithName("OpenApi");
         return app;
     }
 

@@ -17,7 +17,7 @@ public static class StrikeFlowApi
 {
     public static RouteGroupBuilder MapStrikeFlowApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/flow/zero-dte/strike-flow/{symbol}", GetAsync).RequirePlan(Plan.Alpha).WithName("StrikeFlow");
+        v1.MapMethods("/flow/zero-dte/strike-flow/{symbol}", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("StrikeFlow");
         return v1;
     }
 

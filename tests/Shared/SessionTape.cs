@@ -3,9 +3,8 @@ using System.Text.Json;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
-using FlowFunctions.Testing;
 
-namespace FlowFunctions.Benchmarks;
+namespace FlowFunctions.Testing;
 
 /// <summary>One Event Hubs delivery as the host would send it: a partition's next batch of messages.</summary>
 public sealed record Delivery(string Partition, long FirstSequence, IReadOnlyList<string> Messages, int Prints)
@@ -15,15 +14,15 @@ public sealed record Delivery(string Partition, long FirstSequence, IReadOnlyLis
 }
 
 /// <summary>
-/// The simulated full-market trading day (seed 1, see docs/simulated-tape.md) as the HTTP benchmarks feed it to a
+/// The simulated full-market trading day (seed 1, see docs/simulated-tape.md) as the benchmarks and the fault tests feed it to a
 /// running app. The app under the host runs on the wall clock, so its windows must find the prints: the latest weekday
 /// session is simulated, every timestamp is moved by one fixed shift so the session ends at the wall clock's last
 /// minute, and every expiry by the whole days between that weekday and today, so the day's 0DTE contracts expire today.
 /// One message per event, partitioned by underlying like an Event Hubs partition key.
 /// </summary>
-public sealed class BenchTape
+public sealed class SessionTape
 {
-    private BenchTape(DateOnly date, TimeSpan shift, List<(string Symbol, string Json, bool Trade)> events, IReadOnlyList<string> symbols)
+    private SessionTape(DateOnly date, TimeSpan shift, List<(string Symbol, string Json, bool Trade)> events, IReadOnlyList<string> symbols)
     {
         TradingDate = date;
         Shift = shift;
@@ -48,7 +47,7 @@ public sealed class BenchTape
     /// <paramref name="wallNow"/>'s. Before 06:31 New York the early prints fall on the previous date (the 0DTE
     /// figures then cover less of the day), which <see cref="Warning"/> says.
     /// </summary>
-    public static BenchTape EndingAt(DateTimeOffset wallNow, int symbols)
+    public static SessionTape EndingAt(DateTimeOffset wallNow, int symbols, double intensity = 1.0)
     {
         var today = NewYorkTime.TradingDate(wallNow);
         var date = today;
@@ -58,13 +57,16 @@ public sealed class BenchTape
         }
 
         var end = new DateTimeOffset(wallNow.UtcTicks - (wallNow.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-        return Simulate(date, symbols, end - NewYorkTime.CloseUtc(date), today.DayNumber - date.DayNumber);
+        return Simulate(date, symbols, end - NewYorkTime.CloseUtc(date), today.DayNumber - date.DayNumber, intensity);
     }
 
-    /// <summary>The session of <paramref name="date"/>, timestamps moved by <paramref name="shift"/> and expiries by <paramref name="days"/>.</summary>
-    public static BenchTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0)
+    /// <summary>
+    /// The session of <paramref name="date"/>, timestamps moved by <paramref name="shift"/> and expiries by
+    /// <paramref name="days"/>; <paramref name="intensity"/> scales every symbol's print rate (1 is the full tape).
+    /// </summary>
+    public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0)
     {
-        var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = symbols }, date);
+        var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = symbols, Intensity = intensity }, date);
         var day = simulator.FullDay();
         OptionKey Moved(OptionKey k) => k with { Expiry = k.Expiry.AddDays(days) };
         var events = new List<(string, string, bool)>(day.Order.Count);
@@ -98,11 +100,11 @@ public sealed class BenchTape
             events.Add((symbol, Encoding.UTF8.GetString(buffer.WrittenSpan), e.Kind == MarketEventKind.Trade));
         }
 
-        return new BenchTape(date.AddDays(days), shift, events, [.. simulator.Universe.Select(u => u.Symbol)]);
+        return new SessionTape(date.AddDays(days), shift, events, [.. simulator.Universe.Select(u => u.Symbol)]);
     }
 
     /// <summary>Set when part of the shifted session falls on another New York date than the wall clock's.</summary>
-    public string? Warning(DateTimeOffset wallNow)
+    public static string? Warning(DateTimeOffset wallNow)
     {
         var first = NewYorkTime.TradingDate(wallNow - TimeSpan.FromMinutes(395));
         return first == NewYorkTime.TradingDate(wallNow)

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Testing;
+
+namespace FlowFunctions.Functions.Tests.Faults;
+
+/// <summary>
+/// The trait that groups the fault and hostile-input suite (docs/reliability.md): <c>dotnet test --filter Suite=Faults</c>
+/// runs all of it; <c>--filter Duration=Long</c> only the tests that take a minute or more (process kills, the
+/// storage outage, quotas across instances, the load run).
+/// </summary>
+public static class FaultSuite
+{
+    public const string Trait = "Suite";
+    public const string Name = "Faults";
+    public const string Duration = "Duration";
+    public const string Long = "Long";
+}
+
+/// <summary>
+/// What the fault tests share: the app on an Azurite account under a prefix of its own (standalone or as the host starts
+/// it), the simulated session of 2026-06-05 as Event Hubs deliveries, and every endpoint's answers read at one clock, so
+/// that a run with faults compares byte for byte with a clean pass.
+/// </summary>
+public static class FaultApps
+{
+    /// <summary>The simulated session's date (a Friday) and a clock five minutes after its close, when every print is in.</summary>
+    public static readonly DateOnly Date = new(2026, 6, 5);
+
+    public static readonly DateTimeOffset AfterClose = new(2026, 6, 5, 20, 5, 0, TimeSpan.Zero);
+
+    /// <summary>Settings of the app on <paramref name="account"/> under <paramref name="prefix"/>; function-app mode when asked.</summary>
+    public static Dictionary<string, string?> Settings(StorageAccount account, string prefix, bool functionApp)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "azure",
+            ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
+                + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}",
+            ["Storage:NamePrefix"] = prefix,
+        };
+        if (functionApp)
+        {
+            settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7999";
+        }
+
+        return settings;
+    }
+
+    /// <summary>The host's invocation of one delivery; answers the status and the handler's log lines.</summary>
+    public static async Task<(HttpStatusCode Status, string[] Logs)> DeliverAsync(HttpClient client, Delivery delivery, CancellationToken cancellationToken = default)
+    {
+        using var request = HostPayloads.Invocation(FunctionNames.IngestEvents, HostPayloads.EventHub(delivery.Messages, delivery.FirstSequence, delivery.Partition));
+        using var response = await client.SendAsync(request, cancellationToken);
+        return (response.StatusCode, await HostPayloads.AnswerLogsAsync(response));
+    }
+
+    /// <summary>A partition's deliveries cut again into batches of <paramref name="size"/> from <paramref name="fromSequence"/>.</summary>
+    public static List<Delivery> Recut(IReadOnlyList<Delivery> partition, long fromSequence, int size)
+    {
+        var messages = partition.SelectMany(d => d.Messages.Select((m, i) => (Sequence: d.FirstSequence + i, Message: m))).Where(m => m.Sequence >= fromSequence).ToList();
+        return [.. messages.Chunk(size).Select(c => new Delivery(partition[0].Partition, c[0].Sequence, [.. c.Select(m => m.Message)], 0))];
+    }
+}
+
+/// <summary>Every endpoint's answer for a set of symbols, read with the alpha key at the app's current clock.</summary>
+public static class EndpointAnswers
+{
+    public static IEnumerable<string> Paths(IEnumerable<string> symbols, DateOnly today)
+    {
+        var expiry = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var s in symbols)
+        {
+            yield return $"/v1/strategies/flow-anomaly/{s}";
+            yield return $"/v1/flow/summary/{s}";
+            yield return $"/v1/flow/summary/{s}?expiry={expiry}";
+            yield return $"/v1/flow/options/{s}/cumulative?minutes=390";
+            yield return $"/v1/flow/options/{s}/cumulative?minutes=10080";
+            yield return $"/v1/flow/zero-dte/strike-flow/{s}?bar=1m&minutes=390";
+        }
+
+        foreach (var window in new[] { 15, 390, 10_080 })
+        {
+            yield return $"/v1/flow/options/leaderboard?n=50&windowMinutes={window}";
+        }
+    }
+
+    public static async Task<SortedDictionary<string, string>> ReadAsync(FlowApiFactory app, IEnumerable<string> symbols, DateOnly today)
+    {
+        using var client = app.ClientWithKey(Keys.Alpha);
+        var answers = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in Paths(symbols, today))
+        {
+            using var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
+            answers[path] = body;
+        }
+
+        return answers;
+    }
+
+    /// <summary>Asserts two readings are identical, naming the first path that differs.</summary>
+    public static void AssertSame(SortedDictionary<string, string> clean, SortedDictionary<string, string> actual)
+    {
+        Assert.Equal(clean.Keys, actual.Keys);
+        foreach (var (path, body) in clean)
+        {
+            Assert.True(body == actual[path], $"{path} differs from the clean pass\nclean:  {Excerpt(body)}\nfaults: {Excerpt(actual[path])}");
+        }
+    }
+
+    /// <summary>Prints counted by the cumulative answers (all windows of 10,080 minutes): proof a reading is not empty.</summary>
+    public static int Prints(SortedDictionary<string, string> answers) => answers
+        .Where(a => a.Key.Contains("cumulative?minutes=10080", StringComparison.Ordinal))
+        .Sum(a => JsonDocument.Parse(a.Value).RootElement.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()));
+
+    private static string Excerpt(string body) => body.Length <= 600 ? body : body[..600] + "…";
+}

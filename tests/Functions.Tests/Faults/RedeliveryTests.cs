@@ -1,0 +1,89 @@
+using System.Net;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
+using Xunit.Abstractions;
+
+namespace FlowFunctions.Functions.Tests.Faults;
+
+/// <summary>
+/// Event Hubs delivers at least once: every batch of a simulated day arrives one to five times, in random order per
+/// partition, at two handler instances that share the partitions (a hand-over: for a stretch both receive the same
+/// partition's batches at once). Every endpoint must answer what one clean pass answers.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+[Trait(FaultSuite.Trait, FaultSuite.Name)]
+public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private const int Symbols = 6;
+    private const int Partitions = 4;
+    private const int BatchSize = 100;
+    private const double Intensity = 0.15;
+
+    [Fact]
+    public async Task EveryBatchDeliveredOneToFiveTimesInRandomOrderAcrossTwoInstancesCountsOnce()
+    {
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var tape = SessionTape.Simulate(FaultApps.Date, Symbols, TimeSpan.Zero, intensity: Intensity);
+        var partitions = tape.Deliveries(BatchSize, Partitions);
+
+        // The clean pass: each batch once, in order, on one instance.
+        var cleanPrefix = AzuriteFixture.UniqueName("clean");
+        using (var clean = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), FaultApps.AfterClose))
+        {
+            using var client = clean.CreateClient();
+            await Task.WhenAll(partitions.Select(async p =>
+            {
+                foreach (var d in p)
+                {
+                    Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, d)).Status);
+                }
+            }));
+        }
+
+        // The faulty pass: per partition a shuffled multiset of deliveries; instance A takes the first part, B the last,
+        // and both take the stretch in between, concurrently.
+        var faultyPrefix = AzuriteFixture.UniqueName("redo");
+        var settings = FaultApps.Settings(azurite.Account, faultyPrefix, functionApp: true);
+        int invocations = 0, skipped = 0;
+        using (var a = new FlowApiFactory(settings, FaultApps.AfterClose))
+        using (var b = new FlowApiFactory(settings, FaultApps.AfterClose))
+        {
+            using var clientA = a.CreateClient();
+            using var clientB = b.CreateClient();
+            var work = new List<Task>();
+            foreach (var p in partitions)
+            {
+                var shuffled = p.SelectMany(d => Enumerable.Repeat(d, random.Next(1, 6))).OrderBy(_ => random.Next()).ToList();
+                var handOverStart = random.Next(shuffled.Count / 4, shuffled.Count / 2);
+                var handOverEnd = random.Next(handOverStart, (shuffled.Count * 3) / 4);
+                work.Add(RunAsync(clientA, shuffled[..handOverEnd]));
+                work.Add(RunAsync(clientB, shuffled[handOverStart..]));
+            }
+
+            await Task.WhenAll(work);
+        }
+
+        output.WriteLine($"seed {seed}: {tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; {invocations} invocations, {skipped} batches found already committed");
+
+        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), FaultApps.AfterClose);
+        using var faultyReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, faultyPrefix, functionApp: false), FaultApps.AfterClose);
+        var expected = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, FaultApps.Date);
+        Assert.Equal(tape.Prints, EndpointAnswers.Prints(expected));
+        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(faultyReader, tape.Symbols, FaultApps.Date));
+
+        async Task RunAsync(HttpClient client, List<Delivery> deliveries)
+        {
+            foreach (var d in deliveries)
+            {
+                var (status, logs) = await FaultApps.DeliverAsync(client, d);
+                Assert.True(status == HttpStatusCode.OK, $"seed {seed}: {(int)status} {string.Join(' ', logs)}");
+                Interlocked.Increment(ref invocations);
+                if (logs.Any(l => l.Contains("0 committed now", StringComparison.Ordinal)))
+                {
+                    Interlocked.Increment(ref skipped);
+                }
+            }
+        }
+    }
+}
