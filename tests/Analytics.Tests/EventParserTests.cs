@@ -114,6 +114,29 @@ public sealed partial class EventParserTests
     }
 
     [Fact]
+    public void AMalformedTokenIsDescribedShortAndPrintable()
+    {
+        // The reader quotes a bad literal whole: here 20,000 bytes of it, with control characters and invalid UTF-8.
+        var token = new byte[20_000];
+        for (var i = 0; i < token.Length; i++)
+        {
+            token[i] = (byte)(i % 3 == 0 ? 0x01 : i % 3 == 1 ? 0xC3 : 'a');
+        }
+
+        token[0] = (byte)'f';
+        var batch = new EventParser(new SymbolTable()).Parse([.. Encoding.UTF8.GetBytes(Trade + "\n"), .. token, (byte)'\n', .. Encoding.UTF8.GetBytes(Trade)]);
+        Assert.Equal(2, batch.Trades.Count);
+        var rejection = Assert.Single(batch.Rejections);
+        Assert.Equal(1, rejection.Index);
+        Assert.Equal(Encoding.UTF8.GetByteCount(Trade) + 1, rejection.Offset); // the bad line, not the good one before it
+        var reason = rejection.Reason;
+        Assert.StartsWith("malformed JSON at byte", reason, StringComparison.Ordinal);
+        Assert.InRange(reason.Length, 30, 60 + EventParser.MaxDescribedChars);
+        Assert.DoesNotContain(reason, char.IsControl);
+        Assert.DoesNotContain('\uFFFD', reason);
+    }
+
+    [Fact]
     public void ATruncatedNdjsonLineDoesNotSwallowTheNextLine()
     {
         // As JSON the next line could continue the truncated one ("ts": {...}); as NDJSON it is the next event.

@@ -83,6 +83,9 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
                             valueStart = pos + (int)reader.TokenStartIndex;
                             ReadOne(ref reader, pos, index, batch);
                             index++;
+
+                            // Where the next element begins, should reading it throw before it has a token.
+                            valueStart = pos + (int)reader.BytesConsumed;
                         }
 
                         insideArray = false;
@@ -92,6 +95,10 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
                         ReadOne(ref reader, pos, index, batch);
                         index++;
                     }
+
+                    // A value that is malformed from its first byte throws inside Read(), before it has a token: it
+                    // starts after what the reader consumed, not at the last good value.
+                    valueStart = SkipWhitespace(utf8, pos + (int)reader.BytesConsumed);
                 }
 
                 return;
@@ -906,12 +913,29 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
         return (int)Math.Min(utf8.Length, pos + (ex.BytePositionInLine ?? 0));
     }
 
+    /// <summary>
+    /// The reader's message without its position suffix, at most <see cref="MaxDescribedChars"/> characters, control
+    /// and replacement characters shown as '?': the reader quotes the offending token, which in hostile input can be
+    /// kilobytes of binary (and the reason is stored with the batch's receipt and returned to the caller).
+    /// </summary>
     private static string Describe(JsonException ex)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" LineNumber", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd(' ', '.');
+        message = (cut > 0 ? message[..cut] : message).TrimEnd(' ', '.');
+        var shown = message.Length > MaxDescribedChars ? message[..MaxDescribedChars] + "…" : message;
+        return string.Create(shown.Length, shown, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                var c = text[i];
+                span[i] = char.IsControl(c) || c == '\uFFFD' || char.IsSurrogate(c) ? '?' : c;
+            }
+        });
     }
+
+    /// <summary>Longest description of a JSON syntax error kept in a rejection's reason.</summary>
+    public const int MaxDescribedChars = 120;
 
     private static string Iso(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'");
 }
