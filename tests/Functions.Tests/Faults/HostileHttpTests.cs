@@ -76,8 +76,11 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
         var before = await EndpointAnswers.ReadAsync(app, tape.Symbols, FaultApps.Date);
         var names = new Dictionary<string, string>
         {
-            [Keys.Free] = "Development free", [Keys.Basic] = "Development basic", [Keys.Growth] = "Development growth",
-            [Keys.Alpha] = "Development alpha", [Keys.Admin] = "Development admin",
+            [Keys.Free] = "Development free",
+            [Keys.Basic] = "Development basic",
+            [Keys.Growth] = "Development growth",
+            [Keys.Alpha] = "Development alpha",
+            [Keys.Admin] = "Development admin",
         };
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentQueue<string>();
