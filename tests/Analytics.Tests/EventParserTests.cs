@@ -136,6 +136,20 @@ public sealed partial class EventParserTests
         Assert.DoesNotContain('\uFFFD', reason);
     }
 
+    [Theory]
+    [InlineData("underlying", "underlying must be")]
+    [InlineData("exchange", "exchange is not valid text")]
+    [InlineData("id", "id is not valid text")]
+    public void AnEscapeDecodingToALoneSurrogateIsRefusedNotThrown(string property, string reason)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Trade)!.AsObject();
+        node[property] = "\u0001";
+        var hostile = node.ToJsonString().Replace("\"\\u0001\"", "\"\\ud800X\"", StringComparison.Ordinal);
+        var batch = Parse($"{hostile}\n{Trade}\n");
+        Assert.Single(batch.Trades);
+        Assert.StartsWith(reason, Assert.Single(batch.Rejections).Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ATruncatedNdjsonLineDoesNotSwallowTheNextLine()
     {

@@ -766,7 +766,17 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
             return null;
         }
 
-        var value = reader.GetString()!;
+        string value;
+        try
+        {
+            value = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            error ??= $"{name} is not valid text (an escape decodes to a lone surrogate)";
+            return null;
+        }
+
         if (value.Length > maxLength)
         {
             error ??= $"{name} must be at most {maxLength} characters";
@@ -869,9 +879,18 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
             return true;
         }
 
-        var written = reader.CopyString(buffer);
-        value = buffer[..written];
-        return true;
+        // Escapes that decode to invalid UTF-16 (a lone surrogate such as \ud800) make the reader throw.
+        try
+        {
+            var written = reader.CopyString(buffer);
+            value = buffer[..written];
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     private static int SkipWhitespace(ReadOnlySpan<byte> utf8, int pos)

@@ -84,6 +84,19 @@ public static partial class EventHubTrigger
     /// <summary>Reads a delivery out of an invocation; <see cref="FormatException"/> when it holds no messages array.</summary>
     public static EventHubDelivery ReadDelivery(HostInvocation invocation, IConfiguration configuration)
     {
+        try
+        {
+            return ReadDeliveryCore(invocation, configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string whose escapes decode to invalid UTF-16 (a lone surrogate): the host never sends one.
+            throw new FormatException(e.Message, e);
+        }
+    }
+
+    private static EventHubDelivery ReadDeliveryCore(HostInvocation invocation, IConfiguration configuration)
+    {
         var messages = ReadMessages(invocation.Binding(BindingName));
         var context = invocation.Meta("PartitionContext");
         var partition = HostInvocation.StringProperty(context, "PartitionId") ?? StringOf(invocation.Meta("PartitionId"));
