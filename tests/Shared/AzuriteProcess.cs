@@ -11,11 +11,87 @@ namespace FlowFunctions.Testing;
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     private Process? _azurite;
+    private string? _arguments;
 
     /// <summary><c>tools/azurite</c>: Azurite and Microsoft's JavaScript storage SDKs, installed by <c>npm ci</c>.</summary>
     public static string ToolsDirectory => Path.Combine(RepositoryRoot(), "tools", "azurite");
 
     public static async Task<AzuriteProcess> StartAsync()
+    {
+        var entry = await InstalledAsync();
+        var azurite = new AzuriteProcess();
+        if (await ListeningAsync(10000) && await ListeningAsync(10002))
+        {
+            return azurite;
+        }
+
+        azurite._arguments = $"\"{entry}\" --silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1";
+        await azurite.LaunchAsync();
+        return azurite;
+    }
+
+    /// <summary>
+    /// An Azurite of the caller's own (never the shared one) on free ports, keeping its data in
+    /// <paramref name="location"/>, so that it can be stopped and started again with its data (a storage outage).
+    /// </summary>
+    public static async Task<AzuriteProcess> StartDedicatedAsync(string location)
+    {
+        var entry = await InstalledAsync();
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var azurite = new AzuriteProcess
+        {
+            BlobPort = blob,
+            TablePort = table,
+            _arguments = $"\"{entry}\" --silent --location \"{location}\" --skipApiVersionCheck --loose --blobHost 127.0.0.1 --blobPort {blob} "
+                + $"--queueHost 127.0.0.1 --queuePort {queue} --tableHost 127.0.0.1 --tablePort {table}",
+        };
+        await azurite.LaunchAsync();
+        return azurite;
+    }
+
+    /// <summary>The blob service's port (10000 for the shared Azurite).</summary>
+    public int BlobPort { get; private init; } = 10000;
+
+    /// <summary>The table service's port (10002 for the shared Azurite).</summary>
+    public int TablePort { get; private init; } = 10002;
+
+    /// <summary>
+    /// Stops Azurite (a dedicated one: the shared one is not this object's to stop) and waits until its ports close.
+    /// Stopped with SIGINT, as Ctrl+C would: Azurite's on-disk tables are saved on an interval and on shutdown, so a
+    /// kill -9 would lose writes it had acknowledged, which Azure Storage never does.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_azurite is null)
+        {
+            throw new InvalidOperationException("This Azurite was already running; it is not this object's to stop.");
+        }
+
+        using (var signal = Process.Start(new ProcessStartInfo("kill", $"-INT {_azurite.Id}") { UseShellExecute = false })!)
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await _azurite.WaitForExitAsync(patience.Token);
+        }
+
+        _azurite.Dispose();
+        _azurite = null;
+        while (await ListeningAsync(BlobPort) || await ListeningAsync(TablePort))
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Starts a stopped dedicated Azurite again, with the same ports and data location.</summary>
+    public Task RestartAsync() => _arguments is null || _azurite is not null
+        ? throw new InvalidOperationException("Only a stopped dedicated Azurite restarts.")
+        : LaunchAsync();
+
+    /// <summary>Azurite's entry script, after <c>npm ci</c> in <c>tools/azurite</c> when it or the JavaScript SDKs are missing.</summary>
+    private static async Task<string> InstalledAsync()
     {
         var tools = ToolsDirectory;
         var entry = Path.Combine(tools, "node_modules", "azurite", "dist", "src", "azurite.js");
@@ -24,26 +100,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
             await RunAsync("npm", "ci --no-audit --no-fund", tools, TimeSpan.FromMinutes(5));
         }
 
-        var azurite = new AzuriteProcess();
-        if (await ListeningAsync(10000) && await ListeningAsync(10002))
-        {
-            return azurite;
-        }
+        return entry;
+    }
 
-        var info = new ProcessStartInfo("node", $"\"{entry}\" --silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1")
+    private async Task LaunchAsync()
+    {
+        var info = new ProcessStartInfo("node", _arguments!)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         var process = Process.Start(info)!;
-        azurite._azurite = process;
+        _azurite = process;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await ListeningAsync(10000) && await ListeningAsync(10002)))
+        while (!(await ListeningAsync(BlobPort) && await ListeningAsync(TablePort)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -52,8 +127,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
             await Task.Delay(200);
         }
+    }
 
-        return azurite;
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync()
@@ -65,6 +145,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         _azurite?.Dispose();
+        _azurite = null;
         return ValueTask.CompletedTask;
     }
 

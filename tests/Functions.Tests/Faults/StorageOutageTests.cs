@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
+using Xunit.Abstractions;
+
+namespace FlowFunctions.Functions.Tests.Faults;
+
+/// <summary>
+/// Azure Storage goes away for 30 seconds in the middle of a day's ingest: an Azurite of the test's own, keeping its
+/// data on disk, is killed and started again. Batches during the outage answer non-2xx well within the host's
+/// function timeout, the host's retry policy delivers them again, and afterwards every endpoint answers what a clean
+/// pass answers: nothing half-counted, nothing lost. Reads during the outage answer 502 <c>upstream_unavailable</c>
+/// within seconds.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+[Trait(FaultSuite.Trait, FaultSuite.Name)]
+[Trait(FaultSuite.Duration, FaultSuite.Long)]
+public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+
+    /// <summary>host.json's <c>functionTimeout</c>.</summary>
+    private static readonly TimeSpan HostTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>What "quickly" means for a read while storage is down.</summary>
+    private static readonly TimeSpan QuickRead = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task ThirtySecondsWithoutStorageLoseNothingAndCountNothingTwice()
+    {
+        var tape = SessionTape.Simulate(FaultApps.Date, 3, TimeSpan.Zero, intensity: 0.1);
+        var partitions = tape.Deliveries(100, 2);
+        var location = Path.Combine(Path.GetTempPath(), "flowfunctions-outage-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(location);
+        await using var own = await AzuriteProcess.StartDedicatedAsync(location);
+        var key = Convert.ToBase64String(azurite.Account.AccountKey!);
+        var account = StorageAccount.Parse($"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};"
+            + $"BlobEndpoint=http://127.0.0.1:{own.BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{own.TablePort}/devstoreaccount1");
+        var prefix = AzuriteFixture.UniqueName("outage");
+
+        var failed = new ConcurrentBag<(int Status, TimeSpan Took, TimeSpan At, string Log)>();
+        var reads = new ConcurrentBag<(int Status, string? Error, TimeSpan Took)>();
+        var clock = Stopwatch.StartNew();
+        using (var app = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: true), FaultApps.AfterClose))
+        using (var readApp = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: false), FaultApps.AfterClose))
+        {
+            using var host = app.CreateClient();
+            var total = partitions.Sum(p => p.Count);
+            var delivered = 0;
+            var down = new TaskCompletionSource();
+            var up = new TaskCompletionSource();
+
+            // The host: each partition's batches in order; a failed batch is delivered again after a back-off
+            // (function.json's exponentialBackoff retry, here from 1 s up to 4 s), never skipped.
+            var ingest = Task.WhenAll(partitions.Select(async p =>
+            {
+                foreach (var d in p)
+                {
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        app.Clock.Set(FaultApps.AfterClose + clock.Elapsed);
+                        var started = clock.Elapsed;
+                        var (status, logs) = await FaultApps.DeliverAsync(host, d);
+                        if (status == HttpStatusCode.OK)
+                        {
+                            break;
+                        }
+
+                        failed.Add(((int)status, clock.Elapsed - started, clock.Elapsed, string.Join(' ', logs)));
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Min(4, 1 << Math.Min(attempt, 2))));
+                    }
+
+                    Interlocked.Increment(ref delivered);
+                }
+            }));
+
+            // Storage goes away a third of the way in, mid-batch for whichever partition is committing.
+            var outage = Task.Run(async () =>
+            {
+                while (Volatile.Read(ref delivered) < total / 3)
+                {
+                    await Task.Delay(20);
+                }
+
+                await own.StopAsync();
+                down.SetResult();
+                await Task.Delay(Outage);
+                await own.RestartAsync();
+                up.SetResult();
+            });
+
+            // A reader while storage is down: every answer an error, and a quick one.
+            var reader = Task.Run(async () =>
+            {
+                await down.Task;
+                using var alpha = readApp.ClientWithKey(Keys.Alpha);
+                var i = 0;
+                while (!up.Task.IsCompleted)
+                {
+                    var path = (i++ % 3) switch
+                    {
+                        0 => "/v1/flow/options/SPY/cumulative?minutes=390",
+                        1 => "/v1/flow/summary/SPY",
+                        _ => "/v1/flow/options/leaderboard?n=10&windowMinutes=390",
+                    };
+                    var started = clock.Elapsed;
+                    using var response = await alpha.GetAsync(path);
+                    var body = await response.Content.ReadAsStringAsync();
+                    var error = body.StartsWith('{') && JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
+                    if (!up.Task.IsCompleted)
+                    {
+                        reads.Add(((int)response.StatusCode, error, clock.Elapsed - started));
+                    }
+
+                    await Task.Delay(250);
+                }
+            });
+
+            await Task.WhenAll(ingest, outage, reader);
+            Assert.Equal(total, delivered);
+        }
+
+        var failures = failed.OrderBy(f => f.At).ToArray();
+
+        var readings = reads.ToArray();
+        output.WriteLine($"{tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; outage {Outage.TotalSeconds:N0} s; run {clock.Elapsed.TotalSeconds:N0} s");
+        output.WriteLine($"failed deliveries: {failures.Length} ({string.Join(", ", failures.GroupBy(f => f.Status).Select(g => $"{g.Key}: {g.Count()}"))}), slowest answer {failures.Max(f => f.Took).TotalSeconds:N1} s");
+        output.WriteLine($"reads during the outage: {readings.Length} ({string.Join(", ", readings.GroupBy(r => $"{r.Status} {r.Error}").Select(g => $"{g.Key}: {g.Count()}"))}), slowest {readings.Max(r => r.Took).TotalSeconds:N1} s");
+
+        Assert.NotEmpty(failures);
+        Assert.All(failures, f => Assert.True(f.Status is >= 500 and <= 599 && f.Log.StartsWith("Storage failed", StringComparison.Ordinal), $"{f.Status} {f.Log}"));
+        Assert.All(failures, f => Assert.True(f.Took < HostTimeout, $"a failed batch took {f.Took}"));
+        Assert.True(readings.Length >= 10, $"only {readings.Length} reads during the outage");
+        Assert.All(readings, r => Assert.Equal((502, "upstream_unavailable"), (r.Status, r.Error)));
+        Assert.All(readings, r => Assert.True(r.Took < QuickRead, $"a read during the outage took {r.Took}"));
+
+        // Against one clean pass of the same tape on the shared Azurite.
+        var cleanPrefix = AzuriteFixture.UniqueName("steady");
+        using (var clean = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), FaultApps.AfterClose))
+        {
+            using var client = clean.CreateClient();
+            foreach (var d in partitions.SelectMany(p => p))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, d)).Status);
+            }
+        }
+
+        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), FaultApps.AfterClose);
+        using var outageReader = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: false), FaultApps.AfterClose);
+        var expected = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, FaultApps.Date);
+        Assert.Equal(tape.Prints, EndpointAnswers.Prints(expected));
+        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(outageReader, tape.Symbols, FaultApps.Date));
+        await own.DisposeAsync();
+        Directory.Delete(location, recursive: true);
+    }
+}
