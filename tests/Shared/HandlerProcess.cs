@@ -136,6 +136,13 @@ public sealed class HandlerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL, as <c>kill -9</c>: no shutdown, no flushing, requests in flight cut off.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -5,33 +5,37 @@ namespace FlowFunctions.Functions.Tests.FunctionApp;
 
 /// <summary>
 /// Publishes the function app once per test run, with the README's command, into a temporary folder (build output
-/// kept apart with <c>--artifacts-path</c> so the repository's own bin/obj are untouched).
+/// kept apart with <c>--artifacts-path</c> so the repository's own bin/obj are untouched). Every test class that uses
+/// this fixture shares the one publish; the folder is deleted when the test process exits.
 /// </summary>
 public sealed class PublishedAppFixture : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "flowfunctions-publish-" + Guid.NewGuid().ToString("N")[..8]);
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "flowfunctions-publish-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public string Folder => Path.Combine(_root, "app");
+    private static readonly Lazy<Task<string>> Publish = new(() =>
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteRoot();
+        var project = Path.Combine(AzuriteFixture.RepositoryRoot(), "src", "Functions");
+        return HandlerPublish.PublishAsync(project, Path.Combine(Root, "app"), Path.Combine(Root, "artifacts"), TimeSpan.FromMinutes(5));
+    });
+
+    public string Folder { get; } = Path.Combine(Root, "app");
 
     public string PublishLog { get; private set; } = string.Empty;
 
-    public async Task InitializeAsync()
-    {
-        var project = Path.Combine(AzuriteFixture.RepositoryRoot(), "src", "Functions");
-        PublishLog = await HandlerPublish.PublishAsync(project, Folder, Path.Combine(_root, "artifacts"), TimeSpan.FromMinutes(5));
-    }
+    public async Task InitializeAsync() => PublishLog = await Publish.Value;
 
-    public Task DisposeAsync()
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static void DeleteRoot()
     {
         try
         {
-            Directory.Delete(_root, recursive: true);
+            Directory.Delete(Root, recursive: true);
         }
         catch (IOException)
         {
             // A file still held open by an exiting process; the temp folder is cleaned by the OS.
         }
-
-        return Task.CompletedTask;
     }
 }
