@@ -37,6 +37,23 @@ public sealed class ServiceRoutesTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/", null)]
+    [InlineData("/health", null)]
+    [InlineData("/v1/openapi.json", null)]
+    [InlineData("/v1/account", Keys.Free)]
+    [InlineData("/v1/flow/options/SPY/cumulative?minutes=60", Keys.Alpha)]
+    [InlineData("/v1/flow/summary/SPY", Keys.Free)]
+    public async Task HeadAnswersWhatGetAnswersAsTheFunctionJsonFilesPromise(string path, string? key)
+    {
+        using var client = key is null ? _factory.CreateClient() : _factory.ClientWithKey(key);
+        using var get = await client.GetAsync(path);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(get.Headers.Contains("X-RateLimit-Limit"), head.Headers.Contains("X-RateLimit-Limit"));
+    }
+
+    [Theory]
     [InlineData("GET", "/v1/nothing-here", 404, "not_found")]
     [InlineData("GET", "/v1/flow/options", 404, "not_found")]
     [InlineData("DELETE", "/v1/flow/summary/SPY", 405, "method_not_allowed")]
