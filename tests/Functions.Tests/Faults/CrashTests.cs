@@ -100,22 +100,7 @@ public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture publi
         output.WriteLine($"seed {seed}: {tape.Prints:N0} prints; {Trials} kills, {killedInFlight} with a batch in flight; {invocations} invocations answered, {failedInvocations} cut off or failed");
         Assert.True(killedInFlight >= Trials / 2, $"only {killedInFlight} of {Trials} kills landed during a batch");
 
-        // One clean pass of the same tape, in process on the same Azurite, and both read at one clock.
-        var readAt = DateTimeOffset.UtcNow;
-        var cleanPrefix = AzuriteFixture.UniqueName("whole");
-        using (var clean = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), readAt))
-        {
-            using var client = clean.CreateClient();
-            foreach (var d in original.SelectMany(p => p))
-            {
-                Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, d)).Status);
-            }
-        }
-
-        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), readAt);
-        using var crashReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, prefix, functionApp: false), readAt);
-        var expected = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, tape.TradingDate);
-        Assert.Equal(tape.Prints, EndpointAnswers.Prints(expected));
-        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(crashReader, tape.Symbols, tape.TradingDate));
+        // Against one clean pass of the same tape, in process on the same Azurite; both read at one clock.
+        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, original, azurite.Account, prefix, tape.Symbols, tape.TradingDate, DateTimeOffset.UtcNow, tape.Prints);
     }
 }

@@ -58,6 +58,38 @@ public static class FaultApps
         return (response.StatusCode, await HostPayloads.AnswerLogsAsync(response));
     }
 
+    /// <summary>
+    /// Delivers <paramref name="partitions"/> once each, in order (partitions concurrently), to a fresh instance under a
+    /// prefix of its own on <paramref name="cleanAccount"/>, then reads every endpoint of both stores at
+    /// <paramref name="at"/> and asserts the store under <paramref name="prefix"/> answers the same, byte for byte.
+    /// <paramref name="prints"/> is how many prints the clean pass must count (null: only that it counts some).
+    /// </summary>
+    public static async Task AssertSameAsCleanPassAsync(
+        StorageAccount cleanAccount, IReadOnlyList<IReadOnlyList<Delivery>> partitions, StorageAccount account, string prefix,
+        IReadOnlyList<string> symbols, DateOnly today, DateTimeOffset at, int? prints)
+    {
+        var cleanPrefix = AzuriteFixture.UniqueName("clean");
+        using (var clean = new FlowApiFactory(Settings(cleanAccount, cleanPrefix, functionApp: true), at))
+        {
+            using var client = clean.CreateClient();
+            await Task.WhenAll(partitions.Select(async p =>
+            {
+                foreach (var d in p)
+                {
+                    var (status, logs) = await DeliverAsync(client, d);
+                    Assert.True(status == HttpStatusCode.OK, $"clean pass: {(int)status} {string.Join(' ', logs)}");
+                }
+            }));
+        }
+
+        using var cleanReader = new FlowApiFactory(Settings(cleanAccount, cleanPrefix, functionApp: false), at);
+        using var reader = new FlowApiFactory(Settings(account, prefix, functionApp: false), at);
+        var expected = await EndpointAnswers.ReadAsync(cleanReader, symbols, today);
+        var counted = EndpointAnswers.Prints(expected);
+        Assert.True(prints is null ? counted > 0 : counted == prints, $"the clean pass counts {counted} prints, expected {prints}");
+        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(reader, symbols, today));
+    }
+
     /// <summary>A partition's deliveries cut again into batches of <paramref name="size"/> from <paramref name="fromSequence"/>.</summary>
     public static List<Delivery> Recut(IReadOnlyList<Delivery> partition, long fromSequence, int size)
     {

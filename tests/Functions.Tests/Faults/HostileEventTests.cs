@@ -140,21 +140,8 @@ public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(messages.Count - mutated, folded);
 
         // The valid siblings fold to what they fold to without the hostile events around them.
-        var cleanPrefix = AzuriteFixture.UniqueName("calm");
-        using (var app = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), FaultApps.AfterClose))
-        {
-            using var client = app.CreateClient();
-            foreach (var (delivery, _) in clean)
-            {
-                Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, delivery)).Status);
-            }
-        }
-
-        using var dirtyReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, prefix, functionApp: false), FaultApps.AfterClose);
-        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), FaultApps.AfterClose);
-        var expectedAnswers = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, FaultApps.Date);
-        Assert.True(EndpointAnswers.Prints(expectedAnswers) > 1_000);
-        EndpointAnswers.AssertSame(expectedAnswers, await EndpointAnswers.ReadAsync(dirtyReader, tape.Symbols, FaultApps.Date));
+        await FaultApps.AssertSameAsCleanPassAsync(
+            azurite.Account, [clean.Select(b => b.Delivery).ToList()], azurite.Account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, null);
     }
 
     /// <summary>Messages routed round-robin to partitions in batches, with the indices (in each batch) of the mutated ones.</summary>

@@ -86,9 +86,10 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
     }
 
     /// <summary>Sends <paramref name="requests"/> requests spread over the instances, <see cref="ClientsPerInstance"/> at a time each.</summary>
-    private static async Task<SortedDictionary<int, int>> HammerAsync(FlowApiFactory[] apps, string key, string path, int requests)
+    private async Task<SortedDictionary<int, int>> HammerAsync(FlowApiFactory[] apps, string key, string path, int requests)
     {
         var statuses = new ConcurrentDictionary<int, int>();
+        var surprises = new ConcurrentQueue<string>();
         var next = -1;
         await Task.WhenAll(apps.SelectMany(app => Enumerable.Range(0, ClientsPerInstance).Select(async _ =>
         {
@@ -97,8 +98,22 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
             {
                 using var response = await client.GetAsync(path);
                 statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                if ((int)response.StatusCode >= 500)
+                {
+                    surprises.Enqueue(await response.Content.ReadAsStringAsync());
+                }
             }
         })));
+        foreach (var body in surprises.Take(3))
+        {
+            output.WriteLine("5xx: " + body);
+        }
+
+        foreach (var line in apps.SelectMany(a => a.Logs.Lines).Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).Take(3))
+        {
+            output.WriteLine(line.Length > 800 ? line[..800] : line);
+        }
+
         return new SortedDictionary<int, int>(statuses);
     }
 

@@ -27,20 +27,6 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
         var tape = SessionTape.Simulate(FaultApps.Date, Symbols, TimeSpan.Zero, intensity: Intensity);
         var partitions = tape.Deliveries(BatchSize, Partitions);
 
-        // The clean pass: each batch once, in order, on one instance.
-        var cleanPrefix = AzuriteFixture.UniqueName("clean");
-        using (var clean = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), FaultApps.AfterClose))
-        {
-            using var client = clean.CreateClient();
-            await Task.WhenAll(partitions.Select(async p =>
-            {
-                foreach (var d in p)
-                {
-                    Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, d)).Status);
-                }
-            }));
-        }
-
         // The faulty pass: per partition a shuffled multiset of deliveries; instance A takes the first part, B the last,
         // and both take the stretch in between, concurrently.
         var faultyPrefix = AzuriteFixture.UniqueName("redo");
@@ -66,11 +52,7 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
 
         output.WriteLine($"seed {seed}: {tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; {invocations} invocations, {skipped} batches found already committed");
 
-        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), FaultApps.AfterClose);
-        using var faultyReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, faultyPrefix, functionApp: false), FaultApps.AfterClose);
-        var expected = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, FaultApps.Date);
-        Assert.Equal(tape.Prints, EndpointAnswers.Prints(expected));
-        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(faultyReader, tape.Symbols, FaultApps.Date));
+        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, partitions, azurite.Account, faultyPrefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
 
         async Task RunAsync(HttpClient client, List<Delivery> deliveries)
         {

@@ -139,21 +139,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         Assert.All(readings, r => Assert.True(r.Took < QuickRead, $"a read during the outage took {r.Took}"));
 
         // Against one clean pass of the same tape on the shared Azurite.
-        var cleanPrefix = AzuriteFixture.UniqueName("steady");
-        using (var clean = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: true), FaultApps.AfterClose))
-        {
-            using var client = clean.CreateClient();
-            foreach (var d in partitions.SelectMany(p => p))
-            {
-                Assert.Equal(HttpStatusCode.OK, (await FaultApps.DeliverAsync(client, d)).Status);
-            }
-        }
-
-        using var cleanReader = new FlowApiFactory(FaultApps.Settings(azurite.Account, cleanPrefix, functionApp: false), FaultApps.AfterClose);
-        using var outageReader = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: false), FaultApps.AfterClose);
-        var expected = await EndpointAnswers.ReadAsync(cleanReader, tape.Symbols, FaultApps.Date);
-        Assert.Equal(tape.Prints, EndpointAnswers.Prints(expected));
-        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(outageReader, tape.Symbols, FaultApps.Date));
+        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, partitions, account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
         await own.DisposeAsync();
         Directory.Delete(location, recursive: true);
     }

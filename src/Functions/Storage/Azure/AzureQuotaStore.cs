@@ -21,7 +21,8 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
     /// <summary>The share of the per-minute limit leased at a time.</summary>
     public const double LeaseFraction = 1.0 / 40;
 
-    private const int MaxAttempts = 20;
+    private const int MaxAttempts = 50;
+    private const int MaxJitterMilliseconds = 20;
     private readonly StorageReady _ready = new(table.CreateIfNotExistsAsync);
     private readonly ConcurrentDictionary<(string Key, DateTimeOffset Minute), Lease> _leases = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _dayGates = new(StringComparer.Ordinal);
@@ -191,6 +192,9 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
         }
         catch (StoreException e) when (e.Failure is StoreFailure.PreconditionFailed or StoreFailure.Conflict)
         {
+            // Lost a race with another instance. A random pause before reading again keeps the same instance from
+            // losing every round to faster ones (seen with three instances on one key: 20 straight losses, a 502).
+            await Task.Delay(Random.Shared.Next(1, MaxJitterMilliseconds), ct);
             return false;
         }
     }
