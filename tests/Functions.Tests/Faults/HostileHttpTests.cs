@@ -102,6 +102,14 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
                     }
                     catch (Exception e) when (e is HttpRequestException or InvalidOperationException)
                     {
+                        // Kestrel refuses a bad request line, target or headers (a NUL in the path, 414, 431) and closes
+                        // the connection while the client may still be sending the body: refused before the app.
+                        if (e is HttpRequestException && request.Content is not null && await RefusedBeforeTheBodyAsync(client, request) is { } refused)
+                        {
+                            statuses.AddOrUpdate(refused, 1, (_, n) => n + 1);
+                            continue;
+                        }
+
                         failures.Enqueue($"#{i} {request.Method} {Excerpt(request.RequestUri!.ToString())}: {e.GetType().Name} {e.Message}");
                         continue;
                     }
@@ -224,6 +232,30 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
         var content = new ByteArrayContent(bytes);
         content.Headers.TryAddWithoutValidation("Content-Type", new[] { "application/json", "application/x-ndjson", "text/plain", "application/json; charset=utf-16", "multipart/form-data; boundary=x" }[random.Next(5)]);
         return content;
+    }
+
+    /// <summary>
+    /// The status Kestrel gives the same request line and headers without a body, when it is an error below 500; null
+    /// otherwise (then the failure to send was not a refusal).
+    /// </summary>
+    private static async Task<int?> RefusedBeforeTheBodyAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using var again = new HttpRequestMessage(request.Method, request.RequestUri);
+        foreach (var header in request.Headers)
+        {
+            again.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        try
+        {
+            using var response = await client.SendAsync(again);
+            var status = (int)response.StatusCode;
+            return status is >= 400 and < 500 ? status : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Null when the answer is acceptable; else what is wrong with it.</summary>
