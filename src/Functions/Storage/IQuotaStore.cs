@@ -23,4 +23,10 @@ public interface IQuotaStore
 
     /// <summary>Current usage without counting.</summary>
     Task<QuotaUsage> GetUsageAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the key's counters last moved (its last counted request, or for a leased per-minute limit its last lease),
+    /// or null when they never did or were pruned. For operators (<c>flowctl keys list</c>), not for admission.
+    /// </summary>
+    Task<DateTimeOffset?> LastCountedAsync(string keyId, CancellationToken cancellationToken);
 }

@@ -96,6 +96,29 @@ public sealed class AzureQuotaStore(TableClient table) : IQuotaStore
         return new QuotaUsage(today, Math.Max(0, leased - unused), day, minute);
     }
 
+    /// <summary>The newest service timestamp of the key's day rows (<c>d-</c> counted, <c>l-</c> leased), one row per day.</summary>
+    public async Task<DateTimeOffset?> LastCountedAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await _ready.EnsureAsync(cancellationToken);
+        DateTimeOffset? last = null;
+        string? token = null;
+        do
+        {
+            var page = await table.QueryAsync(TableFilter.RowRange(keyId, "d-", "m-"), ["Timestamp"], 1000, token, cancellationToken);
+            foreach (var row in page.Entities)
+            {
+                if (row.Timestamp is { } t && (last is null || t > last))
+                {
+                    last = t;
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return last;
+    }
+
     private async Task<(bool Granted, long Used)> TakeMinuteTokenAsync(string keyId, DateTimeOffset minute, long limit, bool countDay, CancellationToken ct)
     {
         var lease = _leases.GetOrAdd((keyId, minute), _ => new Lease());

@@ -15,7 +15,7 @@ public sealed class MemoryQuotaStore : IQuotaStore
                 && (limits.PerMinuteLimit == 0 || counter.Minute < limits.PerMinuteLimit);
             if (allowed)
             {
-                counter = counter with { Day = counter.Day + 1, Minute = counter.Minute + 1 };
+                counter = counter with { Day = counter.Day + 1, Minute = counter.Minute + 1, LastCounted = now };
                 _counters[keyId] = counter;
             }
 
@@ -28,6 +28,14 @@ public sealed class MemoryQuotaStore : IQuotaStore
         lock (_gate)
         {
             return Task.FromResult(Current(keyId, now).Usage);
+        }
+    }
+
+    public Task<DateTimeOffset?> LastCountedAsync(string keyId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_counters.GetValueOrDefault(keyId)?.LastCounted);
         }
     }
 
@@ -51,6 +59,8 @@ public sealed class MemoryQuotaStore : IQuotaStore
 
     private sealed record Counter(DateTimeOffset DayStart, long Day, DateTimeOffset MinuteStart, long Minute)
     {
+        public DateTimeOffset? LastCounted { get; init; }
+
         public QuotaUsage Usage => new(Day, Minute, DayStart, MinuteStart);
     }
 }

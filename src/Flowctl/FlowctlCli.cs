@@ -1,0 +1,57 @@
+using System.CommandLine;
+using FlowFunctions.Functions.Storage;
+using Spectre.Console;
+
+namespace FlowFunctions.Flowctl;
+
+/// <summary>A failure flowctl reports as one line and exit code 1 (bad input, a missing setting, nothing found).</summary>
+public sealed class FlowctlException(string message) : Exception(message);
+
+/// <summary>
+/// The command tree: <c>keys</c> (create, list, revoke, set-plan), <c>replay</c>, <c>simulate</c> and <c>export</c>.
+/// Storage options are recursive, so they go anywhere on the line. Output goes to the console given, so tests read it.
+/// </summary>
+public static class FlowctlCli
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var root = Build(console, time);
+        try
+        {
+            var writer = new ConsoleWriter(console);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = writer, Error = writer };
+            return await root.Parse(args).InvokeAsync(invocation, cancellationToken);
+        }
+        catch (Exception e) when (e is FlowctlException or StoreException or InvalidOperationException or IOException or HttpRequestException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]interrupted[/]");
+            return 130;
+        }
+    }
+
+    public static RootCommand Build(IAnsiConsole console, TimeProvider time)
+    {
+        var storage = new StorageOptions();
+        var root = new RootCommand("flowctl: keys, replay, simulation and export for FlowFunctions.");
+        storage.AddTo(root);
+        root.Add(KeysCommands.Build(storage, console, time));
+        return root;
+    }
+}
+
+/// <summary>Help and parse errors written through the same console as everything else (plain text, no markup).</summary>
+internal sealed class ConsoleWriter(IAnsiConsole console) : TextWriter
+{
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public override void Write(char value) => console.Write(new Text(value.ToString()));
+
+    public override void Write(string? value) => console.Write(new Text(value ?? string.Empty));
+
+    public override void WriteLine(string? value) => console.WriteLine(value ?? string.Empty);
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Functions.Storage.Azure;
+using Microsoft.Extensions.Configuration;
+
+namespace FlowFunctions.Flowctl;
+
+/// <summary>
+/// Where the app's storage is, as the app itself is configured: a connection string (<c>--storage</c>, else
+/// <c>FLOWCTL_STORAGE</c>, else <c>AzureWebJobsStorage</c>; <c>UseDevelopmentStorage=true</c> for Azurite), or the
+/// table and blob endpoints with an Entra identity (<c>--table-endpoint</c>, <c>--blob-endpoint</c>; the Azure CLI's
+/// login, a managed identity or environment credentials, through DefaultAzureCredential); the app's name prefix; and
+/// the key-hash secret the app verifies keys with (<c>--key-hash-secret</c>, else <c>FLOWCTL_KEY_HASH_SECRET</c>, else
+/// <c>Auth__KeyHashSecret</c>).
+/// </summary>
+public sealed class StorageOptions
+{
+    public Option<string?> ConnectionString { get; } = new("--storage") { Description = "Storage connection string (env FLOWCTL_STORAGE or AzureWebJobsStorage)", Recursive = true };
+
+    public Option<Uri?> TableEndpoint { get; } = new("--table-endpoint") { Description = "Table service URI, with an Entra identity", Recursive = true };
+
+    public Option<Uri?> BlobEndpoint { get; } = new("--blob-endpoint") { Description = "Blob service URI, with an Entra identity", Recursive = true };
+
+    public Option<string?> ClientId { get; } = new("--client-id") { Description = "Client id of a user-assigned managed identity", Recursive = true };
+
+    public Option<string?> Prefix { get; } = new("--prefix") { Description = "The app's Storage:NamePrefix (env FLOWCTL_STORAGE_PREFIX)", Recursive = true };
+
+    public Option<string?> KeyHashSecret { get; } = new("--key-hash-secret") { Description = "The app's Auth:KeyHashSecret (env FLOWCTL_KEY_HASH_SECRET or Auth__KeyHashSecret)", Recursive = true };
+
+    public void AddTo(Command command)
+    {
+        command.Add(ConnectionString);
+        command.Add(TableEndpoint);
+        command.Add(BlobEndpoint);
+        command.Add(ClientId);
+        command.Add(Prefix);
+        command.Add(KeyHashSecret);
+    }
+
+    /// <summary>The app's storage, through the same setup code as the app (Hosting/StorageSetup).</summary>
+    public AzureStorage Open(ParseResult parse)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = parse.GetValue(ConnectionString) ?? Env("FLOWCTL_STORAGE") ?? Env("AzureWebJobsStorage"),
+            ["Storage:TableServiceUri"] = parse.GetValue(TableEndpoint)?.ToString(),
+            ["Storage:BlobServiceUri"] = parse.GetValue(BlobEndpoint)?.ToString(),
+            ["Storage:ClientId"] = parse.GetValue(ClientId),
+            ["Storage:NamePrefix"] = parse.GetValue(Prefix) ?? Env("FLOWCTL_STORAGE_PREFIX"),
+        };
+        if (settings["Storage:ConnectionString"] is null && settings["Storage:TableServiceUri"] is null)
+        {
+            throw new FlowctlException("No storage given: pass --storage \"<connection string>\" (UseDevelopmentStorage=true for Azurite) or --table-endpoint and --blob-endpoint, or set FLOWCTL_STORAGE.");
+        }
+
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return StorageSetup.CreateAzureStorage(config, functionApp: false);
+    }
+
+    /// <summary>The app's key hasher: keys created here verify in the app only under the app's secret.</summary>
+    public ApiKeyHasher Hasher(ParseResult parse)
+    {
+        var secret = parse.GetValue(KeyHashSecret) ?? Env("FLOWCTL_KEY_HASH_SECRET") ?? Env("Auth__KeyHashSecret")
+            ?? throw new FlowctlException("No key-hash secret given: pass --key-hash-secret (the app's Auth:KeyHashSecret) or set FLOWCTL_KEY_HASH_SECRET.");
+        return new ApiKeyHasher(System.Text.Encoding.UTF8.GetBytes(secret));
+    }
+
+    private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}

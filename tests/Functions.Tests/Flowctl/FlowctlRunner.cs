@@ -1,0 +1,31 @@
+using FlowFunctions.Flowctl;
+using FlowFunctions.Functions.Storage.Azure;
+using Spectre.Console;
+
+namespace FlowFunctions.Functions.Tests.Flowctl;
+
+/// <summary>Runs flowctl in process against an Azurite prefix, capturing what it prints (no colour, 200 columns).</summary>
+public sealed class FlowctlRunner(StorageAccount account, string prefix, string secret)
+{
+    public string Prefix => prefix;
+
+    public string Secret => secret;
+
+    public async Task<(int Exit, string Output)> RunAsync(TimeProvider? time, params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
+            + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}";
+        string[] all = [.. args, "--storage", connection, "--prefix", prefix, "--key-hash-secret", secret];
+        var exit = await FlowctlCli.RunAsync(all, console, time ?? TimeProvider.System, CancellationToken.None);
+        return (exit, writer.ToString());
+    }
+}
