@@ -40,6 +40,7 @@ public static class FlowctlCli
         var root = new RootCommand("flowctl: keys, replay, simulation and export for FlowFunctions.");
         storage.AddTo(root);
         root.Add(KeysCommands.Build(storage, console, time));
+        root.Add(ReplayCommand.Build(storage, console, time));
         return root;
     }
 }

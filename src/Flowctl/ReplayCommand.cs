@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FlowFunctions.Flowctl.Tapes;
+using FlowFunctions.Flowctl.Targets;
+using Spectre.Console;
+
+namespace FlowFunctions.Flowctl;
+
+/// <summary>
+/// <c>flowctl replay FILE</c>: a recorded tape (NDJSON or CSV, gzip allowed) into a target, in batches, at a chosen
+/// speed, with progress, resumable: after each batch the target acknowledged, a checkpoint file records the last line
+/// done, and a later run of the same file to the same target starts after it. A batch sent but not checkpointed
+/// (interrupted in flight) is sent again under the same batch id, which the app and storage recognise. Refused lines
+/// are summarised with their line numbers and reasons (all of them with <c>--rejects FILE</c>).
+/// </summary>
+public static class ReplayCommand
+{
+    private const int Shown = 20;
+
+    public static Command Build(StorageOptions storage, IAnsiConsole console, TimeProvider time)
+    {
+        var targets = new TargetOptions(storage);
+        var file = new Argument<FileInfo>("file") { Description = "NDJSON or CSV of trade prints; .gz allowed" };
+        var format = new Option<string?>("--format") { Description = "ndjson or csv (default: from the file name)" };
+        var speed = new Option<string>("--speed") { Description = "max (as fast as possible), realtime, or a multiple such as 10 or x10", DefaultValueFactory = _ => "max" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Events per batch", DefaultValueFactory = _ => 500 };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Checkpoint file (default: FILE.checkpoint.json)" };
+        var restart = new Option<bool>("--restart") { Description = "Ignore an existing checkpoint and start from the first line" };
+        var maxBatches = new Option<int?>("--max-batches") { Description = "Stop after this many batches (resume later)" };
+        var rejects = new Option<FileInfo?>("--rejects") { Description = "Write every refused line (line,reason) to this CSV file" };
+        var command = new Command("replay", "Replay a recorded tape into the app, its storage or an Event Hub.") { file, format, speed, batchSize, checkpoint, restart, maxBatches, rejects };
+        targets.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw new FlowctlException($"{path.FullName} does not exist.");
+            }
+
+            await using var target = targets.Open(parse, time);
+            var options = new ReplayOptions(
+                ParseSpeed(parse.GetValue(speed)!),
+                Math.Clamp(parse.GetValue(batchSize), 1, 5_000),
+                parse.GetValue(checkpoint)?.FullName ?? path.FullName + ".checkpoint.json",
+                parse.GetValue(restart),
+                parse.GetValue(maxBatches),
+                parse.GetValue(rejects)?.FullName);
+            using var reader = new TapeReader(path.FullName, parse.GetValue(format));
+            var summary = await RunAsync(reader, path.FullName, target, options, console, time, ct);
+            Print(summary, console);
+            return summary.Finished ? 0 : 2;
+        });
+        return command;
+    }
+
+    /// <summary>Speed: 0 is as fast as possible; otherwise tape seconds per wall second.</summary>
+    public static double ParseSpeed(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "max" or "fast" or "0" => 0,
+        "realtime" or "real-time" or "1" or "x1" => 1,
+        var x when double.TryParse(x.TrimStart('x').TrimEnd('x'), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0 => n,
+        _ => throw new FlowctlException($"--speed \"{text}\": use max, realtime or a positive multiple such as 10."),
+    };
+
+    public sealed record ReplayOptions(double Speed, int BatchSize, string CheckpointPath, bool Restart, int? MaxBatches, string? RejectsPath);
+
+    public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> Rejects, string CheckpointPath);
+
+    private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, long Line, long Accepted, long Rejected);
+
+    public static async Task<ReplaySummary> RunAsync(TapeReader reader, string path, IEventTarget target, ReplayOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct)
+    {
+        var fileId = FileId(path);
+        var resumed = options.Restart ? null : Read(options.CheckpointPath);
+        if (resumed is not null && (resumed.FileId != fileId || resumed.Target != target.Identity))
+        {
+            throw new FlowctlException($"{options.CheckpointPath} belongs to another file or target ({resumed.Target}); pass --restart to start over, or --checkpoint for another file.");
+        }
+
+        var done = resumed?.Line ?? 0;
+        long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0, lines = done;
+        reader.SkipTo(done);
+        var rejects = new List<(long, string)>();
+        using var rejectsFile = options.RejectsPath is null ? null : new StreamWriter(options.RejectsPath, append: resumed is not null);
+        if (rejectsFile is not null && resumed is null)
+        {
+            await rejectsFile.WriteLineAsync("line,reason");
+        }
+
+        void Refused(long line, string reason)
+        {
+            rejected++;
+            if (rejects.Count < 10_000)
+            {
+                rejects.Add((line, reason));
+            }
+
+            rejectsFile?.WriteLine($"{line.ToString(CultureInfo.InvariantCulture)},\"{reason.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+        }
+
+        var clock = Stopwatch.StartNew();
+        DateTimeOffset? firstTs = null;
+        var batches = 0;
+        var finished = false;
+        var batch = new List<TapeLine>(options.BatchSize);
+        long lastLine = done;
+
+        async Task Work(Action<double, string>? report)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (options.MaxBatches is { } max && batches >= max)
+                {
+                    return;
+                }
+
+                batch.Clear();
+                TapeLine? line = null;
+                while (batch.Count < options.BatchSize && (line = reader.Next()) is not null)
+                {
+                    lines++;
+                    lastLine = line.Number;
+                    if (line.IsValid)
+                    {
+                        batch.Add(line);
+                    }
+                    else
+                    {
+                        Refused(line.Number, line.Reject!);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    // Pacing: the batch goes out when the wall clock has caught up with its last event's tape time.
+                    firstTs ??= batch[0].Timestamp;
+                    if (options.Speed > 0)
+                    {
+                        var due = TimeSpan.FromTicks((long)((batch[^1].Timestamp - firstTs.Value).Ticks / options.Speed));
+                        if (due > clock.Elapsed)
+                        {
+                            await Task.Delay(due - clock.Elapsed, ct);
+                        }
+                    }
+
+                    var outcome = await target.SendAsync($"replay-{fileId[..16]}-{batch[0].Number.ToString(CultureInfo.InvariantCulture)}", batch, ct);
+                    accepted += outcome.Accepted;
+                    foreach (var (number, reason) in outcome.Errors)
+                    {
+                        Refused(number, reason);
+                    }
+
+                    rejected += outcome.Rejected - outcome.Errors.Count; // refusals the target counted without naming
+                }
+
+                batches++;
+                Write(options.CheckpointPath, new Checkpoint(path, new FileInfo(path).Length, fileId, target.Identity, lastLine, accepted, rejected));
+                report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lines:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
+                if (line is null)
+                {
+                    finished = true;
+                    return;
+                }
+            }
+        }
+
+        if (console.Profile.Capabilities.Interactive)
+        {
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask(Path.GetFileName(path), maxValue: 1);
+                    await Work((fraction, text) =>
+                    {
+                        task.Value = fraction;
+                        task.Description = $"{Path.GetFileName(path)}: {text}";
+                    });
+                });
+        }
+        else
+        {
+            await Work(null);
+        }
+
+        return new ReplaySummary(lines, accepted, rejected, done, finished, clock.Elapsed, rejects, options.CheckpointPath);
+    }
+
+    public static void Print(ReplaySummary s, IAnsiConsole console)
+    {
+        if (s.ResumedAfterLine > 0)
+        {
+            console.MarkupLineInterpolated($"Resumed after line {s.ResumedAfterLine:N0} (checkpoint {s.CheckpointPath}).");
+        }
+
+        console.MarkupLineInterpolated($"{(s.Finished ? "Done" : "Stopped")}: {s.Lines:N0} lines, {s.Accepted:N0} events accepted, {s.Rejected:N0} refused, in {s.Elapsed.TotalSeconds:N1} s.");
+        if (s.Rejects.Count > 0)
+        {
+            var table = new Table().AddColumns("refused", "reason");
+            foreach (var group in s.Rejects.GroupBy(r => r.Reason).OrderByDescending(g => g.Count()).Take(10))
+            {
+                table.AddRow(group.Count().ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(group.Key));
+            }
+
+            console.Write(table);
+            foreach (var (line, reason) in s.Rejects.Take(Shown))
+            {
+                console.MarkupLineInterpolated($"  line {line}: {reason}");
+            }
+        }
+
+        if (!s.Finished)
+        {
+            console.MarkupLine("Run the same command again to resume.");
+        }
+    }
+
+    /// <summary>Identifies the file by its length and the SHA-256 of its first megabyte.</summary>
+    private static string FileId(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[Math.Min(stream.Length, 1 << 20)];
+        stream.ReadExactly(head);
+        return Convert.ToHexStringLower(SHA256.HashData([.. head, .. BitConverter.GetBytes(stream.Length)]));
+    }
+
+    private static Checkpoint? Read(string path) =>
+        File.Exists(path) ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path)) : null;
+
+    /// <summary>Written to a temporary file and moved over the old one, so an interruption never leaves half a checkpoint.</summary>
+    private static void Write(string path, Checkpoint checkpoint)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoint));
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using FlowFunctions.Flowctl.Tapes;
+
+namespace FlowFunctions.Flowctl.Targets;
+
+/// <summary>
+/// A running app's <c>POST /v1/ingest/events</c> (standalone mode, admin key) as NDJSON, one batch per request with an
+/// <c>Idempotency-Key</c>, so a batch sent again after an interruption answers its first receipt and counts nothing
+/// twice. Failed requests (5xx, network) are retried with back-off; a 4xx is an error to fix, not to retry.
+/// </summary>
+public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? handler = null) : IEventTarget
+{
+    private readonly HttpClient _http = CreateClient(baseUrl, adminKey, handler);
+
+    public string Identity => "app:" + baseUrl.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
+
+    public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
+    {
+        var body = new MemoryStream();
+        foreach (var line in batch)
+        {
+            body.Write(line.Json);
+            body.WriteByte((byte)'\n');
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/ingest/events") { Content = new ByteArrayContent(body.ToArray()) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            request.Headers.Add("Idempotency-Key", batchId);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                continue;
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if ((int)response.StatusCode >= 500 && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new FlowctlException($"{baseUrl} answered {(int)response.StatusCode}: {text}");
+                }
+
+                var root = JsonDocument.Parse(text).RootElement;
+                var errors = root.GetProperty("errors").EnumerateArray()
+                    .Select(e => (batch[e.GetProperty("index").GetInt32()].Number, e.GetProperty("reason").GetString() ?? string.Empty)).ToList();
+                return new BatchOutcome(root.GetProperty("accepted").GetInt32(), root.GetProperty("rejected").GetInt32(), errors);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static HttpClient CreateClient(Uri baseUrl, string adminKey, HttpMessageHandler? handler)
+    {
+        var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        client.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/");
+        client.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
+        client.Timeout = TimeSpan.FromMinutes(2);
+        return client;
+    }
+}
