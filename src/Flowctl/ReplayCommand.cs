@@ -70,7 +70,7 @@ public static class ReplayCommand
 
     public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> Rejects, string CheckpointPath);
 
-    private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, long Line, long Accepted, long Rejected);
+    private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, int BatchSize, long Line, long Accepted, long Rejected);
 
     public static async Task<ReplaySummary> RunAsync(TapeReader reader, string path, IEventTarget target, ReplayOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct)
     {
@@ -79,6 +79,13 @@ public static class ReplayCommand
         if (resumed is not null && (resumed.FileId != fileId || resumed.Target != target.Identity))
         {
             throw new FlowctlException($"{options.CheckpointPath} belongs to another file or target ({resumed.Target}); pass --restart to start over, or --checkpoint for another file.");
+        }
+
+        // Batch ids name a batch by its first line, so a resumed replay cuts the rest exactly as the first run would.
+        if (resumed is not null && resumed.BatchSize != options.BatchSize)
+        {
+            console.MarkupLineInterpolated($"Resuming in batches of {resumed.BatchSize} events, as when it started (not {options.BatchSize}).");
+            options = options with { BatchSize = resumed.BatchSize };
         }
 
         var done = resumed?.Line ?? 0;
@@ -158,7 +165,7 @@ public static class ReplayCommand
                 }
 
                 batches++;
-                Write(options.CheckpointPath, new Checkpoint(path, new FileInfo(path).Length, fileId, target.Identity, lastLine, accepted, rejected));
+                Write(options.CheckpointPath, new Checkpoint(path, new FileInfo(path).Length, fileId, target.Identity, options.BatchSize, lastLine, accepted, rejected));
                 report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lines:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
                 if (line is null)
                 {

@@ -1,0 +1,173 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FlowFunctions.Flowctl;
+using FlowFunctions.Flowctl.Tapes;
+using FlowFunctions.Flowctl.Targets;
+using FlowFunctions.Functions.Tests.Faults;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
+using Spectre.Console;
+
+namespace FlowFunctions.Functions.Tests.Flowctl;
+
+/// <summary><c>flowctl replay</c> against Azurite: resumable without double counting, refusals by line number, CSV layouts, the app and Event Hubs targets.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Secret = "flowctl-replay-test-secret";
+    private readonly string _folder = Directory.CreateTempSubdirectory("flowctl-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task AnInterruptedReplayResumesWithoutDoubleCountingAndNamesTheBadLine()
+    {
+        var tape = SessionTape.EndingAt(DateTimeOffset.UtcNow, 2, intensity: 0.05);
+        var lines = tape.Deliveries(int.MaxValue, 1)[0][0].Messages.ToList();
+        lines.Insert(6, "{\"type\":\"trade\",\"ts\":\"2026-06-05T18:00:00Z\",\"underlying\":\"SPY\",\"price\":\"abc\"}"); // line 7
+        var path = Path.Combine(_folder, "tape.ndjson.gz");
+        await using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+        {
+            await gz.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+        }
+
+        var flowctl = new FlowctlRunner(azurite.Account, AzuriteFixture.UniqueName("replay"), Secret);
+        var (exit, first) = await flowctl.RunAsync(null, "replay", path, "--to", "storage", "--batch-size", "300", "--max-batches", "3");
+        Assert.True(exit == 2, first);
+        Assert.Contains("Stopped: 901 lines, 900 events accepted, 1 refused", first, StringComparison.Ordinal); // batches of 300 events
+        Assert.Contains("line 7: price must be a number", first, StringComparison.Ordinal);
+
+        var checkpoint = path + ".checkpoint.json";
+        var afterThreeBatches = await File.ReadAllTextAsync(checkpoint);
+        (exit, var second) = await flowctl.RunAsync(null, "replay", path, "--to", "storage", "--batch-size", "300");
+        Assert.True(exit == 0, second);
+        Assert.Contains("Resumed after line 901", second, StringComparison.Ordinal);
+        Assert.Contains($"Done: {lines.Count:N0} lines, {lines.Count - 1:N0} events accepted, 1 refused", second, StringComparison.Ordinal);
+
+        // Interrupted after batches were sent but before their checkpoint was written (here: the checkpoint of three
+        // batches in): they go again under the same batch ids and count once. The batch size comes from the checkpoint.
+        await File.WriteAllTextAsync(checkpoint, afterThreeBatches);
+        (exit, var third) = await flowctl.RunAsync(null, "replay", path, "--to", "storage", "--batch-size", "100");
+        Assert.True(exit == 0, third);
+        Assert.Contains("Resumed after line 901", third, StringComparison.Ordinal);
+        Assert.Contains("batches of 300 events, as when it started", third, StringComparison.Ordinal);
+
+        var now = DateTimeOffset.UtcNow;
+        using var reader = new FlowApiFactory(FaultApps.Settings(azurite.Account, flowctl.Prefix, functionApp: false), now);
+        var answers = await EndpointAnswers.ReadAsync(reader, tape.Symbols, tape.TradingDate);
+        Assert.Equal(tape.Prints, EndpointAnswers.Prints(answers));
+    }
+
+    [Fact]
+    public async Task VendorCsvLayoutsFoldToWhatTheNdjsonFoldsTo()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var today = Analytics.Time.NewYorkTime.TradingDate(now);
+        var expiry = today.ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var iso = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var ts = now.AddMinutes(-30);
+        var epochNs = ts.ToUnixTimeMilliseconds() * 1_000_000;
+        var occ = Path.Combine(_folder, "occ.csv");
+        await File.WriteAllLinesAsync(occ,
+        [
+            "sip_timestamp,option_symbol,price,size,side,exchange,conditions",
+            $"{epochNs},O:SPY{expiry}C00590000,1.25,10,buy,CBOE,sweep",
+            $"{epochNs + 1_000_000_000},O:SPY{expiry}P00585000,0.80,5,sell,\"PHLX\",",
+            $"{epochNs + 2_000_000_000},O:SPY{expiry}C00590000,not-a-price,5,buy,CBOE,",
+        ]);
+        var columns = Path.Combine(_folder, "columns.csv");
+        await File.WriteAllLinesAsync(columns,
+        [
+            "Timestamp,Underlying,Expiration,Strike,Put_Call,Trade_Price,Quantity,Aggressor",
+            $"{ts:O},SPY,{iso},590,call,1.25,10,buy",
+            $"{ts.AddSeconds(1):O},SPY,{iso},585,P,0.80,5,sell",
+        ]);
+
+        var bySymbol = new FlowctlRunner(azurite.Account, AzuriteFixture.UniqueName("csvocc"), Secret);
+        var (exit, output) = await bySymbol.RunAsync(null, "replay", occ, "--to", "storage");
+        Assert.True(exit == 0, output);
+        Assert.Contains("2 events accepted, 1 refused", output, StringComparison.Ordinal);
+        Assert.Contains("line 4: price must be a number", output, StringComparison.Ordinal);
+        var byColumns = new FlowctlRunner(azurite.Account, AzuriteFixture.UniqueName("csvcol"), Secret);
+        (exit, output) = await byColumns.RunAsync(null, "replay", columns, "--to", "storage");
+        Assert.True(exit == 0, output);
+
+        using var a = new FlowApiFactory(FaultApps.Settings(azurite.Account, bySymbol.Prefix, functionApp: false), now);
+        using var b = new FlowApiFactory(FaultApps.Settings(azurite.Account, byColumns.Prefix, functionApp: false), now);
+        var expected = await EndpointAnswers.ReadAsync(a, ["SPY"], today);
+        Assert.Equal(2, EndpointAnswers.Prints(expected));
+        EndpointAnswers.AssertSame(expected, await EndpointAnswers.ReadAsync(b, ["SPY"], today));
+
+        (exit, output) = await bySymbol.RunAsync(null, "replay", await WriteAsync("bad.csv", "when,what\n1,2"), "--to", "storage");
+        Assert.Equal(1, exit);
+        Assert.Contains("The CSV header lacks ts, price, size", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntoARunningAppEachBatchCarriesAnIdempotencyKey()
+    {
+        using var app = new FlowApiFactory();
+        var lines = Enumerable.Range(0, 25).Select(i => JsonSerializer.Serialize(TestEvents.Trade(Tapes.At(18, 0, i), "SPY", "2026-06-05", 590, "C", 1.0 + (i * 0.01), 1 + i, side: "buy"))).ToList();
+        var path = await WriteAsync("app.ndjson", string.Join('\n', lines));
+        var options = new ReplayCommand.ReplayOptions(0, 10, path + ".checkpoint.json", false, null, null);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(new StringWriter()) });
+        foreach (var restart in new[] { false, true })
+        {
+            await using var target = new AppTarget(app.Server.BaseAddress, Keys.Admin, app.Server.CreateHandler());
+            using var reader = new TapeReader(path);
+            var summary = await ReplayCommand.RunAsync(reader, path, target, options with { Restart = restart }, console, TimeProvider.System, CancellationToken.None);
+            Assert.Equal((25, 0, true), (summary.Accepted, summary.Rejected, summary.Finished));
+        }
+
+        // Sent twice (the second run ignored its checkpoint): the app answered the first receipts.
+        using var client = app.ClientWithKey(Keys.Alpha);
+        app.Clock.Set(Tapes.At(18, 1, 0));
+        var cumulative = JsonDocument.Parse(await client.GetStringAsync("/v1/flow/options/SPY/cumulative?minutes=60")).RootElement;
+        Assert.Equal(25, cumulative.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()));
+    }
+
+    [Fact]
+    public async Task IntoEventHubsTheBatchIsSignedAndKeyedByUnderlying()
+    {
+        var handler = new CapturingHandler();
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 6, 5, 18, 0, 0, TimeSpan.Zero));
+        var key = Convert.ToBase64String(Encoding.UTF8.GetBytes("not-a-real-shared-access-key-0123456789"));
+        await using var target = EventHubsTarget.FromConnectionString(
+            $"Endpoint=sb://flow-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={key};EntityPath=flow-events", null, time, handler);
+        var lines = Enumerable.Range(0, 3).Select(i => new TapeLine(i + 1, Encoding.UTF8.GetBytes($"{{\"i\":{i}}}"), i == 0 ? "SPY" : "QQQ", default, null)).ToList();
+
+        var outcome = await target.SendAsync("b", lines, CancellationToken.None);
+
+        Assert.Equal(3, outcome.Accepted);
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("https://flow-ns.servicebus.windows.net/flow-events/messages?timeout=60&api-version=2014-01", request.Uri);
+        Assert.Equal("application/vnd.microsoft.servicebus.json", request.ContentType);
+        var body = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal(["SPY", "QQQ", "QQQ"], body.EnumerateArray().Select(m => m.GetProperty("BrokerProperties").GetProperty("PartitionKey").GetString()));
+        Assert.Equal("{\"i\":0}", body[0].GetProperty("Body").GetString());
+        var expected = EventHubsTarget.SharedAccessSignature("https://flow-ns.servicebus.windows.net/flow-events", "send", key, time.GetUtcNow().AddHours(1));
+        Assert.Equal(expected, request.Authorization);
+        Assert.StartsWith("SharedAccessSignature sr=https%3A%2F%2Fflow-ns.servicebus.windows.net%2Fflow-events&sig=", expected, StringComparison.Ordinal);
+        Assert.EndsWith($"&se={time.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}&skn=send", expected, StringComparison.Ordinal);
+    }
+
+    private async Task<string> WriteAsync(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllTextAsync(path, text);
+        return path;
+    }
+
+    private sealed class CapturingHandler : HttpMessageHandler
+    {
+        public List<(string Uri, string? ContentType, string Authorization, string Body)> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add((request.RequestUri!.ToString(), request.Content!.Headers.ContentType?.MediaType, request.Headers.GetValues("Authorization").Single(), await request.Content.ReadAsStringAsync(cancellationToken)));
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        }
+    }
+}
