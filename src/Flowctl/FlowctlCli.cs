@@ -41,6 +41,8 @@ public static class FlowctlCli
         storage.AddTo(root);
         root.Add(KeysCommands.Build(storage, console, time));
         root.Add(ReplayCommand.Build(storage, console, time));
+        root.Add(SimulateCommand.Build(storage, console, time));
+        root.Add(ExportCommand.Build(storage, console, time));
         return root;
     }
 }
