@@ -18,7 +18,8 @@ public static class FlowctlCli
         var root = Build(console, time);
         try
         {
-            var writer = new ConsoleWriter(console);
+            // Help and parse errors go to the console's own writer, raw (Spectre would wrap them again).
+            var writer = console.Profile.Out.Writer;
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = writer, Error = writer };
             return await root.Parse(args).InvokeAsync(invocation, cancellationToken);
         }
@@ -45,16 +46,4 @@ public static class FlowctlCli
         root.Add(ExportCommand.Build(storage, console, time));
         return root;
     }
-}
-
-/// <summary>Help and parse errors written through the same console as everything else (plain text, no markup).</summary>
-internal sealed class ConsoleWriter(IAnsiConsole console) : TextWriter
-{
-    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-    public override void Write(char value) => console.Write(new Text(value.ToString()));
-
-    public override void Write(string? value) => console.Write(new Text(value ?? string.Empty));
-
-    public override void WriteLine(string? value) => console.WriteLine(value ?? string.Empty);
 }
