@@ -64,6 +64,9 @@ public static class SimulateCommand
             }
         }
 
+        // Names the symbol set in batch ids (short, whatever the list: an Idempotency-Key holds at most 255 characters).
+        var selection = wanted is null ? "all" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join(',', wanted.Order(StringComparer.Ordinal)))))[..12];
         long events = 0, prints = 0, sequence = 0;
         var pending = new List<TapeLine>();
         async Task FlushAsync(bool all)
@@ -72,7 +75,7 @@ public static class SimulateCommand
             {
                 var batch = pending.Take(run.BatchSize).ToList();
                 pending.RemoveRange(0, batch.Count);
-                await target.SendAsync($"sim-{run.Date:yyyyMMdd}-{run.Seed}-{run.Symbols ?? "all"}-{sequence++}".Replace(',', '_'), batch, ct);
+                await target.SendAsync($"sim-{run.Date:yyyyMMdd}-{run.Seed}-{selection}-{sequence++}", batch, ct);
                 events += batch.Count;
             }
         }
