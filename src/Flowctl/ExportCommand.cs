@@ -38,9 +38,7 @@ public static class ExportCommand
                 throw new FlowctlException($"\"{raw}\" is not a symbol (1-12 of A-Z, 0-9, '.', '_', '-').");
             }
 
-            var day = parse.GetValue(date) is { } text
-                ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new FlowctlException($"--date \"{text}\" is not yyyy-MM-dd.")
-                : NewYorkTime.TradingDate(time.GetUtcNow());
+            var day = FlowctlCli.TradingDate(parse.GetValue(date), time);
             var ndjson = parse.GetValue(format)?.ToLowerInvariant() switch
             {
                 "csv" => false,

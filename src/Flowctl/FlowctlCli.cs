@@ -35,6 +35,13 @@ public static class FlowctlCli
         }
     }
 
+    /// <summary>A <c>--date</c> value (yyyy-MM-dd), or today's New York trading date when none was given.</summary>
+    public static DateOnly TradingDate(string? text, TimeProvider time) => text is null
+        ? Analytics.Time.NewYorkTime.TradingDate(time.GetUtcNow())
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : throw new FlowctlException($"--date \"{text}\" is not yyyy-MM-dd.");
+
     public static RootCommand Build(IAnsiConsole console, TimeProvider time)
     {
         var storage = new StorageOptions();

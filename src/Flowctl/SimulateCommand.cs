@@ -32,9 +32,7 @@ public static class SimulateCommand
         targets.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var day = parse.GetValue(date) is { } text
-                ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new FlowctlException($"--date \"{text}\" is not yyyy-MM-dd.")
-                : NewYorkTime.TradingDate(time.GetUtcNow());
+            var day = FlowctlCli.TradingDate(parse.GetValue(date), time);
             var stop = TimeOnly.TryParseExact(parse.GetValue(until), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
                 ? NewYorkTime.ToUtc(day, t)
                 : throw new FlowctlException($"--until \"{parse.GetValue(until)}\" is not HH:mm.");

@@ -7,4 +7,17 @@ namespace FlowFunctions.Flowctl.Tapes;
 public sealed record TapeLine(long Number, byte[]? Json, string? Underlying, DateTimeOffset Timestamp, string? Reject)
 {
     public bool IsValid => Json is not null;
+
+    /// <summary>Valid lines as one NDJSON payload (the ingest endpoint's and the pipeline's batch format).</summary>
+    public static byte[] Ndjson(IReadOnlyList<TapeLine> lines)
+    {
+        var payload = new MemoryStream();
+        foreach (var line in lines)
+        {
+            payload.Write(line.Json);
+            payload.WriteByte((byte)'\n');
+        }
+
+        return payload.ToArray();
+    }
 }

@@ -17,16 +17,11 @@ public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? 
 
     public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
     {
-        var body = new MemoryStream();
-        foreach (var line in batch)
-        {
-            body.Write(line.Json);
-            body.WriteByte((byte)'\n');
-        }
+        var body = TapeLine.Ndjson(batch);
 
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/ingest/events") { Content = new ByteArrayContent(body.ToArray()) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/ingest/events") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
             request.Headers.Add("Idempotency-Key", batchId);
             HttpResponseMessage response;

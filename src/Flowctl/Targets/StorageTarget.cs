@@ -26,14 +26,7 @@ public sealed class StorageTarget : IEventTarget
 
     public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
     {
-        var payload = new MemoryStream();
-        foreach (var line in batch)
-        {
-            payload.Write(line.Json);
-            payload.WriteByte((byte)'\n');
-        }
-
-        var outcome = await _pipeline.IngestAsync(payload.ToArray(), batchId, "replay", cancellationToken);
+        var outcome = await _pipeline.IngestAsync(TapeLine.Ndjson(batch), batchId, "replay", cancellationToken);
         var receipt = outcome.Receipt;
         return new BatchOutcome(receipt.Accepted, receipt.Rejected, [.. receipt.Errors.Select(e => (batch[e.Index].Number, e.Reason))]);
     }
