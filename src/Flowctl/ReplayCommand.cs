@@ -68,6 +68,7 @@ public static class ReplayCommand
 
     public sealed record ReplayOptions(double Speed, int BatchSize, string CheckpointPath, bool Restart, int? MaxBatches, string? RejectsPath);
 
+    /// <param name="Lines">The number of the last line read (so a CSV header counts, as it does in line numbers).</param>
     public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> Rejects, string CheckpointPath);
 
     private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, int BatchSize, long Line, long Accepted, long Rejected);
@@ -89,7 +90,7 @@ public static class ReplayCommand
         }
 
         var done = resumed?.Line ?? 0;
-        long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0, lines = done;
+        long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0;
         reader.SkipTo(done);
         var rejects = new List<(long, string)>();
         using var rejectsFile = options.RejectsPath is null ? null : new StreamWriter(options.RejectsPath, append: resumed is not null);
@@ -129,7 +130,6 @@ public static class ReplayCommand
                 TapeLine? line = null;
                 while (batch.Count < options.BatchSize && (line = reader.Next()) is not null)
                 {
-                    lines++;
                     lastLine = line.Number;
                     if (line.IsValid)
                     {
@@ -166,7 +166,7 @@ public static class ReplayCommand
 
                 batches++;
                 Write(options.CheckpointPath, new Checkpoint(path, new FileInfo(path).Length, fileId, target.Identity, options.BatchSize, lastLine, accepted, rejected));
-                report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lines:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
+                report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lastLine:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
                 if (line is null)
                 {
                     finished = true;
@@ -194,7 +194,7 @@ public static class ReplayCommand
             await Work(null);
         }
 
-        return new ReplaySummary(lines, accepted, rejected, done, finished, clock.Elapsed, rejects, options.CheckpointPath);
+        return new ReplaySummary(lastLine, accepted, rejected, done, finished, clock.Elapsed, rejects, options.CheckpointPath);
     }
 
     public static void Print(ReplaySummary s, IAnsiConsole console)
