@@ -112,13 +112,7 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
     }
 
     /// <summary>The app on Azurite through a full connection string (account, key and endpoints), as against a real account.</summary>
-    private Dictionary<string, string?> Settings(string prefix) => new()
-    {
-        ["Storage:Mode"] = "azure",
-        ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={azurite.Account.AccountName};AccountKey={Convert.ToBase64String(azurite.Account.AccountKey!)};"
-            + $"TableEndpoint={azurite.Account.TableServiceUri};BlobEndpoint={azurite.Account.BlobServiceUri}",
-        ["Storage:NamePrefix"] = prefix,
-    };
+    private Dictionary<string, string?> Settings(string prefix) => Faults.FaultApps.Settings(azurite.Account, prefix, functionApp: false);
 
     private static void AssertSame(Dictionary<string, string> expected, Dictionary<string, string> actual)
     {

@@ -38,8 +38,7 @@ public static class FaultApps
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Mode"] = "azure",
-            ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
-                + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}",
+            ["Storage:ConnectionString"] = AzuriteFixture.ConnectionStringOf(account),
             ["Storage:NamePrefix"] = prefix,
         };
         if (functionApp)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
@@ -37,9 +36,11 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         var location = Path.Combine(Path.GetTempPath(), "flowfunctions-outage-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(location);
         await using var own = await AzuriteProcess.StartDedicatedAsync(location);
-        var key = Convert.ToBase64String(azurite.Account.AccountKey!);
-        var account = StorageAccount.Parse($"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};"
-            + $"BlobEndpoint=http://127.0.0.1:{own.BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{own.TablePort}/devstoreaccount1");
+        var account = azurite.Account with
+        {
+            TableServiceUri = new Uri($"http://127.0.0.1:{own.TablePort}/{azurite.Account.AccountName}"),
+            BlobServiceUri = new Uri($"http://127.0.0.1:{own.BlobPort}/{azurite.Account.AccountName}"),
+        };
         var prefix = AzuriteFixture.UniqueName("outage");
 
         var failed = new ConcurrentBag<(int Status, TimeSpan Took, TimeSpan At, string Log)>();
@@ -52,7 +53,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
             var total = partitions.Sum(p => p.Count);
             var delivered = 0;
             var down = new TaskCompletionSource();
-            var up = new TaskCompletionSource();
+            var restarting = new TaskCompletionSource(); // Azurite may answer from here on
 
             // The host: each partition's batches in order; a failed batch is delivered again after a back-off
             // (function.json's exponentialBackoff retry, here from 1 s up to 4 s), never skipped.
@@ -89,8 +90,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 await own.StopAsync();
                 down.SetResult();
                 await Task.Delay(Outage);
+                restarting.SetResult();
                 await own.RestartAsync();
-                up.SetResult();
             });
 
             // A reader while storage is down: every answer an error, and a quick one.
@@ -99,7 +100,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                 await down.Task;
                 using var alpha = readApp.ClientWithKey(Keys.Alpha);
                 var i = 0;
-                while (!up.Task.IsCompleted)
+                while (!restarting.Task.IsCompleted)
                 {
                     var path = (i++ % 3) switch
                     {
@@ -111,7 +112,9 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                     using var response = await alpha.GetAsync(path);
                     var body = await response.Content.ReadAsStringAsync();
                     var error = body.StartsWith('{') && JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
-                    if (!up.Task.IsCompleted)
+                    // Only answers given while storage was surely down: Azurite answers as soon as it listens,
+                    // before RestartAsync has seen its ports open.
+                    if (!restarting.Task.IsCompleted)
                     {
                         reads.Add(((int)response.StatusCode, error, clock.Elapsed - started));
                     }

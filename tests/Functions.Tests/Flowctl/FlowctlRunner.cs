@@ -22,9 +22,7 @@ public sealed class FlowctlRunner(StorageAccount account, string prefix, string 
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        var connection = $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
-            + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}";
-        string[] all = [.. args, "--storage", connection, "--prefix", prefix, "--key-hash-secret", secret];
+        string[] all = [.. args, "--storage", Support.AzuriteFixture.ConnectionStringOf(account), "--prefix", prefix, "--key-hash-secret", secret];
         var exit = await FlowctlCli.RunAsync(all, console, time ?? TimeProvider.System, CancellationToken.None);
         return (exit, writer.ToString());
     }

@@ -27,6 +27,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A full connection string of <paramref name="account"/> (name, key and endpoints), as against a real account.</summary>
+    public static string ConnectionStringOf(StorageAccount account) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
+            + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}";
+
     /// <summary>A table or container name no other test uses (letters and digits, starting with a letter).</summary>
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
 
