@@ -31,18 +31,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// An Azurite of the caller's own (never the shared one) on free ports, keeping its data in
-    /// <paramref name="location"/>, so that it can be stopped and started again with its data (a storage outage).
+    /// An Azurite of the caller's own (never the shared one) on free ports. In memory, so that a heavy test's data goes
+    /// when the test disposes it instead of weighing on the shared Azurite for the rest of the run; or keeping its data
+    /// in <paramref name="location"/>, so that it can be stopped and started again with its data (a storage outage).
     /// </summary>
-    public static async Task<AzuriteProcess> StartDedicatedAsync(string location)
+    public static async Task<AzuriteProcess> StartDedicatedAsync(string? location = null)
     {
         var entry = await InstalledAsync();
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var persistence = location is null ? "--inMemoryPersistence" : $"--location \"{location}\"";
         var azurite = new AzuriteProcess
         {
             BlobPort = blob,
             TablePort = table,
-            _arguments = $"\"{entry}\" --silent --location \"{location}\" --skipApiVersionCheck --loose --blobHost 127.0.0.1 --blobPort {blob} "
+            _arguments = $"\"{entry}\" --silent {persistence} --skipApiVersionCheck --loose --blobHost 127.0.0.1 --blobPort {blob} "
                 + $"--queueHost 127.0.0.1 --queuePort {queue} --tableHost 127.0.0.1 --tablePort {table}",
         };
         await azurite.LaunchAsync();

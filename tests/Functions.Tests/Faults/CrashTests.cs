@@ -28,10 +28,11 @@ public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture publi
         var start = DateTimeOffset.UtcNow;
         var tape = SessionTape.EndingAt(start, 3, intensity: 0.1);
         var original = tape.Deliveries(100, Partitions);
+        await using var own = await azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("crash");
         var settings = new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString,
+            ["AzureWebJobsStorage"] = own.ConnectionString,
             ["Storage__NamePrefix"] = prefix,
             ["Auth__KeyHashSecret"] = "crash-test-key-hash-secret",
             ["EventHubName"] = HostPayloads.Hub,
@@ -101,6 +102,6 @@ public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture publi
         Assert.True(killedInFlight >= Trials / 2, $"only {killedInFlight} of {Trials} kills landed during a batch");
 
         // Against one clean pass of the same tape, in process on the same Azurite; both read at one clock.
-        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, original, azurite.Account, prefix, tape.Symbols, tape.TradingDate, DateTimeOffset.UtcNow, tape.Prints);
+        await FaultApps.AssertSameAsCleanPassAsync(own.Account, original, own.Account, prefix, tape.Symbols, tape.TradingDate, DateTimeOffset.UtcNow, tape.Prints);
     }
 }

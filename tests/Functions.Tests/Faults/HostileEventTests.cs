@@ -98,10 +98,11 @@ public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutpu
         var dirty = Batches(messages);
         var clean = Batches([.. messages.Where(m => m.Mutation is null)]);
 
+        await using var own = await azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("hostile");
         var folded = 0;
         var refused = 0;
-        using (var app = new FlowApiFactory(FaultApps.Settings(azurite.Account, prefix, functionApp: true), FaultApps.AfterClose))
+        using (var app = new FlowApiFactory(FaultApps.Settings(own.Account, prefix, functionApp: true), FaultApps.AfterClose))
         {
             using var client = app.CreateClient();
             foreach (var (delivery, _) in dirty)
@@ -141,7 +142,7 @@ public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutpu
 
         // The valid siblings fold to what they fold to without the hostile events around them.
         await FaultApps.AssertSameAsCleanPassAsync(
-            azurite.Account, [clean.Select(b => b.Delivery).ToList()], azurite.Account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, null);
+            own.Account, [clean.Select(b => b.Delivery).ToList()], own.Account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, null);
     }
 
     /// <summary>Messages routed round-robin to partitions in batches, with the indices (in each batch) of the mutated ones.</summary>

@@ -54,7 +54,8 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
     public async Task TenThousandHostileRequestsAnswerWithoutServerErrorsOrLeaks()
     {
         var seed = Environment.TickCount;
-        var settings = FaultApps.Settings(azurite.Account, AzuriteFixture.UniqueName("fuzz"), functionApp: false);
+        await using var own = await azurite.StartOwnAsync();
+        var settings = FaultApps.Settings(own.Account, AzuriteFixture.UniqueName("fuzz"), functionApp: false);
         settings["Plans:alpha:PerMinuteLimit"] = "0";
         using var app = new FlowApiFactory(settings, FaultApps.AfterClose);
 

@@ -34,13 +34,14 @@ public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture publis
     [Fact]
     public async Task SixtySecondsOfMixedTrafficWithIngestRunningAnswerWithoutErrorsInLevelMemory()
     {
+        await using var own = await azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("load");
         var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
-        await new AzureStorage(azurite.Account, null, prefix).CreateApiKeyStore()
+        await new AzureStorage(own.Account, null, prefix).CreateApiKeyStore()
             .CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "load test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
         await using var handler = await HandlerProcess.StartAsync(published.Folder, new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString,
+            ["AzureWebJobsStorage"] = own.ConnectionString,
             ["Storage__NamePrefix"] = prefix,
             ["Auth__KeyHashSecret"] = Secret,
             ["Plans__alpha__PerMinuteLimit"] = "0", // saturation, not the burst limit, is under test

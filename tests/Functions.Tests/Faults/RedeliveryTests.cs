@@ -29,8 +29,9 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
 
         // The faulty pass: per partition a shuffled multiset of deliveries; instance A takes the first part, B the last,
         // and both take the stretch in between, concurrently.
+        await using var own = await azurite.StartOwnAsync();
         var faultyPrefix = AzuriteFixture.UniqueName("redo");
-        var settings = FaultApps.Settings(azurite.Account, faultyPrefix, functionApp: true);
+        var settings = FaultApps.Settings(own.Account, faultyPrefix, functionApp: true);
         int invocations = 0, skipped = 0;
         using (var a = new FlowApiFactory(settings, FaultApps.AfterClose))
         using (var b = new FlowApiFactory(settings, FaultApps.AfterClose))
@@ -52,7 +53,7 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
 
         output.WriteLine($"seed {seed}: {tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; {invocations} invocations, {skipped} batches found already committed");
 
-        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, partitions, azurite.Account, faultyPrefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
+        await FaultApps.AssertSameAsCleanPassAsync(own.Account, partitions, own.Account, faultyPrefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
 
         async Task RunAsync(HttpClient client, List<Delivery> deliveries)
         {

@@ -35,12 +35,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         var partitions = tape.Deliveries(100, 2);
         var location = Path.Combine(Path.GetTempPath(), "flowfunctions-outage-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(location);
-        await using var own = await AzuriteProcess.StartDedicatedAsync(location);
-        var account = azurite.Account with
-        {
-            TableServiceUri = new Uri($"http://127.0.0.1:{own.TablePort}/{azurite.Account.AccountName}"),
-            BlobServiceUri = new Uri($"http://127.0.0.1:{own.BlobPort}/{azurite.Account.AccountName}"),
-        };
+        await using var own = await azurite.StartOwnAsync(location);
+        var account = own.Account;
         var prefix = AzuriteFixture.UniqueName("outage");
 
         var failed = new ConcurrentBag<(int Status, TimeSpan Took, TimeSpan At, string Log)>();
@@ -87,11 +83,11 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                     await Task.Delay(20);
                 }
 
-                await own.StopAsync();
+                await own.Process.StopAsync();
                 down.SetResult();
                 await Task.Delay(Outage);
                 restarting.SetResult();
-                await own.RestartAsync();
+                await own.Process.RestartAsync();
             });
 
             // A reader while storage is down: every answer an error, and a quick one.
@@ -141,8 +137,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         Assert.All(readings, r => Assert.Equal((502, "upstream_unavailable"), (r.Status, r.Error)));
         Assert.All(readings, r => Assert.True(r.Took < QuickRead, $"a read during the outage took {r.Took}"));
 
-        // Against one clean pass of the same tape on the shared Azurite.
-        await FaultApps.AssertSameAsCleanPassAsync(azurite.Account, partitions, account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
+        // Against one clean pass of the same tape, on the same Azurite under another prefix.
+        await FaultApps.AssertSameAsCleanPassAsync(account, partitions, account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
         await own.DisposeAsync();
         Directory.Delete(location, recursive: true);
     }
