@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Json;
 
 namespace FlowFunctions.Functions.Api;
 
-/// <summary>Source-generated serialization of the app's own bodies (errors, account, ingest, health).</summary>
+/// <summary>Source-generated serialization of the app's own bodies (errors, account, ingest, health, the dashboard's config).</summary>
 [JsonSourceGenerationOptions(
     Converters = [typeof(UtcTimestampConverter)],
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
@@ -12,4 +12,5 @@ namespace FlowFunctions.Functions.Api;
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(Dashboard.DashboardConfig))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

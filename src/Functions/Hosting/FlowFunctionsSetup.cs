@@ -3,6 +3,7 @@ using System.Text;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Dashboard;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
@@ -92,6 +93,7 @@ public static partial class FlowFunctionsSetup
         var mode = app.Services.GetRequiredService<AppMode>();
         app.UseApiErrors();
         app.MapServiceApi();
+        app.MapDashboard();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
         v1.MapFlowAnomalyApi()
             .MapFlowSummaryApi()

@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FlowFunctions.Functions.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace FlowFunctions.Functions.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real browser: Debian's Chromium driven by Playwright for .NET (never a downloaded browser;
+/// .ci/run installs it with apt-get), against the app over Kestrel with the market simulator on, its clock held at
+/// 14:45 New York on Friday 2026-06-05 so that the page and the API are read at the same moment. Screenshots go to
+/// <c>artifacts/dashboard/</c> at the repository root.
+/// </summary>
+public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
+{
+    private static readonly string Artifacts = Path.Combine(AzuriteFixture.RepositoryRoot(), "artifacts", "dashboard");
+
+    [Fact]
+    public async Task EveryViewRendersTheApisNumbersWithoutConsoleErrorsAndTheKeyOnlyInTheHeader()
+    {
+        await using var site = await DashboardSite.StartAsync();
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.OpenAsync(width: 1440, height: 1000, ColorScheme.Dark);
+
+        // The key arrives in the fragment (never sent to the server), is kept in the browser and leaves the address bar.
+        await page.Page.GotoAsync($"{site.BaseUrl}/?symbol=QQQ#apiKey={Keys.Alpha}");
+        await page.WaitForViewsAsync("summary", "anomaly", "cumulative", "strikes", "leaderboard");
+        Assert.DoesNotContain("apiKey", page.Page.Url, StringComparison.Ordinal);
+        Assert.Equal(Keys.Alpha, await page.Page.EvaluateAsync<string>("() => localStorage.getItem('flowfunctions.apiKey')"));
+
+        // Each view shows the API's own numbers for the same moment.
+        using var api = site.App.ClientWithKey(Keys.Alpha);
+        var summary = await api.GetFromJsonAsync<JsonElement>("/v1/flow/summary/QQQ");
+        Assert.Equal(Money(summary.GetProperty("live_gex").GetDouble()), await page.TextAsync("#summary [data-field=live_gex]"));
+        Assert.Equal(summary.GetProperty("underlying_price").GetDouble().ToString("N2", CultureInfo.InvariantCulture), await page.TextAsync("#summary [data-field=underlying_price]"));
+        var shift = summary.GetProperty("flow_gex_pct_shift").GetDouble();
+        Assert.Equal($"{(shift > 0 ? "+" : shift < 0 ? "−" : "")}{Math.Abs(shift) * 100:F1}%", await page.TextAsync("#summary [data-field=flow_gex_pct_shift]"));
+
+        var anomaly = await api.GetFromJsonAsync<JsonElement>("/v1/strategies/flow-anomaly/QQQ");
+        Assert.Equal(anomaly.GetProperty("score").GetInt32().ToString(CultureInfo.InvariantCulture), await page.TextAsync("#anomaly [data-field=score]"));
+        var structures = anomaly.GetProperty("best_structures");
+        Assert.Equal(structures.GetArrayLength() > 0 ? 2 : 0, await page.Page.Locator("#anomaly [data-leg]").CountAsync());
+        if (structures.GetArrayLength() > 0)
+        {
+            Assert.Equal(structures[0].GetProperty("max_loss").GetDouble().ToString("N2", CultureInfo.InvariantCulture), await page.TextAsync("#anomaly [data-field=max_loss]"));
+        }
+
+        var cumulative = await api.GetFromJsonAsync<JsonElement>("/v1/flow/options/QQQ/cumulative?minutes=390");
+        var points = cumulative.GetProperty("points");
+        Assert.True(points.GetArrayLength() > 100, $"only {points.GetArrayLength()} minutes of QQQ flow");
+        Assert.Equal(points.GetArrayLength().ToString(CultureInfo.InvariantCulture), await page.Page.GetAttributeAsync("#cumulative", "data-points"));
+        Assert.Equal(points[points.GetArrayLength() - 1].GetProperty("cumulative").GetInt64().ToString(CultureInfo.InvariantCulture), await page.Page.GetAttributeAsync("#cumulative", "data-last"));
+        Assert.Equal(1, await page.Page.Locator("#cumulative canvas").CountAsync());
+
+        var strikes = await api.GetFromJsonAsync<JsonElement>("/v1/flow/zero-dte/strike-flow/QQQ?bar=1m&minutes=60");
+        var cells = strikes.GetProperty("bars").EnumerateArray().Sum(b => b.GetProperty("contracts").EnumerateArray().Count(c => c.GetInt64() > 0));
+        Assert.True(cells > 50, $"only {cells} 0DTE cells with flow");
+        Assert.Equal(cells.ToString(CultureInfo.InvariantCulture), await page.Page.GetAttributeAsync("#strikes", "data-bubbles"));
+
+        var board = await api.GetFromJsonAsync<JsonElement>("/v1/flow/options/leaderboard?n=10&windowMinutes=60");
+        var buyers = board.GetProperty("buyers").EnumerateArray().Select(r => r.GetProperty("symbol").GetString()!).ToArray();
+        var sellers = board.GetProperty("sellers").EnumerateArray().Select(r => r.GetProperty("symbol").GetString()!).ToArray();
+        string[] tableOrder = [.. buyers, .. sellers];
+        string[] barOrder = [.. buyers, .. Enumerable.Reverse(sellers)]; // the largest sale at the bottom
+        Assert.Equal(tableOrder, await page.Page.Locator("#leaderboard table.board tbody tr[data-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.row)"));
+        Assert.Equal(barOrder, await page.Page.Locator("#leaderboard [data-symbol-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.symbolRow)"));
+        Assert.Equal("+" + Money(board.GetProperty("buyers")[0].GetProperty("netNotional").GetDouble()), await page.TextAsync($"#leaderboard tr[data-row={buyers[0]}] td:nth-child(2)"));
+
+        await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-dark.png"));
+
+        // Another symbol from the leaderboard: the symbol's views follow it.
+        await page.Page.ClickAsync($"#leaderboard tr[data-row={sellers[0]}]");
+        await page.Page.WaitForFunctionAsync($"() => document.querySelector('#summary .sym').textContent === '{sellers[0]}' && document.querySelector('#summary').dataset.state === 'ready'");
+        Assert.Equal(sellers[0], await page.Page.InputValueAsync("#symbol"));
+
+        // Light, and a laptop screen: nothing wider than the window.
+        await page.Page.ClickAsync("#theme");
+        await page.Page.SetViewportSizeAsync(1280, 800);
+        await page.WaitForViewsAsync("summary", "anomaly", "cumulative", "leaderboard");
+        Assert.Equal("light", await page.Page.GetAttributeAsync("html", "data-theme"));
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 1280 px");
+        await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-light-1280.png"));
+
+        page.AssertNoConsoleErrors();
+        page.AssertKeyOnlyInTheApiHeader(site.BaseUrl, Keys.Alpha);
+        output.WriteLine($"{page.Requests.Count} requests; screenshots in {Artifacts}");
+    }
+
+    [Fact]
+    public async Task KeysBelowAPlanAnUnknownKeyAndAnExhaustedQuotaEachSaySoClearly()
+    {
+        // Growth keys get 4 requests a day here, so that the quota runs out within the test.
+        await using var site = await DashboardSite.StartAsync(new() { ["Plans:growth:DailyLimit"] = "4" });
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.OpenAsync(width: 1366, height: 900, ColorScheme.Light);
+        await page.Page.GotoAsync($"{site.BaseUrl}/?symbol=SPY");
+
+        // The Development key (from the app's config in Development) until the user gives one.
+        await page.WaitForViewsAsync("summary", "leaderboard");
+        await page.UseKeyAsync(Keys.Free);
+        foreach (var view in new[] { "summary", "anomaly" })
+        {
+            await page.WaitForStateAsync(view, "locked");
+            Assert.Contains("Needs the growth plan", await page.TextAsync($"#{view} .state-title"), StringComparison.Ordinal);
+            Assert.Contains("free plan", await page.TextAsync($"#{view} .state-text"), StringComparison.Ordinal);
+        }
+
+        // Growth: the cards render (2 of its 4 requests), the alpha views say which plan they need.
+        await page.UseKeyAsync(Keys.Growth);
+        await page.WaitForViewsAsync("summary", "anomaly");
+        foreach (var view in new[] { "cumulative", "strikes", "leaderboard" })
+        {
+            await page.WaitForStateAsync(view, "locked");
+            Assert.Equal("Needs the alpha plan", await page.TextAsync($"#{view} .state-title"));
+        }
+
+        Assert.Contains("2 of 4 left today", await page.TextAsync("#plan"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-growth-key.png"));
+
+        // Two more symbols spend the quota: the next answer is 429, and the page says when it will try again.
+        await page.Page.SelectOptionAsync("#symbol", "IWM");
+        await page.WaitForViewsAsync("summary", "anomaly");
+        await page.Page.SelectOptionAsync("#symbol", "NVDA");
+        await page.WaitForStateAsync("summary", "locked");
+        Assert.Equal("Rate limited", await page.TextAsync("#summary .state-title"));
+        Assert.Matches(RetryAt(), await page.TextAsync("#banner"));
+        Assert.Contains("Rate limited", await page.TextAsync("#status-text"), StringComparison.Ordinal);
+
+        // An unknown key.
+        await page.UseKeyAsync("not-a-real-key");
+        await page.WaitForStateAsync("summary", "locked");
+        Assert.Equal("Key not accepted", await page.TextAsync("#summary .state-title"));
+        Assert.Contains("not accepted", await page.TextAsync("#banner"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-unknown-key.png"));
+
+        // The browser reports the 401/403/429 answers themselves as failed loads; nothing else may appear.
+        page.AssertNoConsoleErrors(allowedStatuses: [401, 403, 429]);
+        page.AssertKeyOnlyInTheApiHeader(site.BaseUrl, Keys.Free, Keys.Growth, "not-a-real-key", Keys.Alpha);
+    }
+
+    private static string Money(double v)
+    {
+        var a = Math.Abs(v);
+        var sign = v < 0 ? "−" : "";
+        return a switch
+        {
+            >= 1e9 => $"{sign}${(a / 1e9).ToString("F2", CultureInfo.InvariantCulture)}B",
+            >= 1e6 => $"{sign}${(a / 1e6).ToString("F1", CultureInfo.InvariantCulture)}M",
+            >= 1e3 => $"{sign}${(a / 1e3).ToString("F0", CultureInfo.InvariantCulture)}K",
+            _ => $"{sign}${a.ToString("F0", CultureInfo.InvariantCulture)}",
+        };
+    }
+
+    [GeneratedRegex(@"Refreshing resumes at \d{1,2}:\d{2}:\d{2}")]
+    private static partial Regex RetryAt();
+}
+
+/// <summary>The app over Kestrel on a free port, simulator on, clock held mid-session; ready once the simulator has backfilled.</summary>
+internal sealed class DashboardSite : IAsyncDisposable
+{
+    private DashboardSite(FlowApiFactory app, string baseUrl)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+    }
+
+    public FlowApiFactory App { get; }
+
+    public string BaseUrl { get; }
+
+    public static async Task<DashboardSite> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        settings["Simulator:Enabled"] = "true";
+        var app = new FlowApiFactory(settings);
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+        var baseUrl = client.BaseAddress!.ToString().TrimEnd('/');
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!app.Logs.Lines.Any(l => l.Contains("Simulator backfilled", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the simulator did not backfill within 90 s");
+            await Task.Delay(200);
+        }
+
+        return new DashboardSite(app, baseUrl);
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>Debian's Chromium under Playwright (<c>CHROMIUM_PATH</c> overrides <c>/usr/bin/chromium</c>).</summary>
+internal sealed class DashboardBrowser : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private DashboardBrowser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static async Task<DashboardBrowser> LaunchAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+        Assert.True(File.Exists(chromium), $"Debian's Chromium is not at {chromium}: `apt-get install chromium` (.ci/run installs it), or set CHROMIUM_PATH.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true });
+        return new DashboardBrowser(playwright, browser);
+    }
+
+    public async Task<DashboardPage> OpenAsync(int width, int height, ColorScheme scheme)
+    {
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, ColorScheme = scheme, TimezoneId = "America/New_York" });
+        return new DashboardPage(await context.NewPageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
+
+/// <summary>One page of the dashboard, with every console message, page error and request it produced.</summary>
+internal sealed class DashboardPage
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    public DashboardPage(IPage page)
+    {
+        Page = page;
+        Page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                _errors.Enqueue($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => _errors.Enqueue($"page error: {e}");
+        page.RequestFailed += (_, r) => _errors.Enqueue($"request failed: {r.Url} {r.Failure}");
+        page.Request += (_, r) => Requests.Enqueue((r.Url, r.Headers.TryGetValue("x-api-key", out var key) ? key : null));
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                Failures.Enqueue((r.Url, r.Status));
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public ConcurrentQueue<(string Url, string? Key)> Requests { get; } = new();
+
+    public ConcurrentQueue<(string Url, int Status)> Failures { get; } = new();
+
+    public Task<string> TextAsync(string selector) => Page.Locator(selector).First.InnerTextAsync();
+
+    /// <summary>Until every named view shows data (its <c>data-state</c> is <c>ready</c>).</summary>
+    public async Task WaitForViewsAsync(params string[] views)
+    {
+        foreach (var view in views)
+        {
+            await WaitForStateAsync(view, "ready");
+        }
+    }
+
+    public Task WaitForStateAsync(string view, string state) =>
+        Page.WaitForFunctionAsync($"() => document.getElementById('{view}').dataset.state === '{state}'");
+
+    public async Task UseKeyAsync(string key)
+    {
+        await Page.FillAsync("#api-key", key);
+        await Page.ClickAsync("#key-form button[type=submit]");
+    }
+
+    public async Task ScreenshotAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+    }
+
+    /// <summary>No console error or warning, page error or failed request; answers of <paramref name="allowedStatuses"/> only.</summary>
+    public void AssertNoConsoleErrors(params int[] allowedStatuses)
+    {
+        var unexpected = Failures.Where(f => !allowedStatuses.Contains(f.Status)).Select(f => $"{f.Status} {f.Url}").ToArray();
+        Assert.True(unexpected.Length == 0, "unexpected answers: " + string.Join("; ", unexpected));
+        var errors = _errors.Where(e => !allowedStatuses.Any(s => e.Contains($"status of {s}", StringComparison.Ordinal))).ToArray();
+        Assert.True(errors.Length == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>Every request went to the app; keys only in the X-Api-Key header of /v1 requests, never in a URL.</summary>
+    public void AssertKeyOnlyInTheApiHeader(string baseUrl, params string[] keys)
+    {
+        Assert.NotEmpty(Requests);
+        foreach (var (url, key) in Requests)
+        {
+            Assert.True(url.StartsWith(baseUrl + "/", StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal), $"a request left the app: {url}");
+            Assert.DoesNotContain(keys, k => url.Contains(k, StringComparison.Ordinal));
+            var path = new Uri(url).AbsolutePath;
+            if (key is not null)
+            {
+                Assert.True(path.StartsWith("/v1/", StringComparison.Ordinal), $"a key was sent to {path}");
+            }
+            else
+            {
+                Assert.False(path.StartsWith("/v1/", StringComparison.Ordinal), $"an API request without a key: {path}");
+            }
+        }
+    }
+}
