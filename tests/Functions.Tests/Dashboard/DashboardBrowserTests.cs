@@ -286,6 +286,7 @@ internal sealed class DashboardPage
     public async Task ScreenshotAsync(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the sticky top bar at the top of a full-page picture
         await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
     }
 
