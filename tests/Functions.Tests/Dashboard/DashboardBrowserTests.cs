@@ -87,7 +87,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
 
         page.AssertNoConsoleErrors();
         page.AssertKeyOnlyInTheApiHeader(site.BaseUrl, Keys.Alpha);
-        output.WriteLine($"{page.Requests.Count} requests; screenshots in {Artifacts}");
+        output.WriteLine($"{page.Sent.Count} requests; screenshots in {Artifacts}");
     }
 
     [Fact]
@@ -135,12 +135,50 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await page.WaitForStateAsync("summary", "locked");
         Assert.Equal("Key not accepted", await page.TextAsync("#summary .state-title"));
         Assert.Contains("not accepted", await page.TextAsync("#banner"), StringComparison.Ordinal);
+        await page.Page.WaitForFunctionAsync("() => document.getElementById('status-text').textContent === 'Key not accepted'");
+        Assert.True(await page.Page.IsHiddenAsync("#strikes [data-legend]"), "the bubble legend shows without a chart");
         await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-unknown-key.png"));
 
         // The browser reports the 401/403/429 answers themselves as failed loads; nothing else may appear.
         page.AssertNoConsoleErrors(allowedStatuses: [401, 403, 429]);
         page.AssertKeyOnlyInTheApiHeader(site.BaseUrl, Keys.Free, Keys.Growth, "not-a-real-key", Keys.Alpha);
     }
+
+    [Fact]
+    public async Task ThePageRefreshesWhenTheLeaderboardSnapshotTurnsOverAndNotBefore()
+    {
+        await using var site = await DashboardSite.StartAsync();
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.OpenAsync(width: 1440, height: 1000, ColorScheme.Dark);
+
+        // The browser's timers under the test's hand: nothing fires unless the test runs the clock.
+        var start = DateTime.UtcNow;
+        await page.Page.Clock.InstallAsync(new() { TimeDate = start });
+        await page.Page.Clock.PauseAtAsync(start.AddSeconds(1));
+        await page.Page.GotoAsync($"{site.BaseUrl}/?symbol=SPY");
+        await page.WaitForViewsAsync("summary", "leaderboard");
+        Assert.Equal(1, page.Requests(Leaderboard));
+
+        // A fresh snapshot (age 0) is answered for 30 s: the next refresh comes at 31 s, not before.
+        await page.Page.Clock.RunForAsync(29_000);
+        await Task.Delay(500);
+        Assert.Equal(1, page.Requests(Leaderboard));
+
+        // The server's clock moves 20 s on: the snapshot the next refresh sees is 20 s old, so the one after comes 11 s
+        // later, when it turns over.
+        site.App.Clock.Advance(TimeSpan.FromSeconds(20));
+        await page.Page.Clock.RunForAsync(3_000);
+        await page.WaitForRequestsAsync(Leaderboard, 2);
+        await page.WaitForViewsAsync("summary", "leaderboard");
+        await page.Page.Clock.RunForAsync(9_000);
+        await Task.Delay(500);
+        Assert.Equal(2, page.Requests(Leaderboard));
+        await page.Page.Clock.RunForAsync(3_000);
+        await page.WaitForRequestsAsync(Leaderboard, 3);
+        page.AssertNoConsoleErrors();
+    }
+
+    private const string Leaderboard = "/v1/flow/options/leaderboard";
 
     private static string Money(double v)
     {
@@ -247,7 +285,7 @@ internal sealed class DashboardPage
         };
         page.PageError += (_, e) => _errors.Enqueue($"page error: {e}");
         page.RequestFailed += (_, r) => _errors.Enqueue($"request failed: {r.Url} {r.Failure}");
-        page.Request += (_, r) => Requests.Enqueue((r.Url, r.Headers.TryGetValue("x-api-key", out var key) ? key : null));
+        page.Request += (_, r) => Sent.Enqueue((r.Url, r.Headers.TryGetValue("x-api-key", out var key) ? key : null));
         page.Response += (_, r) =>
         {
             if (r.Status >= 400)
@@ -259,7 +297,20 @@ internal sealed class DashboardPage
 
     public IPage Page { get; }
 
-    public ConcurrentQueue<(string Url, string? Key)> Requests { get; } = new();
+    public ConcurrentQueue<(string Url, string? Key)> Sent { get; } = new();
+
+    /// <summary>How many requests the page has sent to <paramref name="path"/>.</summary>
+    public int Requests(string path) => Sent.Count(r => new Uri(r.Url).AbsolutePath == path);
+
+    public async Task WaitForRequestsAsync(string path, int count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (Requests(path) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Requests(path)} requests to {path}, expected {count}");
+            await Task.Delay(100);
+        }
+    }
 
     public ConcurrentQueue<(string Url, int Status)> Failures { get; } = new();
 
@@ -302,8 +353,8 @@ internal sealed class DashboardPage
     /// <summary>Every request went to the app; keys only in the X-Api-Key header of /v1 requests, never in a URL.</summary>
     public void AssertKeyOnlyInTheApiHeader(string baseUrl, params string[] keys)
     {
-        Assert.NotEmpty(Requests);
-        foreach (var (url, key) in Requests)
+        Assert.NotEmpty(Sent);
+        foreach (var (url, key) in Sent)
         {
             Assert.True(url.StartsWith(baseUrl + "/", StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal), $"a request left the app: {url}");
             Assert.DoesNotContain(keys, k => url.Contains(k, StringComparison.Ordinal));

@@ -85,6 +85,7 @@
     symbol: (params.get('symbol') || 'SPY').trim().toUpperCase(),
     windows: { cumulative: 390, strikes: 60, leaderboard: 60 },
     pausedUntil: 0,
+    keyRejected: false,
     nextRefresh: 0,
     lastRefresh: null,
     health: null,
@@ -165,6 +166,7 @@
       this.render = render;
       this.shown = false; // real data on screen
       this.locked = null; // the 403 answer while this key is on a lower plan
+      this.latest = 0; // the newest request; an older answer arriving later is dropped
     }
 
     symbolChanged() {
@@ -172,11 +174,12 @@
       this.shown = false;
     }
 
-    async refresh(generation) {
+    async refresh() {
       if (this.locked && this.locked.key === state.key) return;
       if (!this.shown) this.loading();
+      const request = ++this.latest;
       const answer = await this.load();
-      if (generation !== state.generation) return; // a newer refresh (another symbol or key) took over
+      if (request !== this.latest) return; // a newer request (another symbol, window or key) took over
       if (answer.status === 200 && answer.body) {
         this.locked = null;
         this.clearStale();
@@ -220,6 +223,7 @@
       this.shown = false;
       this.root.dataset.state = kind;
       for (const legend of this.root.querySelectorAll('[data-legend]')) legend.hidden = true;
+      for (const asOf of this.root.querySelectorAll('[data-as-of]')) asOf.textContent = '';
       this.body.replaceChildren(h('div', { class: `state ${kind}` },
         h('div', { class: 'state-icon', 'aria-hidden': 'true', text: icon }),
         h('div', { class: 'state-title', text: title }),
@@ -700,13 +704,14 @@
       return;
     }
 
-    await Promise.all(views.map((v) => v.refresh(generation)));
+    await Promise.all(views.map((v) => v.refresh()));
     // After the views, so that the quota shown counts their requests.
     const [health, account] = await Promise.all([publicJson('/health'), refreshAccount()]);
     if (generation !== state.generation) return;
     state.health = health;
     state.lastRefresh = new Date();
-    if (account && account.status === 401) {
+    state.keyRejected = Boolean(account && account.status === 401);
+    if (state.keyRejected) {
       const banner = $('#banner');
       banner.className = 'banner error';
       banner.textContent = `Your API key was not accepted: ${(account.body && account.body.message) || 'unauthorized'}`;
@@ -744,7 +749,9 @@
   function tick() {
     if (!state.key) return;
     const left = Math.max(0, Math.round((state.nextRefresh - Date.now()) / 1000));
-    if (state.pausedUntil > Date.now()) {
+    if (state.keyRejected) {
+      setStatus('error', 'Key not accepted');
+    } else if (state.pausedUntil > Date.now()) {
       setStatus('error', `Rate limited · resumes in ${left} s`);
     } else if (state.lastRefresh) {
       const replay = state.health && state.health.market_replay;
@@ -792,7 +799,7 @@
         state.windows[name] = Number(button.dataset.value);
         mark();
         view.shown = false;
-        view.refresh(state.generation);
+        view.refresh();
       });
     }
 
