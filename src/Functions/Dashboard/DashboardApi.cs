@@ -77,10 +77,10 @@ public static class DashboardApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        if (asset.Gzip is not null && AcceptsGzip(context.Request.Headers.AcceptEncoding))
+        if (asset.Gzip is { } gzip && AcceptsGzip(context.Request.Headers.AcceptEncoding))
         {
             response.Headers.ContentEncoding = "gzip";
-            return TypedResults.Bytes(asset.Gzip, asset.ContentType);
+            return TypedResults.Bytes(gzip.Value, asset.ContentType);
         }
 
         return TypedResults.Bytes(asset.Content, asset.ContentType);
@@ -108,7 +108,8 @@ public static class DashboardApi
             stream.CopyTo(copy);
             var content = copy.ToArray();
             var type = ContentType(name);
-            assets[name[ResourcePrefix.Length..]] = new Asset(content, type, ETagOf(content), type.StartsWith("image/png", StringComparison.Ordinal) ? null : Gzip(content));
+            // Compressed on first use, not here: "/" is the host's start-up probe, and cold start is measured to it.
+            assets[name[ResourcePrefix.Length..]] = new Asset(content, type, ETagOf(content), type.StartsWith("image/png", StringComparison.Ordinal) ? null : new Lazy<byte[]>(() => Gzip(content)));
         }
 
         return assets.ToFrozenDictionary(StringComparer.Ordinal);
@@ -130,7 +131,7 @@ public static class DashboardApi
     private static byte[] Gzip(byte[] content)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize))
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
         {
             gzip.Write(content);
         }
@@ -138,7 +139,7 @@ public static class DashboardApi
         return output.ToArray();
     }
 
-    private sealed record Asset(byte[] Content, string ContentType, string ETag, byte[]? Gzip);
+    private sealed record Asset(byte[] Content, string ContentType, string ETag, Lazy<byte[]>? Gzip);
 }
 
 /// <summary>
