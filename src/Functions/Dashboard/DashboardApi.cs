@@ -39,9 +39,6 @@ public static class DashboardApi
         return app;
     }
 
-    /// <summary>The files served under <c>/dashboard/</c> (and <c>index.html</c> at <c>/</c>), by name.</summary>
-    public static IReadOnlyCollection<string> Files => Assets.Value.Keys;
-
     /// <summary>
     /// What the page needs to know: the simulator's universe (the symbol picker), how often the leaderboard snapshot
     /// turns over (auto-refresh), and in the Development environment only, the Development alpha key, so that a newcomer
