@@ -118,6 +118,8 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
             Assert.Equal("Needs the alpha plan", await page.TextAsync($"#{view} .state-title"));
         }
 
+        // The plan badge is read after the views, so it counts their two requests.
+        await page.Page.WaitForFunctionAsync("() => document.getElementById('plan').textContent.includes('growth plan')");
         Assert.Contains("2 of 4 left today", await page.TextAsync("#plan"), StringComparison.Ordinal);
         await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-growth-key.png"));
 
@@ -128,14 +130,14 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await page.WaitForStateAsync("summary", "locked");
         Assert.Equal("Rate limited", await page.TextAsync("#summary .state-title"));
         Assert.Matches(RetryAt(), await page.TextAsync("#banner"));
-        Assert.Contains("Rate limited", await page.TextAsync("#status-text"), StringComparison.Ordinal);
+        await page.WaitForStatusAsync("Rate limited · resumes in ");
 
         // An unknown key.
         await page.UseKeyAsync("not-a-real-key");
         await page.WaitForStateAsync("summary", "locked");
         Assert.Equal("Key not accepted", await page.TextAsync("#summary .state-title"));
+        await page.WaitForStatusAsync("Key not accepted"); // set with the banner, once the account answer is in
         Assert.Contains("not accepted", await page.TextAsync("#banner"), StringComparison.Ordinal);
-        await page.Page.WaitForFunctionAsync("() => document.getElementById('status-text').textContent === 'Key not accepted'");
         Assert.True(await page.Page.IsHiddenAsync("#strikes [data-legend]"), "the bubble legend shows without a chart");
         await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-unknown-key.png"));
 
@@ -156,7 +158,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await page.Page.Clock.InstallAsync(new() { TimeDate = start });
         await page.Page.Clock.PauseAtAsync(start.AddSeconds(1));
         await page.Page.GotoAsync($"{site.BaseUrl}/?symbol=SPY");
-        await page.WaitForViewsAsync("summary", "leaderboard");
+        await page.WaitForRefreshesAsync(1); // the next refresh is scheduled
         Assert.Equal(1, page.Requests(Leaderboard));
 
         // A fresh snapshot (age 0) is answered for 30 s: the next refresh comes at 31 s, not before.
@@ -169,7 +171,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         site.App.Clock.Advance(TimeSpan.FromSeconds(20));
         await page.Page.Clock.RunForAsync(3_000);
         await page.WaitForRequestsAsync(Leaderboard, 2);
-        await page.WaitForViewsAsync("summary", "leaderboard");
+        await page.WaitForRefreshesAsync(2);
         await page.Page.Clock.RunForAsync(9_000);
         await Task.Delay(500);
         Assert.Equal(2, page.Requests(Leaderboard));
@@ -327,6 +329,14 @@ internal sealed class DashboardPage
 
     public Task WaitForStateAsync(string view, string state) =>
         Page.WaitForFunctionAsync($"() => document.getElementById('{view}').dataset.state === '{state}'");
+
+    /// <summary>Until the page has finished <paramref name="count"/> refresh cycles (each schedules the next).</summary>
+    public Task WaitForRefreshesAsync(int count) =>
+        Page.WaitForFunctionAsync("count => Number(document.body.dataset.refreshes || 0) >= count", count);
+
+    /// <summary>Until the status line in the top bar starts with <paramref name="text"/>.</summary>
+    public Task WaitForStatusAsync(string text) =>
+        Page.WaitForFunctionAsync("text => document.getElementById('status-text').textContent.startsWith(text)", text);
 
     public async Task UseKeyAsync(string key)
     {

@@ -86,6 +86,7 @@
     windows: { cumulative: 390, strikes: 60, leaderboard: 60 },
     pausedUntil: 0,
     keyRejected: false,
+    refreshes: 0,
     nextRefresh: 0,
     lastRefresh: null,
     health: null,
@@ -668,13 +669,14 @@
     banner.hidden = false;
   }
 
-  async function refreshAccount() {
+  async function refreshAccount(generation) {
     const plan = $('#plan');
     if (!state.key) {
       plan.hidden = true;
       return null;
     }
     const answer = await api('/v1/account');
+    if (generation !== state.generation) return answer; // another key's refresh answers for the badge
     if (answer.status !== 200 || !answer.body) {
       plan.hidden = true;
       return answer;
@@ -705,8 +707,9 @@
     }
 
     await Promise.all(views.map((v) => v.refresh()));
+    if (generation !== state.generation) return; // a newer refresh (another symbol or key) took over
     // After the views, so that the quota shown counts their requests.
-    const [health, account] = await Promise.all([publicJson('/health'), refreshAccount()]);
+    const [health, account] = await Promise.all([publicJson('/health'), refreshAccount(generation)]);
     if (generation !== state.generation) return;
     state.health = health;
     state.lastRefresh = new Date();
@@ -728,6 +731,7 @@
       delay = Math.min(state.config.refresh_seconds + 1, Math.max(5, state.config.refresh_seconds - age + 1));
     }
     schedule(Math.max(delay, (state.pausedUntil - Date.now()) / 1000));
+    document.body.dataset.refreshes = String(++state.refreshes); // completed refresh cycles, for tests and tools
   }
 
   function schedule(seconds) {
@@ -836,6 +840,8 @@
     state.key = key || null;
     state.keySource = source;
     state.pausedUntil = 0;
+    state.keyRejected = false;
+    $('#plan').hidden = true; // the badge is the old key's until the new key's account answer
     for (const view of allViews) {
       view.locked = null;
       view.shown = false;
