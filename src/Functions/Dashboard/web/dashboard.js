@@ -500,7 +500,8 @@
     const neutral = cssVar('--neutral');
     const pxPerBar = Math.abs(u.valToPos(g.xs[0] + 60, 'x', true) - u.valToPos(g.xs[0], 'x', true));
     const pxPerStrike = Math.abs(u.valToPos(g.yMin + g.step, 'y', true) - u.valToPos(g.yMin, 'y', true));
-    const maxRadius = Math.max(3 * devicePixelRatio, Math.min(pxPerBar * 1.4, pxPerStrike * 0.75, 16 * devicePixelRatio));
+    // The largest bubble spans about two bars and one strike row, so neighbours overlap only at the extremes.
+    const maxRadius = Math.max(3 * devicePixelRatio, Math.min(pxPerBar * 1.1, pxPerStrike * 0.6, 14 * devicePixelRatio));
     ctx.save();
     ctx.beginPath();
     ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
