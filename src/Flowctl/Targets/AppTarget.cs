@@ -18,43 +18,23 @@ public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? 
     public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
     {
         var body = TapeLine.Ndjson(batch);
-
-        for (var attempt = 1; ; attempt++)
+        using var response = await HttpRetry.SendAsync(_http, _ =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/ingest/events") { Content = new ByteArrayContent(body) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "v1/ingest/events") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
             request.Headers.Add("Idempotency-Key", batchId);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < 5)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
-                continue;
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                if ((int)response.StatusCode >= 500 && attempt < 5)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
-                    continue;
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new FlowctlException($"{baseUrl} answered {(int)response.StatusCode}: {text}");
-                }
-
-                var root = JsonDocument.Parse(text).RootElement;
-                var errors = root.GetProperty("errors").EnumerateArray()
-                    .Select(e => (batch[e.GetProperty("index").GetInt32()].Number, e.GetProperty("reason").GetString() ?? string.Empty)).ToList();
-                return new BatchOutcome(root.GetProperty("accepted").GetInt32(), root.GetProperty("rejected").GetInt32(), errors);
-            }
+            return ValueTask.FromResult(request);
+        }, status => status >= 500, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FlowctlException($"{baseUrl} answered {(int)response.StatusCode}: {text}");
         }
+
+        var root = JsonDocument.Parse(text).RootElement;
+        var errors = root.GetProperty("errors").EnumerateArray()
+            .Select(e => (batch[e.GetProperty("index").GetInt32()].Number, e.GetProperty("reason").GetString() ?? string.Empty)).ToList();
+        return new BatchOutcome(root.GetProperty("accepted").GetInt32(), root.GetProperty("rejected").GetInt32(), errors);
     }
 
     public ValueTask DisposeAsync()

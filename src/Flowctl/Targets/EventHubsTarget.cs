@@ -119,30 +119,16 @@ public sealed class EventHubsTarget : IEventTarget
 
     private async Task PostAsync(byte[] body, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        using var response = await HttpRetry.SendAsync(_http, async ct =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, _messages) { Content = new ByteArrayContent(body) };
+            var request = new HttpRequestMessage(HttpMethod.Post, _messages) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.microsoft.servicebus.json");
-            request.Headers.TryAddWithoutValidation("Authorization", await _authorization(cancellationToken));
-            try
-            {
-                using var response = await _http.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-
-                var retry = (int)response.StatusCode is 429 or >= 500;
-                if (!retry || attempt >= 5)
-                {
-                    throw new FlowctlException($"Event Hubs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                }
-            }
-            catch (HttpRequestException) when (attempt < 5)
-            {
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            request.Headers.TryAddWithoutValidation("Authorization", await _authorization(ct));
+            return request;
+        }, status => status is 429 or >= 500, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FlowctlException($"Event Hubs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
     }
 }
