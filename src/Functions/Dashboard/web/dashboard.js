@@ -81,7 +81,7 @@
   const state = {
     config: { universe: [], refresh_seconds: 30, development_key: null },
     key: null,
-    keySource: null,
+    developmentKey: false, // the key is the app's Development key, not one the user gave
     symbol: (params.get('symbol') || 'SPY').trim().toUpperCase(),
     windows: { cumulative: 390, strikes: 60, leaderboard: 60 },
     pausedUntil: 0,
@@ -90,6 +90,7 @@
     nextRefresh: 0,
     lastRefresh: null,
     health: null,
+    snapshotUtc: null, // generatedUtc of the leaderboard snapshot on screen
     timer: null,
     generation: 0,
   };
@@ -102,7 +103,6 @@
     if (!fromUrl) return;
     try { localStorage.setItem(KEY_STORAGE, fromUrl); } catch { /* storage off: keep it for this page only */ }
     state.key = fromUrl;
-    state.keySource = 'url';
     params.delete('apiKey');
     hash.delete('apiKey');
     const query = params.toString();
@@ -114,19 +114,14 @@
     if (state.key) return;
     let stored = null;
     try { stored = localStorage.getItem(KEY_STORAGE); } catch { /* storage off */ }
-    if (stored) {
-      state.key = stored;
-      state.keySource = 'stored';
-    } else if (state.config.development_key) {
-      state.key = state.config.development_key;
-      state.keySource = 'development';
-    }
+    state.key = stored || state.config.development_key;
+    state.developmentKey = !stored && Boolean(state.key);
   }
 
   function showKeyInput() {
     const input = $('#api-key');
-    input.value = state.keySource === 'development' ? '' : state.key || '';
-    input.placeholder = state.keySource === 'development' ? 'Development key in use' : 'X-Api-Key';
+    input.value = state.developmentKey ? '' : state.key || '';
+    input.placeholder = state.developmentKey ? 'Development key in use' : 'X-Api-Key';
   }
 
   // ---- the API ---------------------------------------------------------------------------------------------------
@@ -349,36 +344,45 @@
     }, extra);
   }
 
-  /** A chart that follows its container's width and is rebuilt when the theme changes. */
+  /**
+   * A uPlot chart in a view's body: put (back) there when the body last showed something else, kept to the body's
+   * width, and rebuilt when the theme changes (its colours are read when it is built).
+   */
   class Chart {
-    constructor(host, build, height) {
-      this.host = host;
+    constructor(view, name, build, height) {
+      this.view = view;
+      this.name = name;
       this.build = build;
       this.height = height;
+      this.host = null;
       this.plot = null;
       this.data = null;
+      this.extra = null;
       this.resize = new ResizeObserver(() => this.plot && this.plot.setSize({ width: this.width(), height: this.height }));
     }
 
     width() { return Math.max(280, this.host.clientWidth); }
 
+    shown() { return this.plot !== null && this.view.body.contains(this.host); }
+
     draw(data, extra) {
       this.data = data;
       this.extra = extra;
-      if (!this.plot || !this.host.contains(this.plot.root)) {
-        this.host.replaceChildren();
-        this.plot = new uPlot(this.build(this.width(), this.height, extra), data, this.host);
-        this.resize.observe(this.host);
-      } else {
+      if (this.shown()) {
         this.plot.extra = extra;
         this.plot.setData(data);
+        return;
       }
+      this.forget();
+      this.host = h('div', { class: 'chart', 'data-chart': this.name });
+      this.view.body.replaceChildren(this.host);
+      this.plot = new uPlot(this.build(this.width(), this.height, extra), data, this.host);
+      this.resize.observe(this.host);
     }
 
     rebuild() {
-      if (this.plot && this.host.contains(this.plot.root)) {
-        this.plot.destroy();
-        this.plot = null;
+      if (this.shown()) {
+        this.forget();
         this.draw(this.data, this.extra);
       }
     }
@@ -439,11 +443,9 @@
     return { cum: [cmin, cmax], vol: [cmin * k, cmax * k] };
   }
 
-  const cumulativeChart = { chart: null };
-
   function renderCumulative(c) {
     if (!c.points.length) {
-      cumulativeChart.chart && cumulativeChart.chart.forget();
+      cumulativeChart.forget();
       cumulativeView.show('empty', '∅', `No prints for ${c.symbol} in this window`, `The cumulative line starts at the window's first minute with prints (window: ${c.minutes} minutes).`);
       return true;
     }
@@ -452,13 +454,7 @@
     const cum = c.points.map((p) => p.cumulative);
     const up = c.points.map((p) => (p.netVolume > 0 ? p.netVolume : null));
     const down = c.points.map((p) => (p.netVolume < 0 ? p.netVolume : null));
-    if (!cumulativeChart.chart || !cumulativeView.body.contains(cumulativeChart.chart.host)) {
-      cumulativeChart.chart && cumulativeChart.chart.forget();
-      const host = h('div', { class: 'chart', 'data-chart': 'cumulative' });
-      cumulativeView.body.replaceChildren(host);
-      cumulativeChart.chart = new Chart(host, cumulativeOptions, 300);
-    }
-    cumulativeChart.chart.draw([xs, cum, up, down]);
+    cumulativeChart.draw([xs, cum, up, down]);
     cumulativeView.root.dataset.points = String(c.count);
     cumulativeView.root.dataset.last = String(cum[cum.length - 1]);
     return false;
@@ -556,13 +552,9 @@
     return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   }
 
-  const strikeChart = { chart: null };
-
   function renderStrikes(s) {
-    const bars = s.bars.filter((b) => b.contracts.some((c) => c > 0));
-    if (!s.strikes_grid.length || !bars.length) {
-      strikeChart.chart && strikeChart.chart.forget();
-      $('[data-legend]', strikesView.root).hidden = true;
+    if (!s.strikes_grid.length || !s.bars.some((b) => b.contracts.some((c) => c > 0))) {
+      strikeChart.forget();
       strikesView.show('empty', '∅', `No 0DTE flow for ${s.symbol}`, `Nothing has traded in the ${s.expiration} expiry in this window. Weekly-expiry names have a 0DTE expiry only on their expiry day.`);
       return true;
     }
@@ -585,13 +577,7 @@
     };
     grid.xMin = grid.xs[0];
     grid.xMax = grid.xs[grid.xs.length - 1];
-    if (!strikeChart.chart || !strikesView.body.contains(strikeChart.chart.host)) {
-      strikeChart.chart && strikeChart.chart.forget();
-      const host = h('div', { class: 'chart', 'data-chart': 'strikes' });
-      strikesView.body.replaceChildren(host);
-      strikeChart.chart = new Chart(host, strikeOptions, 420);
-    }
-    strikeChart.chart.draw([grid.xs, s.bars.map((b) => b.spot)], grid);
+    strikeChart.draw([grid.xs, s.bars.map((b) => b.spot)], grid);
     const legend = $('[data-legend]', strikesView.root);
     legend.hidden = false;
     $('[data-scale-min]', legend).textContent = fmt.money(-grid.fullDelta);
@@ -657,6 +643,8 @@
   const cumulativeView = new View('cumulative', () => api(`/v1/flow/options/${encoded()}/cumulative?minutes=${state.windows.cumulative}`), renderCumulative);
   const strikesView = new View('strikes', () => api(`/v1/flow/zero-dte/strike-flow/${encoded()}?bar=1m&minutes=${state.windows.strikes}`), renderStrikes);
   const leaderboardView = new View('leaderboard', () => api(`/v1/flow/options/leaderboard?n=10&windowMinutes=${state.windows.leaderboard}`), renderLeaderboard);
+  const cumulativeChart = new Chart(cumulativeView, 'cumulative', cumulativeOptions, 300);
+  const strikeChart = new Chart(strikesView, 'strikes', strikeOptions, 420);
   const symbolViews = [summaryView, anomalyView, cumulativeView, strikesView];
   const allViews = [...symbolViews, leaderboardView];
 
@@ -813,11 +801,11 @@
       const value = $('#api-key').value.trim();
       if (!value) return;
       try { localStorage.setItem(KEY_STORAGE, value); } catch { /* storage off */ }
-      useKey(value, 'stored');
+      useKey(value, false);
     });
     $('#forget-key').addEventListener('click', () => {
       try { localStorage.removeItem(KEY_STORAGE); } catch { /* storage off */ }
-      useKey(state.config.development_key, state.config.development_key ? 'development' : null);
+      useKey(state.config.development_key, Boolean(state.config.development_key));
     });
 
     $('#theme').addEventListener('click', () => {
@@ -837,9 +825,9 @@
     setInterval(tick, 1000);
   }
 
-  function useKey(key, source) {
+  function useKey(key, developmentKey) {
     state.key = key || null;
-    state.keySource = source;
+    state.developmentKey = developmentKey;
     state.pausedUntil = 0;
     state.keyRejected = false;
     $('#plan').hidden = true; // the badge is the old key's until the new key's account answer
@@ -852,7 +840,7 @@
   }
 
   function retheme() {
-    for (const holder of [cumulativeChart, strikeChart]) holder.chart && holder.chart.rebuild();
+    for (const chart of [cumulativeChart, strikeChart]) chart.rebuild();
   }
 
   // ---- start -----------------------------------------------------------------------------------------------------------
