@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Flowctl;
 using FlowFunctions.Flowctl.Tapes;
 using FlowFunctions.Flowctl.Targets;
 using FlowFunctions.Functions.Tests.Faults;
@@ -108,24 +107,30 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task IntoARunningAppEachBatchCarriesAnIdempotencyKey()
     {
+        // From the command line (--to app --url) to the app over a real socket, as a user runs it.
         using var app = new FlowApiFactory();
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.ClientWithKey(Keys.Alpha);
         var lines = Enumerable.Range(0, 25).Select(i => JsonSerializer.Serialize(TestEvents.Trade(Tapes.At(18, 0, i), "SPY", "2026-06-05", 590, "C", 1.0 + (i * 0.01), 1 + i, side: "buy"))).ToList();
         var path = await WriteAsync("app.ndjson", string.Join('\n', lines));
-        var options = new ReplayCommand.ReplayOptions(0, 10, path + ".checkpoint.json", false, null, null);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(new StringWriter()) });
-        foreach (var restart in new[] { false, true })
+        var flowctl = new FlowctlRunner(azurite.Account, AzuriteFixture.UniqueName("replayapp"), Secret);
+        string[] replay = ["replay", path, "--to", "app", "--url", client.BaseAddress!.ToString(), "--api-key", Keys.Admin, "--batch-size", "10"];
+        foreach (var args in new[] { replay, [.. replay, "--restart"] })
         {
-            await using var target = new AppTarget(app.Server.BaseAddress, Keys.Admin, app.Server.CreateHandler());
-            using var reader = new TapeReader(path);
-            var summary = await ReplayCommand.RunAsync(reader, path, target, options with { Restart = restart }, console, TimeProvider.System, CancellationToken.None);
-            Assert.Equal((25, 0, true), (summary.Accepted, summary.Rejected, summary.Finished));
+            var (exit, output) = await flowctl.RunAsync(null, args);
+            Assert.True(exit == 0, output);
+            Assert.Contains("Done: 25 lines, 25 events accepted, 0 refused", output, StringComparison.Ordinal);
         }
 
         // Sent twice (the second run ignored its checkpoint): the app answered the first receipts.
-        using var client = app.ClientWithKey(Keys.Alpha);
         app.Clock.Set(Tapes.At(18, 1, 0));
         var cumulative = JsonDocument.Parse(await client.GetStringAsync("/v1/flow/options/SPY/cumulative?minutes=60")).RootElement;
         Assert.Equal(25, cumulative.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()));
+
+        var (refused, message) = await flowctl.RunAsync(null, "replay", path, "--to", "app", "--url", "localhost:7071", "--api-key", Keys.Admin);
+        Assert.Equal(1, refused);
+        Assert.Contains("--url \"localhost:7071\" is not an http or https URL", message, StringComparison.Ordinal);
     }
 
     [Fact]
