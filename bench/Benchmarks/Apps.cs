@@ -63,6 +63,27 @@ public sealed class Apps : IAsyncDisposable
         return HandlerProcess.StartAsync(FunctionApp, "FlowFunctions", settings, probeEvery ?? TimeSpan.FromMilliseconds(20));
     }
 
+    /// <summary>The admin key of <see cref="StartStandaloneAsync"/>.</summary>
+    public const string AdminKey = "bench-admin-key-0000000001";
+
+    /// <summary>
+    /// The function app as the standalone app (the only mode with <c>POST /v1/ingest/events</c>) on the memory store, with
+    /// <see cref="AdminKey"/> seeded, the simulator off and request logging at warnings only.
+    /// </summary>
+    public Task<HandlerProcess> StartStandaloneAsync() =>
+        HandlerProcess.StartAsync(FunctionApp, "FlowFunctions", new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development", // where configured keys are seeded
+            ["Simulator__Enabled"] = "false",
+            ["Storage__Mode"] = "memory",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Auth__KeyHashSecret"] = Secret,
+            ["Auth__DevelopmentKeys__0__Key"] = AdminKey,
+            ["Auth__DevelopmentKeys__0__Plan"] = "alpha",
+            ["Auth__DevelopmentKeys__0__Name"] = "benchmark admin",
+            ["Auth__DevelopmentKeys__0__Admin"] = "true",
+        }, TimeSpan.FromMilliseconds(20), underHost: false);
+
     /// <summary>The minimal endpoint, logging warnings only (its template default would log every request; ours does not).</summary>
     public Task<HandlerProcess> StartMinimalAsync(TimeSpan? probeEvery = null) =>
         HandlerProcess.StartAsync(Minimal, "MinimalEndpoint", new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, probeEvery ?? TimeSpan.FromMilliseconds(20));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FlowFunctions.Benchmarks;
 
 /// <summary>Command-line options of the benchmark run.</summary>
-public sealed record BenchOptions(IReadOnlySet<string>? Only, bool Write, int LoadSeconds, int WarmupSeconds, int ColdStarts, double SnapshotIntensity)
+public sealed record BenchOptions(IReadOnlySet<string>? Only, bool Write, int LoadSeconds, int WarmupSeconds, int ColdStarts, double SnapshotIntensity, double ReplayIntensity)
 {
     public bool Runs(string suite) => Only is null || Only.Contains(suite);
 
@@ -17,6 +17,7 @@ public sealed record BenchOptions(IReadOnlySet<string>? Only, bool Write, int Lo
             int.Parse(Value("--seconds") ?? "10", CultureInfo.InvariantCulture),
             int.Parse(Value("--warmup") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Value("--cold-starts") ?? "10", CultureInfo.InvariantCulture),
-            double.Parse(Value("--snapshot-intensity") ?? "0.01", CultureInfo.InvariantCulture));
+            double.Parse(Value("--snapshot-intensity") ?? "0.01", CultureInfo.InvariantCulture),
+            double.Parse(Value("--replay-intensity") ?? "10", CultureInfo.InvariantCulture));
     }
 }

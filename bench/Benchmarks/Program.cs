@@ -1,7 +1,7 @@
 // FlowFunctions benchmarks: every figure of docs/benchmarks.md, each beside its limit or its comparison in the same
 // run, printed as a table and written to docs/benchmarks.md.
 //   dotnet run -c Release --project bench/Benchmarks                    everything (about 15 minutes on 2 cores)
-//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, storage, snapshot
+//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, storage, snapshot
 //   dotnet run -c Release --project bench/Benchmarks -- --no-write      print only
 //   dotnet run -c Release --project bench/Benchmarks -- tape            the simulated trading day, summarised
 // Needs wrk on the PATH for the HTTP suite (Debian: apt-get install wrk) and Node for Azurite (tools/azurite).
@@ -32,7 +32,7 @@ if (options.Runs("fold"))
     new FoldSuite(report).Run();
 }
 
-if (options.Runs("http") || options.Runs("cold"))
+if (options.Runs("http") || options.Runs("cold") || options.Runs("replay"))
 {
     await using var apps = await Apps.PublishAsync();
     if (options.Runs("http"))
@@ -43,6 +43,11 @@ if (options.Runs("http") || options.Runs("cold"))
     if (options.Runs("cold"))
     {
         await new ColdStartSuite(report, apps, options).RunAsync();
+    }
+
+    if (options.Runs("replay"))
+    {
+        await new ReplaySuite(report, apps, options).RunAsync();
     }
 }
 

@@ -71,6 +71,9 @@ public static class ReplayCommand
     /// <param name="Lines">The number of the last line read (so a CSV header counts, as it does in line numbers).</param>
     public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> Rejects, string CheckpointPath);
 
+    /// <summary>The next lines of the tape: those to send, those refused on reading, the last line's number, and whether the tape ended.</summary>
+    private sealed record TapeBatch(List<TapeLine> Lines, List<TapeLine> Refused, long LastLine, bool EndOfTape);
+
     private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, int BatchSize, long Line, long Accepted, long Rejected);
 
     public static async Task<ReplaySummary> RunAsync(TapeReader reader, string path, IEventTarget target, ReplayOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct)
@@ -90,6 +93,7 @@ public static class ReplayCommand
         }
 
         var done = resumed?.Line ?? 0;
+        var length = new FileInfo(path).Length;
         long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0;
         reader.SkipTo(done);
         var rejects = new List<(long, string)>();
@@ -114,63 +118,85 @@ public static class ReplayCommand
         DateTimeOffset? firstTs = null;
         var batches = 0;
         var finished = false;
-        var batch = new List<TapeLine>(options.BatchSize);
         long lastLine = done;
+
+        // The next batch is read and checked while the current one is in flight, so the two overlap. A batch's own
+        // refusals count when the batch is acknowledged, so a checkpoint never counts a line beyond its own.
+        TapeBatch ReadBatch()
+        {
+            var lines = new List<TapeLine>(options.BatchSize);
+            var refused = new List<TapeLine>();
+            TapeLine? line = null;
+            var last = 0L;
+            while (lines.Count < options.BatchSize && (line = reader.Next()) is not null)
+            {
+                last = line.Number;
+                (line.IsValid ? lines : refused).Add(line);
+            }
+
+            return new TapeBatch(lines, refused, last, line is null);
+        }
 
         async Task Work(Action<double, string>? report)
         {
-            while (!ct.IsCancellationRequested)
+            var next = Task.Run(ReadBatch);
+            try
             {
-                if (options.MaxBatches is { } max && batches >= max)
-                {
-                    return;
-                }
+                await SendAll();
+            }
+            finally
+            {
+                // A batch read ahead but not sent (stopped, interrupted, failed) is read again on resume; its read must
+                // end before the caller closes the reader.
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
 
-                batch.Clear();
-                TapeLine? line = null;
-                while (batch.Count < options.BatchSize && (line = reader.Next()) is not null)
+            async Task SendAll()
+            {
+                while (!ct.IsCancellationRequested)
                 {
-                    lastLine = line.Number;
-                    if (line.IsValid)
+                    if (options.MaxBatches is { } max && batches >= max)
                     {
-                        batch.Add(line);
+                        return;
                     }
-                    else
-                    {
-                        Refused(line.Number, line.Reject!);
-                    }
-                }
 
-                if (batch.Count > 0)
-                {
-                    // Pacing: the batch goes out when the wall clock has caught up with its last event's tape time.
-                    firstTs ??= batch[0].Timestamp;
-                    if (options.Speed > 0)
+                    var batch = await next;
+                    next = batch.EndOfTape ? next : Task.Run(ReadBatch);
+                    IEnumerable<(long Line, string Reason)> refusals = [.. batch.Refused.Select(l => (l.Number, l.Reject!))];
+                    if (batch.Lines.Count > 0)
                     {
-                        var due = TimeSpan.FromTicks((long)((batch[^1].Timestamp - firstTs.Value).Ticks / options.Speed));
-                        if (due > clock.Elapsed)
+                        // Pacing: the batch goes out when the wall clock has caught up with its last event's tape time.
+                        firstTs ??= batch.Lines[0].Timestamp;
+                        if (options.Speed > 0)
                         {
-                            await Task.Delay(due - clock.Elapsed, ct);
+                            var due = TimeSpan.FromTicks((long)((batch.Lines[^1].Timestamp - firstTs.Value).Ticks / options.Speed));
+                            if (due > clock.Elapsed)
+                            {
+                                await Task.Delay(due - clock.Elapsed, ct);
+                            }
                         }
+
+                        var outcome = await target.SendAsync($"replay-{fileId[..16]}-{batch.Lines[0].Number.ToString(CultureInfo.InvariantCulture)}", batch.Lines, ct);
+                        accepted += outcome.Accepted;
+                        refusals = refusals.Concat(outcome.Errors);
+                        rejected += outcome.Rejected - outcome.Errors.Count; // refusals the target counted without naming
                     }
 
-                    var outcome = await target.SendAsync($"replay-{fileId[..16]}-{batch[0].Number.ToString(CultureInfo.InvariantCulture)}", batch, ct);
-                    accepted += outcome.Accepted;
-                    foreach (var (number, reason) in outcome.Errors)
+                    // Counted and written once the batch is acknowledged, in line order.
+                    foreach (var (number, reason) in refusals.OrderBy(r => r.Line))
                     {
                         Refused(number, reason);
                     }
 
-                    rejected += outcome.Rejected - outcome.Errors.Count; // refusals the target counted without naming
-                }
-
-                batches++;
-                Write(options.CheckpointPath, new Checkpoint(path, new FileInfo(path).Length, fileId, target.Identity, options.BatchSize, lastLine, accepted, rejected));
-                report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lastLine:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
-                if (line is null)
-                {
-                    finished = true;
-                    return;
+                    lastLine = Math.Max(lastLine, batch.LastLine);
+                    batches++;
+                    Write(options.CheckpointPath, new Checkpoint(path, length, fileId, target.Identity, options.BatchSize, lastLine, accepted, rejected));
+                    report?.Invoke(reader.Length == 0 ? 1 : (double)reader.Position / reader.Length, $"{lastLine:N0} lines, {accepted / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} events/s");
+                    if (batch.EndOfTape)
+                    {
+                        finished = true;
+                        return;
+                    }
                 }
             }
         }

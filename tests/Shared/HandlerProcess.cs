@@ -83,9 +83,14 @@ public sealed class HandlerProcess : IAsyncDisposable
     /// Starts <paramref name="executable"/> and probes <c>GET /</c> every <paramref name="probeEvery"/> until it
     /// answers; <see cref="StartedIn"/> is the time from exec to that first answer.
     /// </summary>
-    public static async Task<HandlerProcess> StartAsync(string appFolder, string executable, IReadOnlyDictionary<string, string> settings, TimeSpan probeEvery)
+    /// <param name="underHost">
+    /// True: as the Functions host starts it (function-app mode). False: the standalone app (no host variables, listening
+    /// on the free port through <c>ASPNETCORE_URLS</c>), for what only the standalone app serves, such as the ingest endpoint.
+    /// </param>
+    public static async Task<HandlerProcess> StartAsync(string appFolder, string executable, IReadOnlyDictionary<string, string> settings, TimeSpan probeEvery, bool underHost = true)
     {
         var port = FreePort();
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var info = new ProcessStartInfo(Path.Combine(appFolder, executable))
         {
             WorkingDirectory = appFolder,
@@ -93,13 +98,22 @@ public sealed class HandlerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["FUNCTIONS_HTTPWORKER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        info.Environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString();
-        info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "custom";
-        info.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         info.Environment.Remove("DOTNET_ENVIRONMENT");
+        if (underHost)
+        {
+            info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = portText;
+            info.Environment["FUNCTIONS_HTTPWORKER_PORT"] = portText;
+            info.Environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString();
+            info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "custom";
+            info.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
+        }
+        else
+        {
+            info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+            info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:" + portText;
+        }
+
         foreach (var (k, v) in settings)
         {
             info.Environment[k] = v;
