@@ -26,6 +26,7 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
         var tape = SessionTape.EndingAt(DateTimeOffset.UtcNow, 2, intensity: 0.05);
         var lines = tape.Deliveries(int.MaxValue, 1)[0][0].Messages.ToList();
         lines.Insert(6, "{\"type\":\"trade\",\"ts\":\"2026-06-05T18:00:00Z\",\"underlying\":\"SPY\",\"price\":\"abc\"}"); // line 7
+        lines.Insert(1_000, "{\"type\":\"trade\""); // line 1,001, in the fourth batch, read ahead while the third is sent
         var path = Path.Combine(_folder, "tape.ndjson.gz");
         await using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
         {
@@ -37,13 +38,15 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.True(exit == 2, first);
         Assert.Contains("Stopped: 901 lines, 900 events accepted, 1 refused", first, StringComparison.Ordinal); // batches of 300 events
         Assert.Contains("line 7: price must be a number", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 1001", first, StringComparison.Ordinal); // counted only with its batch
 
         var checkpoint = path + ".checkpoint.json";
         var afterThreeBatches = await File.ReadAllTextAsync(checkpoint);
         (exit, var second) = await flowctl.RunAsync(null, "replay", path, "--to", "storage", "--batch-size", "300");
         Assert.True(exit == 0, second);
         Assert.Contains("Resumed after line 901", second, StringComparison.Ordinal);
-        Assert.Contains($"Done: {lines.Count:N0} lines, {lines.Count - 1:N0} events accepted, 1 refused", second, StringComparison.Ordinal);
+        Assert.Contains($"Done: {lines.Count:N0} lines, {lines.Count - 2:N0} events accepted, 2 refused", second, StringComparison.Ordinal);
+        Assert.Contains("line 1001: ", second, StringComparison.Ordinal);
 
         // Interrupted after batches were sent but before their checkpoint was written (here: the checkpoint of three
         // batches in): they go again under the same batch ids and count once. The batch size comes from the checkpoint.
