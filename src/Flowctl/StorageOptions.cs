@@ -18,9 +18,9 @@ public sealed class StorageOptions
 {
     public Option<string?> ConnectionString { get; } = new("--storage") { Description = "Storage connection string (env FLOWCTL_STORAGE or AzureWebJobsStorage)", Recursive = true };
 
-    public Option<Uri?> TableEndpoint { get; } = new("--table-endpoint") { Description = "Table service URI, with an Entra identity", Recursive = true };
+    public Option<Uri?> TableEndpoint { get; } = UrlOption.Create("--table-endpoint", "Table service URI, with an Entra identity", "https://myaccount.table.core.windows.net", recursive: true);
 
-    public Option<Uri?> BlobEndpoint { get; } = new("--blob-endpoint") { Description = "Blob service URI, with an Entra identity", Recursive = true };
+    public Option<Uri?> BlobEndpoint { get; } = UrlOption.Create("--blob-endpoint", "Blob service URI, with an Entra identity", "https://myaccount.blob.core.windows.net", recursive: true);
 
     public Option<string?> ClientId { get; } = new("--client-id") { Description = "Client id of a user-assigned managed identity", Recursive = true };
 

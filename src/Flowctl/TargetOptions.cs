@@ -14,23 +14,7 @@ public sealed class TargetOptions(StorageOptions storage)
 {
     public Option<string> To { get; } = new("--to") { Description = "app, storage or eventhubs", DefaultValueFactory = _ => "app" };
 
-    /// <summary>Parsed here: System.CommandLine has no converter for <see cref="Uri"/> and refuses every value.</summary>
-    public Option<Uri> Url { get; } = new("--url")
-    {
-        Description = "The app's base URL (to app)",
-        DefaultValueFactory = _ => new Uri("http://localhost:7071"),
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
-
-            result.AddError($"--url \"{text}\" is not an http or https URL, such as http://localhost:7071.");
-            return null;
-        },
-    };
+    public Option<Uri?> Url { get; } = UrlOption.Create("--url", "The app's base URL (to app)", "http://localhost:7071", new Uri("http://localhost:7071"));
 
     public Option<string?> ApiKey { get; } = new("--api-key") { Description = "An admin key (to app; env FLOWCTL_API_KEY)" };
 

@@ -4,8 +4,11 @@ using Spectre.Console;
 
 namespace FlowFunctions.Functions.Tests.Flowctl;
 
-/// <summary>Runs flowctl in process against an Azurite prefix, capturing what it prints (no colour, 200 columns).</summary>
-public sealed class FlowctlRunner(StorageAccount account, string prefix, string secret)
+/// <summary>
+/// Runs flowctl in process against an Azurite prefix (or, with no account, whatever storage the arguments name),
+/// capturing what it prints (no colour, 200 columns).
+/// </summary>
+public sealed class FlowctlRunner(StorageAccount? account, string prefix, string secret)
 {
     public string Prefix => prefix;
 
@@ -22,7 +25,8 @@ public sealed class FlowctlRunner(StorageAccount account, string prefix, string 
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        string[] all = [.. args, "--storage", Support.AzuriteFixture.ConnectionStringOf(account), "--prefix", prefix, "--key-hash-secret", secret];
+        string[] storage = account is null ? [] : ["--storage", Support.AzuriteFixture.ConnectionStringOf(account)];
+        string[] all = [.. args, .. storage, "--prefix", prefix, "--key-hash-secret", secret];
         var exit = await FlowctlCli.RunAsync(all, console, time ?? TimeProvider.System, CancellationToken.None);
         return (exit, writer.ToString());
     }

@@ -60,6 +60,14 @@ public sealed class KeysCommandTests(AzuriteFixture azurite)
         Assert.Equal((1, true), (exit, output.Contains("Unknown plan", StringComparison.Ordinal)));
         (exit, output) = await flowctl.RunAsync(null, "keys", "revoke", "nobody");
         Assert.Equal((1, true), (exit, output.Contains("No key has the id or name", StringComparison.Ordinal)));
+
+        // Entra endpoints: a URL that is not one is a parse error naming the option; real ones parse, and storage out of
+        // reach (no identity here to sign in with, or nothing listening) is one line, not a stack trace.
+        (exit, output) = await flowctl.RunAsync(null, "keys", "list", "--table-endpoint", "myaccount.table.core.windows.net");
+        Assert.Equal((1, true), (exit, output.Contains("--table-endpoint \"myaccount.table.core.windows.net\" is not an http or https URL", StringComparison.Ordinal)));
+        var unreachable = new FlowctlRunner(null, "keyerr", Secret);
+        (exit, output) = await unreachable.RunAsync(null, "keys", "list", "--table-endpoint", "https://127.0.0.1:1/account", "--blob-endpoint", "https://127.0.0.1:1/account");
+        Assert.True(exit == 1 && output.StartsWith("error: Storage ", StringComparison.Ordinal), output);
     }
 
     private static async Task<string?> PlanAsync(HttpClient client) =>

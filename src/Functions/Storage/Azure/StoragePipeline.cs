@@ -13,7 +13,7 @@ public sealed class StorageClientOptions : ClientOptions
 /// <summary>
 /// Builds the Azure.Core pipelines of the storage clients (retries, logging, then Shared Key or a bearer token per
 /// attempt) and turns failures into <see cref="StoreException"/>: 404, 409 and 412 by meaning, everything else,
-/// transport failures included, as unavailable.
+/// transport and sign-in failures included, as unavailable.
 /// </summary>
 public static class StoragePipeline
 {
@@ -44,6 +44,11 @@ public static class StoragePipeline
         catch (Exception e) when (e is HttpRequestException or IOException or AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new StoreException(StoreFailure.Unavailable, $"Storage unreachable: {e.Message}", 0, null, e);
+        }
+        catch (global::Azure.Identity.AuthenticationFailedException e)
+        {
+            // The token credential found no identity or could not sign in: storage is out of reach as configured.
+            throw new StoreException(StoreFailure.Unavailable, $"Storage sign-in failed: {e.Message.Split('\n', 2)[0].Trim()}", 0, null, e);
         }
 
         if (response.Status is >= 200 and < 300 || alsoOk.Contains(response.Status))
