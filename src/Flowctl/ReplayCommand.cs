@@ -69,7 +69,9 @@ public static class ReplayCommand
     public sealed record ReplayOptions(double Speed, int BatchSize, string CheckpointPath, bool Restart, int? MaxBatches, string? RejectsPath);
 
     /// <param name="Lines">The number of the last line read (so a CSV header counts, as it does in line numbers).</param>
-    public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> Rejects, string CheckpointPath);
+    /// <param name="FirstRejects">This run's first refusals, by line, for the screen.</param>
+    /// <param name="Reasons">This run's refusals counted by reason (every one of them; past 1,000 distinct reasons the rest count as "other reasons").</param>
+    public sealed record ReplaySummary(long Lines, long Accepted, long Rejected, long ResumedAfterLine, bool Finished, TimeSpan Elapsed, IReadOnlyList<(long Line, string Reason)> FirstRejects, IReadOnlyDictionary<string, long> Reasons, string CheckpointPath);
 
     /// <summary>The next lines of the tape: those to send, those refused on reading, the last line's number, and whether the tape ended.</summary>
     private sealed record TapeBatch(List<TapeLine> Lines, List<TapeLine> Refused, long LastLine, bool EndOfTape);
@@ -96,7 +98,8 @@ public static class ReplayCommand
         var length = new FileInfo(path).Length;
         long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0;
         reader.SkipTo(done);
-        var rejects = new List<(long, string)>();
+        var firstRejects = new List<(long, string)>();
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
         using var rejectsFile = options.RejectsPath is null ? null : new StreamWriter(options.RejectsPath, append: resumed is not null);
         if (rejectsFile is not null && resumed is null)
         {
@@ -106,10 +109,13 @@ public static class ReplayCommand
         void Refused(long line, string reason)
         {
             rejected++;
-            if (rejects.Count < 10_000)
+            if (firstRejects.Count < Shown)
             {
-                rejects.Add((line, reason));
+                firstRejects.Add((line, reason));
             }
+
+            var key = reasons.Count < 1_000 || reasons.ContainsKey(reason) ? reason : "(other reasons)";
+            reasons[key] = reasons.GetValueOrDefault(key) + 1;
 
             rejectsFile?.WriteLine($"{line.ToString(CultureInfo.InvariantCulture)},\"{reason.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
         }
@@ -220,7 +226,7 @@ public static class ReplayCommand
             await Work(null);
         }
 
-        return new ReplaySummary(lastLine, accepted, rejected, done, finished, clock.Elapsed, rejects, options.CheckpointPath);
+        return new ReplaySummary(lastLine, accepted, rejected, done, finished, clock.Elapsed, firstRejects, reasons, options.CheckpointPath);
     }
 
     public static void Print(ReplaySummary s, IAnsiConsole console)
@@ -231,16 +237,16 @@ public static class ReplayCommand
         }
 
         console.MarkupLineInterpolated($"{(s.Finished ? "Done" : "Stopped")}: {s.Lines:N0} lines, {s.Accepted:N0} events accepted, {s.Rejected:N0} refused, in {s.Elapsed.TotalSeconds:N1} s.");
-        if (s.Rejects.Count > 0)
+        if (s.Reasons.Count > 0)
         {
             var table = new Table().AddColumns("refused", "reason");
-            foreach (var group in s.Rejects.GroupBy(r => r.Reason).OrderByDescending(g => g.Count()).Take(10))
+            foreach (var (reason, count) in s.Reasons.OrderByDescending(r => r.Value).Take(10))
             {
-                table.AddRow(group.Count().ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(group.Key));
+                table.AddRow(count.ToString("N0", CultureInfo.InvariantCulture), Markup.Escape(reason));
             }
 
             console.Write(table);
-            foreach (var (line, reason) in s.Rejects.Take(Shown))
+            foreach (var (line, reason) in s.FirstRejects)
             {
                 console.MarkupLineInterpolated($"  line {line}: {reason}");
             }

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FlowFunctions.Flowctl.Tapes;
 using FlowFunctions.Flowctl.Targets;
 using FlowFunctions.Functions.Tests.Faults;
@@ -60,6 +61,25 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
         using var reader = new FlowApiFactory(FaultApps.Settings(azurite.Account, flowctl.Prefix, functionApp: false), now);
         var answers = await EndpointAnswers.ReadAsync(reader, tape.Symbols, tape.TradingDate);
         Assert.Equal(tape.Prints, EndpointAnswers.Prints(answers));
+    }
+
+    [Fact]
+    public async Task EveryRefusalIsCountedByReasonAndTheFirstAreNamedByLine()
+    {
+        // 12,000 refused lines of two kinds, more than the summary once kept (10,000): the table counts every one.
+        var lines = Enumerable.Range(0, 12_000).Select(i => i % 12 == 0
+            ? "{\"type\":\"trade\""
+            : "{\"type\":\"trade\",\"ts\":\"2026-06-05T18:00:00Z\",\"underlying\":\"SPY\",\"price\":\"abc\"}");
+        var path = await WriteAsync("refused.ndjson", string.Join('\n', lines));
+        var flowctl = new FlowctlRunner(azurite.Account, AzuriteFixture.UniqueName("refused"), Secret);
+        var (exit, output) = await flowctl.RunAsync(null, "replay", path, "--to", "storage", "--rejects", path + ".csv");
+        Assert.True(exit == 0, output);
+        Assert.Contains("Done: 12,000 lines, 0 events accepted, 12,000 refused", output, StringComparison.Ordinal);
+        Assert.Matches(@"11,000\s*[│|]\s*price must be a number", output);
+        Assert.Matches(@"\b1,000\s*[│|]", output);
+        Assert.Equal(20, Regex.Count(output, @"^  line \d+: ", RegexOptions.Multiline));
+        Assert.Contains("  line 1: ", output, StringComparison.Ordinal);
+        Assert.Equal(12_001, File.ReadLines(path + ".csv").Count()); // the header and every refusal
     }
 
     [Fact]
