@@ -34,7 +34,8 @@ public static class HandlerPublish
 /// <summary>
 /// A published handler started the way the Functions host starts it: the executable (host.json's
 /// <c>defaultExecutablePath</c>) in the app folder as working directory, with <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (and
-/// the host's other variables) set, and <c>GET /</c> probed until it answers 200. Killed on dispose.
+/// the host's other variables) set, or as the standalone app, and <c>GET /</c> probed until it answers 200. Killed on
+/// dispose.
 /// </summary>
 public sealed class HandlerProcess : IAsyncDisposable
 {
