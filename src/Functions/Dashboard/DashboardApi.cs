@@ -91,8 +91,10 @@ public static class DashboardApi
         response.Headers.XFrameOptions = "DENY";
     }
 
+    /// <summary>gzip listed with a quality above zero (<c>gzip;q=0.5</c> accepts it, <c>gzip;q=0</c> refuses it).</summary>
     private static bool AcceptsGzip(StringValues acceptEncoding) =>
-        acceptEncoding.Any(v => v is not null && v.Split(',').Any(e => e.Trim().StartsWith("gzip", StringComparison.OrdinalIgnoreCase) && !e.Contains("q=0", StringComparison.Ordinal)));
+        StringWithQualityHeaderValue.TryParseList(acceptEncoding, out var codings)
+        && codings.Any(c => c.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) && (c.Quality ?? 1) > 0);
 
     private static FrozenDictionary<string, Asset> Load()
     {

@@ -79,6 +79,15 @@ public sealed class DashboardAssetTests : IDisposable
         }
 
         Assert.Equal(bytes, unpacked.ToArray());
+
+        // A quality above zero accepts gzip; zero refuses it.
+        foreach (var (accept, encoded) in new[] { ("gzip;q=0.5, identity", true), ("gzip;q=0, identity", false), ("br", false) })
+        {
+            using var weighted = new HttpRequestMessage(HttpMethod.Get, "/dashboard/vendor/uPlot.iife.min.js");
+            weighted.Headers.TryAddWithoutValidation("Accept-Encoding", accept);
+            using var answer = await client.SendAsync(weighted);
+            Assert.True(encoded == answer.Content.Headers.ContentEncoding.Contains("gzip"), accept);
+        }
     }
 
     [Theory]
