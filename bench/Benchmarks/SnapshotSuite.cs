@@ -6,7 +6,8 @@ using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -34,7 +35,7 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
         var clock = MarketClock.Live(time);
         var prints = 0L;
         var populate = Stopwatch.StartNew();
-        var writer = new AzureStorage(StorageAccount.Parse("UseDevelopmentStorage=true"), null, prefix);
+        var writer = AzureStorage.FromConnectionString("UseDevelopmentStorage=true", prefix);
         using (var flows = writer.CreateFlowStore())
         using (var pipeline = new IngestPipeline(flows, writer.CreateDeadLetterStore(), clock, PricingParameters.Default, NullLogger<IngestPipeline>.Instance))
         {
@@ -68,7 +69,7 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
 
         // The job on a fresh store instance (a new instance of the app: no cached rows), then twice on the warm one.
         var counter = new StorageRequestCounter();
-        var reader = new AzureStorage(StorageAccount.Parse("UseDevelopmentStorage=true"), null, prefix, counter);
+        var reader = AzureStorage.FromConnectionString("UseDevelopmentStorage=true", prefix, counter);
         using var readerFlows = reader.CreateFlowStore();
         using var readerPipeline = new IngestPipeline(readerFlows, reader.CreateDeadLetterStore(), clock, PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
         var snapshots = new LeaderboardSnapshots(readerFlows, reader.CreateSnapshotStore(), clock, NullLogger<LeaderboardSnapshots>.Instance);

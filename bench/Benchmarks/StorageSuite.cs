@@ -5,7 +5,8 @@ using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,7 +29,7 @@ public sealed class StorageSuite(Report report)
         Console.WriteLine("Storage transactions on Azurite...");
         await using var azurite = await AzuriteProcess.StartAsync();
         var counter = new StorageRequestCounter();
-        var storage = new AzureStorage(StorageAccount.Parse("UseDevelopmentStorage=true"), null, "bench" + Guid.NewGuid().ToString("N")[..8], counter);
+        var storage = AzureStorage.FromConnectionString("UseDevelopmentStorage=true", "bench" + Guid.NewGuid().ToString("N")[..8], counter);
         using var flows = storage.CreateFlowStore();
         var deadLetters = storage.CreateDeadLetterStore();
         var tape = SessionTape.Simulate(Date, 64, TimeSpan.Zero);

@@ -22,7 +22,7 @@ public static class ExportCommand
         "mid_premium", "net_premium", "trade_count", "vwap", "last_price", "last_trade_utc",
     ];
 
-    public static Command Build(StorageOptions storage, IAnsiConsole console, TimeProvider time)
+    public static Command Build(StorageArguments storage, IAnsiConsole console, TimeProvider time)
     {
         var symbol = new Option<string>("--symbol") { Description = "The underlying, e.g. SPY", Required = true };
         var date = new Option<string?>("--date") { Description = "New York trading date, yyyy-MM-dd (default: today there)" };

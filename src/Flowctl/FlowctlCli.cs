@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using Spectre.Console;
 
 namespace FlowFunctions.Flowctl;
@@ -44,7 +44,7 @@ public static class FlowctlCli
 
     public static RootCommand Build(IAnsiConsole console, TimeProvider time)
     {
-        var storage = new StorageOptions();
+        var storage = new StorageArguments();
         var root = new RootCommand("flowctl: keys, replay, simulation and export for FlowFunctions.");
         storage.AddTo(root);
         root.Add(KeysCommands.Build(storage, console, time));

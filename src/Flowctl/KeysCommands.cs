@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Keys;
 using Spectre.Console;
 
 namespace FlowFunctions.Flowctl;
@@ -14,7 +14,7 @@ namespace FlowFunctions.Flowctl;
 /// </summary>
 public static class KeysCommands
 {
-    public static Command Build(StorageOptions storage, IAnsiConsole console, TimeProvider time)
+    public static Command Build(StorageArguments storage, IAnsiConsole console, TimeProvider time)
     {
         var keys = new Command("keys", "Create, list, revoke and re-plan API keys.");
 

@@ -20,7 +20,7 @@ public static class ReplayCommand
 {
     private const int Shown = 20;
 
-    public static Command Build(StorageOptions storage, IAnsiConsole console, TimeProvider time)
+    public static Command Build(StorageArguments storage, IAnsiConsole console, TimeProvider time)
     {
         var targets = new TargetOptions(storage);
         var file = new Argument<FileInfo>("file") { Description = "NDJSON or CSV of trade prints; .gz allowed" };

@@ -19,7 +19,7 @@ namespace FlowFunctions.Flowctl;
 /// </summary>
 public static class SimulateCommand
 {
-    public static Command Build(StorageOptions storage, IAnsiConsole console, TimeProvider time)
+    public static Command Build(StorageArguments storage, IAnsiConsole console, TimeProvider time)
     {
         var targets = new TargetOptions(storage);
         var symbols = new Option<string>("--symbols") { Description = "Comma-separated underlyings of the simulator's universe (default: all 64)" };

@@ -10,7 +10,7 @@ namespace FlowFunctions.Flowctl;
 /// storage options); <c>eventhubs</c>, an Event Hub (<c>--eventhubs-connection</c> or <c>FLOWCTL_EVENTHUBS_CONNECTION</c>
 /// with a SAS key, or <c>--namespace</c> and <c>--hub</c> with an Entra identity).
 /// </summary>
-public sealed class TargetOptions(StorageOptions storage)
+public sealed class TargetOptions(StorageArguments storage)
 {
     public Option<string> To { get; } = new("--to") { Description = "app, storage or eventhubs", DefaultValueFactory = _ => "app" };
 

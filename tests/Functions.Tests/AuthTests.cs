@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static FlowFunctions.Functions.Tests.Support.TestEvents;

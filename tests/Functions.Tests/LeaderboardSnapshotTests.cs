@@ -1,5 +1,5 @@
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

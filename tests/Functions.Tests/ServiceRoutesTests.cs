@@ -4,7 +4,7 @@ using System.Text.Json;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Exposure;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -25,7 +25,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             return azurite;
         }
 
-        azurite._arguments = $"\"{entry}\" --silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1";
+        azurite._arguments = $"\"{entry}\" --silent --inMemoryPersistence --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1";
         await azurite.LaunchAsync();
         return azurite;
     }
@@ -44,7 +44,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             BlobPort = blob,
             TablePort = table,
-            _arguments = $"\"{entry}\" --silent {persistence} --skipApiVersionCheck --loose --blobHost 127.0.0.1 --blobPort {blob} "
+            _arguments = $"\"{entry}\" --silent {persistence} --blobHost 127.0.0.1 --blobPort {blob} "
                 + $"--queueHost 127.0.0.1 --queuePort {queue} --tableHost 127.0.0.1 --tablePort {table}",
         };
         await azurite.LaunchAsync();

@@ -1,8 +1,7 @@
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Flowctl.Tapes;
-using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Ingest;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowFunctions.Flowctl.Targets;
@@ -18,8 +17,8 @@ public sealed class StorageTarget : IEventTarget
 
     public StorageTarget(AzureStorage storage, TimeProvider time)
     {
-        Identity = $"storage:{storage.Account.TableServiceUri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{storage.Prefix}".ToLowerInvariant();
-        _pipeline = new IngestPipeline(storage.CreateFlowStore(), storage.CreateDeadLetterStore(), MarketClock.Live(time), PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
+        Identity = $"storage:{storage.TableServiceUri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{storage.Prefix}".ToLowerInvariant();
+        _pipeline = new IngestPipeline(storage.CreateFlowStore(), storage.CreateDeadLetterStore(), time, PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
     }
 
     public string Identity { get; }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FlowFunctions.Functions.Auth;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;

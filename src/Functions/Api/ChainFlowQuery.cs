@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;

@@ -3,7 +3,8 @@ using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Json;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;

@@ -1,4 +1,4 @@
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace FlowFunctions.Functions.Api;

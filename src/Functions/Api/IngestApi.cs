@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
 using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Storage.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

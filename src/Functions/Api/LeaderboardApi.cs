@@ -3,6 +3,7 @@ using FlowFunctions.Analytics.Json;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;

@@ -4,7 +4,8 @@ using FlowFunctions.Analytics.Json;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;

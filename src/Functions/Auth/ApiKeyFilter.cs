@@ -1,5 +1,6 @@
 using FlowFunctions.Functions.Api;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Auth;

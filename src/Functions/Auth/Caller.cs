@@ -1,4 +1,4 @@
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Auth;
 

@@ -1,3 +1,5 @@
+using FlowFunctions.Storage.Keys;
+
 namespace FlowFunctions.Functions.Auth;
 
 /// <summary>Endpoint metadata: the lowest plan that may call it.</summary>

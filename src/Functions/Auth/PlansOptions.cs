@@ -1,4 +1,5 @@
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 
 namespace FlowFunctions.Functions.Auth;
 

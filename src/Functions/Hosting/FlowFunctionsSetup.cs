@@ -8,6 +8,8 @@ using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Storage.Ingest;
+using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -7,9 +7,10 @@ namespace FlowFunctions.Functions.Hosting;
 /// simulator stamps events with it. It is the wall clock, except when the standalone simulator starts while the US
 /// market is closed: then it runs <see cref="Behind"/> the wall clock, at the same speed, from 12:30 New York of the
 /// latest weekday session (<see cref="ReplayStart"/>), so every endpoint shows a live session at any hour.
-/// Quotas and keys always use the wall clock. Thread-safe.
+/// Quotas and keys always use the wall clock. A <see cref="TimeProvider"/> whose now is market time, so the ingest
+/// pipeline (src/Storage) takes it without knowing about replays. Thread-safe.
 /// </summary>
-public sealed class MarketClock(TimeProvider wallClock, TimeSpan behind)
+public sealed class MarketClock(TimeProvider wallClock, TimeSpan behind) : TimeProvider
 {
     /// <summary>Where a replayed session starts: late enough that the default windows are full, with 3½ hours still to stream.</summary>
     public static readonly TimeOnly ReplayTime = new(12, 30);
@@ -22,6 +23,8 @@ public sealed class MarketClock(TimeProvider wallClock, TimeSpan behind)
     public bool IsReplay => Behind > TimeSpan.Zero;
 
     public DateTimeOffset Now => WallClock.GetUtcNow() - Behind;
+
+    public override DateTimeOffset GetUtcNow() => Now;
 
     /// <summary>The wall clock itself (no replay).</summary>
     public static MarketClock Live(TimeProvider wallClock) => new(wallClock, TimeSpan.Zero);

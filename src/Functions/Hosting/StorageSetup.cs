@@ -1,26 +1,26 @@
-using Azure.Core;
-using Azure.Identity;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
-using FlowFunctions.Functions.Storage.Memory;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Memory;
 
 namespace FlowFunctions.Functions.Hosting;
 
 /// <summary>
-/// Chooses and builds the stores (SPEC §2): <c>Storage:Mode</c> is <c>memory</c> (the standalone default) or
-/// <c>azure</c> (the function-app default). The Azure account comes from <c>Storage:ConnectionString</c>, or from
-/// <c>Storage:TableServiceUri</c> + <c>Storage:BlobServiceUri</c> with a managed identity (<c>Storage:ClientId</c> for a
-/// user-assigned one), or in function-app mode from the host's own <c>AzureWebJobsStorage</c> setting in either form.
+/// Chooses and builds the stores (SPEC §2). The <c>Storage</c> section is bound once into
+/// <see cref="StorageOptions"/>: <c>Storage:Mode</c> is <c>memory</c> (the standalone default) or <c>azure</c> (the
+/// function-app default); the Azure account is <c>Storage:ConnectionString</c>, or <c>Storage:TableServiceUri</c> +
+/// <c>Storage:BlobServiceUri</c> with a managed identity (<c>Storage:ClientId</c> for a user-assigned one), or in
+/// function-app mode the host's own <c>AzureWebJobsStorage</c> setting in either form.
 /// </summary>
 public static class StorageSetup
 {
-    public const string Memory = "memory";
-    public const string Azure = "azure";
+    public const string Memory = StorageOptions.MemoryMode;
+    public const string Azure = StorageOptions.AzureMode;
 
     public static IServiceCollection AddFlowStores(this IServiceCollection services)
     {
-        // Resolved only in azure mode, by the factories below.
-        services.AddSingleton(sp => CreateAzureStorage(sp.GetRequiredService<IConfiguration>(), !sp.GetRequiredService<AppMode>().IsStandalone));
+        // Bound once; resolved only in azure mode, by the factories below.
+        services.AddSingleton(sp => Bind(sp.GetRequiredService<IConfiguration>(), !sp.GetRequiredService<AppMode>().IsStandalone));
+        services.AddSingleton(sp => new AzureStorage(sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IFlowStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateFlowStore() : new MemoryFlowStore());
         services.AddSingleton<IApiKeyStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateApiKeyStore() : new MemoryApiKeyStore());
         services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateQuotaStore() : new MemoryQuotaStore());
@@ -33,59 +33,48 @@ public static class StorageSetup
     /// <summary><c>Storage:Mode</c>, defaulting to <c>memory</c> standalone and <c>azure</c> under the Functions host.</summary>
     public static string Mode(IConfiguration config, bool functionApp)
     {
-        var mode = (config["Storage:Mode"] ?? (functionApp ? Azure : Memory)).Trim().ToLowerInvariant();
+        var mode = (config[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Mode)}"] ?? (functionApp ? Azure : Memory)).Trim().ToLowerInvariant();
         return mode is Memory or Azure
             ? mode
             : throw new InvalidOperationException($"Storage:Mode '{mode}' is not known; use '{Memory}' or '{Azure}'.");
     }
 
-    public static AzureStorage CreateAzureStorage(IConfiguration config, bool functionApp)
+    /// <summary>
+    /// The <c>Storage</c> section as <see cref="StorageOptions"/>, with <see cref="StorageOptions.Mode"/> resolved; in
+    /// function-app mode with no account of its own, the account of the host's <c>AzureWebJobsStorage</c> (a connection
+    /// string, or <c>__tableServiceUri</c>, <c>__blobServiceUri</c> and <c>__clientId</c>).
+    /// </summary>
+    public static StorageOptions Bind(IConfiguration config, bool functionApp)
     {
-        var storage = config.GetSection("Storage");
-        var prefix = storage["NamePrefix"] ?? string.Empty;
-        if (!string.IsNullOrWhiteSpace(storage["ConnectionString"]))
+        var options = config.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        options.Mode = Mode(config, functionApp);
+        if (functionApp && !options.HasAccount)
         {
-            return new AzureStorage(StorageAccount.Parse(storage["ConnectionString"]!), null, prefix);
-        }
-
-        if (!string.IsNullOrWhiteSpace(storage["TableServiceUri"]) || !string.IsNullOrWhiteSpace(storage["BlobServiceUri"]))
-        {
-            return ForIdentity(storage["TableServiceUri"], storage["BlobServiceUri"], storage["ClientId"], prefix, "Storage:TableServiceUri and Storage:BlobServiceUri");
-        }
-
-        if (functionApp)
-        {
-            // The host's storage setting: a connection string, or AzureWebJobsStorage__tableServiceUri and friends.
             var host = config.GetSection("AzureWebJobsStorage");
             if (!string.IsNullOrWhiteSpace(host.Value))
             {
-                return new AzureStorage(StorageAccount.Parse(host.Value), null, prefix);
+                options.ConnectionString = host.Value;
             }
-
-            if (!string.IsNullOrWhiteSpace(host["tableServiceUri"]))
+            else if (!string.IsNullOrWhiteSpace(host["tableServiceUri"]))
             {
-                return ForIdentity(host["tableServiceUri"], host["blobServiceUri"], host["clientId"], prefix, "AzureWebJobsStorage__tableServiceUri and AzureWebJobsStorage__blobServiceUri");
+                options.TableServiceUri = AbsoluteUri(host["tableServiceUri"], "AzureWebJobsStorage__tableServiceUri");
+                options.BlobServiceUri = AbsoluteUri(host["blobServiceUri"], "AzureWebJobsStorage__blobServiceUri");
+                options.ClientId = host["clientId"];
             }
         }
 
-        throw new InvalidOperationException(
-            "Storage:Mode=azure needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite) or Storage:TableServiceUri and "
-            + "Storage:BlobServiceUri for a managed identity" + (functionApp ? ", or the host's AzureWebJobsStorage setting." : "."));
-    }
-
-    private static AzureStorage ForIdentity(string? table, string? blob, string? clientId, string prefix, string settings)
-    {
-        if (!Uri.TryCreate(table, UriKind.Absolute, out var tableUri) || !Uri.TryCreate(blob, UriKind.Absolute, out var blobUri))
+        if (options.Mode == Azure && !options.HasAccount)
         {
-            throw new InvalidOperationException($"{settings} must both be absolute URIs.");
+            throw new InvalidOperationException(
+                "Storage:Mode=azure needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite) or Storage:TableServiceUri and "
+                + "Storage:BlobServiceUri for a managed identity" + (functionApp ? ", or the host's AzureWebJobsStorage setting." : "."));
         }
 
-        TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
-        });
-        return new AzureStorage(StorageAccount.ForIdentity(tableUri, blobUri), credential, prefix);
+        return options;
     }
+
+    private static Uri AbsoluteUri(string? value, string setting) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"{setting} must be an absolute URI.");
 
     private static bool UseAzure(IServiceProvider services) => services.GetRequiredService<AppMode>().Storage == Azure;
 

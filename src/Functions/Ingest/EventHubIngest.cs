@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Ingest;
 
 namespace FlowFunctions.Functions.Ingest;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Leaderboards;
 

@@ -1,6 +1,6 @@
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Leaderboards;
 

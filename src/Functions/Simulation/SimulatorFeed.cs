@@ -5,8 +5,8 @@ using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Storage.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Simulation;

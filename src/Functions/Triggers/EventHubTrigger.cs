@@ -4,7 +4,7 @@ using System.Text.Json;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Triggers;
 

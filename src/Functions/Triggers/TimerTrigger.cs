@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Triggers;
 

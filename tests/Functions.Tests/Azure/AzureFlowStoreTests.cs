@@ -1,7 +1,7 @@
 using FlowFunctions.Analytics.Simulation;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
-using FlowFunctions.Functions.Storage.Memory;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Memory;
 using FlowFunctions.Functions.Tests.Support;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;

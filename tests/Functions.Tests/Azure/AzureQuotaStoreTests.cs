@@ -1,5 +1,5 @@
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
 
 namespace FlowFunctions.Functions.Tests.Azure;
@@ -12,8 +12,7 @@ public sealed class AzureQuotaStoreTests(AzuriteFixture azurite)
     public async Task ABurstOnlyPlanCostsStorageRoundTripsPerBlockNotPerRequest()
     {
         var counter = new StorageRequestCounter();
-        var pipeline = StoragePipeline.Create(azurite.Account, table: true, null, null, counter);
-        var store = new AzureQuotaStore(new TableClient(pipeline, azurite.Account.TableServiceUri, AzuriteFixture.UniqueName("cost")));
+        var store = new AzureQuotaStore(AzureTestClients.TableNamed(azurite, AzuriteFixture.UniqueName("cost"), counter));
         var now = new DateTimeOffset(2026, 6, 5, 18, 45, 0, TimeSpan.Zero);
         var limits = new QuotaLimits(0, 1_200); // blocks of 30
 

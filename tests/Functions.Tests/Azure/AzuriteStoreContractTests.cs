@@ -1,5 +1,5 @@
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using global::Azure.Core.Pipeline;
@@ -43,25 +43,25 @@ public sealed class AzureFlowStoreContractTests(AzuriteFixture azurite) : FlowSt
     protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);
 }
 
-/// <summary>Clients on fresh, uniquely named tables and containers.</summary>
+/// <summary>
+/// Clients on fresh, uniquely named tables and containers, each checking every table write against Azure's limits
+/// (<see cref="AzuriteAccount.Storage"/>).
+/// </summary>
 public static class AzureTestClients
 {
-    public static TableClient Table(AzuriteFixture azurite, string prefix) =>
-        new(StoragePipeline.Create(azurite.Account, table: true, null), azurite.Account.TableServiceUri, AzuriteFixture.UniqueName(prefix));
+    public static StoreTable Table(AzuriteFixture azurite, string prefix) => TableNamed(azurite, AzuriteFixture.UniqueName(prefix));
 
     /// <summary>A flow store on fresh tables and container; pass <paramref name="names"/> back to share them with another store.</summary>
     public static AzureFlowStore FlowStore(AzuriteFixture azurite, string? names = null, params HttpPipelinePolicy[] policies)
     {
         names ??= AzuriteFixture.UniqueName("f");
-        return new AzureFlowStore(
-            TableNamed(azurite, names + "rows", policies),
-            TableNamed(azurite, names + "receipts", policies),
-            new BlobClient(StoragePipeline.Create(azurite.Account, table: false, null, null, policies), azurite.Account.BlobServiceUri, names + "chains"));
+        var storage = azurite.Account.Storage(names, policies);
+        return new AzureFlowStore(storage.Table("rows"), storage.Table("receipts"), storage.Container("chains"));
     }
 
-    public static TableClient TableNamed(AzuriteFixture azurite, string name, params HttpPipelinePolicy[] policies) =>
-        new(StoragePipeline.Create(azurite.Account, table: true, null, null, policies), azurite.Account.TableServiceUri, name);
+    public static StoreTable TableNamed(AzuriteFixture azurite, string name, params HttpPipelinePolicy[] policies) =>
+        azurite.Account.Storage(string.Empty, policies).Table(name);
 
-    public static BlobClient Blobs(AzuriteFixture azurite, string prefix) =>
-        new(StoragePipeline.Create(azurite.Account, table: false, null), azurite.Account.BlobServiceUri, AzuriteFixture.UniqueName(prefix));
+    public static StoreContainer Blobs(AzuriteFixture azurite, string prefix) =>
+        azurite.Account.Storage().Container(AzuriteFixture.UniqueName(prefix));
 }

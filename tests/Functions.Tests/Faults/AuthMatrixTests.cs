@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

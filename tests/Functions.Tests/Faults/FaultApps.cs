@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Testing;
@@ -33,13 +32,14 @@ public static class FaultApps
     public static readonly DateTimeOffset AfterClose = new(2026, 6, 5, 20, 5, 0, TimeSpan.Zero);
 
     /// <summary>Settings of the app on <paramref name="account"/> under <paramref name="prefix"/>; function-app mode when asked.</summary>
-    public static Dictionary<string, string?> Settings(StorageAccount account, string prefix, bool functionApp)
+    public static Dictionary<string, string?> Settings(AzuriteAccount account, string prefix, bool functionApp)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Mode"] = "azure",
-            ["Storage:ConnectionString"] = AzuriteFixture.ConnectionStringOf(account),
+            ["Storage:ConnectionString"] = account.ConnectionString,
             ["Storage:NamePrefix"] = prefix,
+            ["Storage:CheckServiceLimits"] = "true",
         };
         if (functionApp)
         {
@@ -64,7 +64,7 @@ public static class FaultApps
     /// <paramref name="prints"/> is how many prints the clean pass must count (null: only that it counts some).
     /// </summary>
     public static async Task AssertSameAsCleanPassAsync(
-        StorageAccount cleanAccount, IReadOnlyList<IReadOnlyList<Delivery>> partitions, StorageAccount account, string prefix,
+        AzuriteAccount cleanAccount, IReadOnlyList<IReadOnlyList<Delivery>> partitions, AzuriteAccount account, string prefix,
         IReadOnlyList<string> symbols, DateOnly today, DateTimeOffset at, int? prints)
     {
         var cleanPrefix = AzuriteFixture.UniqueName("clean");

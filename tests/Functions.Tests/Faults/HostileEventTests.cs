@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;

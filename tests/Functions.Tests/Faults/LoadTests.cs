@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.FunctionApp;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -37,7 +36,7 @@ public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture publis
         await using var own = await azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("load");
         var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
-        await new AzureStorage(own.Account, null, prefix).CreateApiKeyStore()
+        await own.Account.Storage(prefix).CreateApiKeyStore()
             .CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "load test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
         await using var handler = await HandlerProcess.StartAsync(published.Folder, new Dictionary<string, string>
         {

@@ -1,5 +1,5 @@
 using FlowFunctions.Flowctl;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Functions.Tests.Support;
 using Spectre.Console;
 
 namespace FlowFunctions.Functions.Tests.Flowctl;
@@ -8,7 +8,7 @@ namespace FlowFunctions.Functions.Tests.Flowctl;
 /// Runs flowctl in process against an Azurite prefix (or, with no account, whatever storage the arguments name),
 /// capturing what it prints (no colour, 200 columns).
 /// </summary>
-public sealed class FlowctlRunner(StorageAccount? account, string prefix, string secret)
+public sealed class FlowctlRunner(AzuriteAccount? account, string prefix, string secret)
 {
     public string Prefix => prefix;
 
@@ -25,7 +25,7 @@ public sealed class FlowctlRunner(StorageAccount? account, string prefix, string
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        string[] storage = account is null ? [] : ["--storage", Support.AzuriteFixture.ConnectionStringOf(account)];
+        string[] storage = account is null ? [] : ["--storage", account.ConnectionString];
         string[] all = [.. args, .. storage, "--prefix", prefix, "--key-hash-secret", secret];
         var exit = await FlowctlCli.RunAsync(all, console, time ?? TimeProvider.System, CancellationToken.None);
         return (exit, writer.ToString());

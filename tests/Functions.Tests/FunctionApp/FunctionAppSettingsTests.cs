@@ -5,8 +5,9 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -74,7 +75,7 @@ public sealed partial class FunctionAppSettingsTests
         Assert.Contains("'FC1'", all, StringComparison.Ordinal);
 
         // The tables and containers the app uses are created by the template.
-        var storage = new FlowFunctions.Functions.Storage.Azure.AzureStorage(FlowFunctions.Functions.Storage.Azure.StorageAccount.Parse(AzuriteFixture.ConnectionString), null);
+        var storage = FlowFunctions.Storage.Azure.AzureStorage.FromConnectionString(AzuriteFixture.ConnectionString);
         foreach (var name in storage.Tables.Concat(storage.Containers))
         {
             Assert.Contains($"'{name}'", all, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Testing;

@@ -2,11 +2,10 @@ using System.Net;
 using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -76,7 +75,7 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
     public async Task TheHandlerAnswersTheHostsInvocationsAndForwardedRequestsOnAzurite()
     {
         var prefix = AzuriteFixture.UniqueName("pub");
-        var storage = new AzureStorage(azurite.Account, null, prefix);
+        var storage = azurite.Account.Storage(prefix);
         var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
         await storage.CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
 

@@ -1,7 +1,7 @@
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using FlowFunctions.Analytics.Flow;
-using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 
 namespace FlowFunctions.Functions.Tests.Storage;
 

@@ -1,5 +1,5 @@
-using FlowFunctions.Functions.Storage;
-using FlowFunctions.Functions.Storage.Memory;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Memory;
 
 namespace FlowFunctions.Functions.Tests.Storage;
 

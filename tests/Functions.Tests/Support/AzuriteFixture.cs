@@ -1,5 +1,7 @@
-using FlowFunctions.Functions.Storage.Azure;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
 using FlowFunctions.Testing;
+using global::Azure.Core.Pipeline;
 
 namespace FlowFunctions.Functions.Tests.Support;
 
@@ -13,7 +15,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private AzuriteProcess? _azurite;
 
-    public StorageAccount Account { get; } = StorageAccount.Parse(ConnectionString);
+    /// <summary>The shared Azurite's account, on its default ports.</summary>
+    public AzuriteAccount Account { get; } = new(10000, 10002);
 
     public static string ToolsDirectory => AzuriteProcess.ToolsDirectory;
 
@@ -34,18 +37,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// </summary>
     public async Task<OwnAzurite> StartOwnAsync(string? location = null)
     {
+        // After the fixture started (and, on a fresh clone, installed) the shared Azurite from tools/azurite.
+        _ = _azurite ?? throw new InvalidOperationException("The fixture starts the shared Azurite first.");
         var process = await AzuriteProcess.StartDedicatedAsync(location);
-        return new OwnAzurite(process, Account with
-        {
-            TableServiceUri = new Uri($"http://127.0.0.1:{process.TablePort}/{Account.AccountName}"),
-            BlobServiceUri = new Uri($"http://127.0.0.1:{process.BlobPort}/{Account.AccountName}"),
-        });
+        return new OwnAzurite(process, new AzuriteAccount(process.BlobPort, process.TablePort));
     }
-
-    /// <summary>A full connection string of <paramref name="account"/> (name, key and endpoints), as against a real account.</summary>
-    public static string ConnectionStringOf(StorageAccount account) =>
-        $"DefaultEndpointsProtocol=http;AccountName={account.AccountName};AccountKey={Convert.ToBase64String(account.AccountKey!)};"
-            + $"TableEndpoint={account.TableServiceUri};BlobEndpoint={account.BlobServiceUri}";
 
     /// <summary>A table or container name no other test uses (letters and digits, starting with a letter).</summary>
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
@@ -53,11 +49,35 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string RepositoryRoot() => AzuriteProcess.RepositoryRoot();
 }
 
+/// <summary>
+/// Azurite's development account on its blob and table ports. Every store a test builds on it checks each table write
+/// against Azure's own limits (<see cref="AzureLimits"/>), which Azurite does not enforce.
+/// </summary>
+public sealed record AzuriteAccount(int BlobPort, int TablePort)
+{
+    /// <summary>Azurite's well-known development account (public, documented by Microsoft).</summary>
+    public const string Name = "devstoreaccount1";
+
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public Uri TableServiceUri => new($"http://127.0.0.1:{TablePort}/{Name}");
+
+    public Uri BlobServiceUri => new($"http://127.0.0.1:{BlobPort}/{Name}");
+
+    /// <summary>The full connection string (name, key and endpoints), as against a real account.</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={Name};AccountKey={Key};TableEndpoint={TableServiceUri};BlobEndpoint={BlobServiceUri}";
+
+    /// <summary>The app's storage on this account under <paramref name="prefix"/>, with the limit check on.</summary>
+    public AzureStorage Storage(string prefix = "", params HttpPipelinePolicy[] policies) =>
+        new(new StorageOptions { ConnectionString = ConnectionString, NamePrefix = prefix, CheckServiceLimits = true }, null, policies);
+}
+
 /// <summary>A test's own Azurite (<see cref="AzuriteFixture.StartOwnAsync"/>) and the account on it; disposing stops it.</summary>
-public sealed record OwnAzurite(AzuriteProcess Process, StorageAccount Account) : IAsyncDisposable
+public sealed record OwnAzurite(AzuriteProcess Process, AzuriteAccount Account) : IAsyncDisposable
 {
     /// <summary>The account's full connection string, for settings and the host's <c>AzureWebJobsStorage</c>.</summary>
-    public string ConnectionString => AzuriteFixture.ConnectionStringOf(Account);
+    public string ConnectionString => Account.ConnectionString;
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 }

@@ -2,7 +2,7 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Simulation;
-using FlowFunctions.Functions.Storage;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Tests.Support;
 

@@ -1,0 +1,306 @@
+using System.Buffers.Binary;
+using System.Text;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Exposure;
+
+namespace FlowFunctions.Storage.Azure;
+
+/// <summary>
+/// The binary cell formats of the Azure aggregate store (little-endian, fixed-width records, one leading version
+/// byte). A cell is either one value or a map sorted by key: strikes (Int32 thousandths) or symbols (length-prefixed
+/// ASCII). Every map cell merges additively, so the stored cell is always the sum of the deltas applied to it.
+/// </summary>
+internal static class FlowCodec
+{
+    public const byte Version = 1;
+
+    public const int TallySize = 88;
+    public const int StrikeFlowSize = 56;
+    public const int ContractFlowSize = TallySize + 16;
+    public const int QuoteSize = 40;
+    public const int SpotSize = 16;
+
+    public static byte[] EncodeTally(in FlowTally t)
+    {
+        var bytes = new byte[1 + TallySize];
+        bytes[0] = Version;
+        WriteTally(bytes.AsSpan(1), t);
+        return bytes;
+    }
+
+    public static FlowTally DecodeTally(ReadOnlySpan<byte> cell) => cell.Length == 0 ? default : ReadTally(Body(cell));
+
+    public static byte[] EncodeStrikes(IReadOnlyDictionary<int, StrikeMinuteFlow> cells) =>
+        EncodeIntMap(cells, StrikeFlowSize, static (span, v) => WriteStrikeFlow(span, v));
+
+    public static Dictionary<int, StrikeMinuteFlow> DecodeStrikes(ReadOnlySpan<byte> cell) =>
+        DecodeIntMap(cell, StrikeFlowSize, static span => ReadStrikeFlow(span));
+
+    public static byte[] EncodeContracts(IReadOnlyDictionary<int, ContractDayFlow> cells) =>
+        EncodeIntMap(cells, ContractFlowSize, static (span, v) => WriteContractFlow(span, v));
+
+    public static Dictionary<int, ContractDayFlow> DecodeContracts(ReadOnlySpan<byte> cell) =>
+        DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span));
+
+    public static byte[] EncodeQuotes(IReadOnlyDictionary<int, ChainQuote> cells) =>
+        EncodeIntMap(cells, QuoteSize, static (span, v) => WriteQuote(span, v));
+
+    public static Dictionary<int, ChainQuote> DecodeQuotes(ReadOnlySpan<byte> cell) =>
+        DecodeIntMap(cell, QuoteSize, static span => ReadQuote(span));
+
+    public static byte[] EncodeTallies(IReadOnlyDictionary<string, FlowTally> cells) =>
+        EncodeSymbolMap(cells, TallySize, static (span, v) => WriteTally(span, v));
+
+    public static Dictionary<string, FlowTally> DecodeTallies(ReadOnlySpan<byte> cell) =>
+        DecodeSymbolMap(cell, TallySize, static span => ReadTally(span));
+
+    public static byte[] EncodeSpots(IReadOnlyDictionary<string, SpotMark> cells) =>
+        EncodeSymbolMap(cells, SpotSize, static (span, v) =>
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(span, v.Price);
+            BinaryPrimitives.WriteInt64LittleEndian(span[8..], v.Timestamp.UtcTicks);
+        });
+
+    public static Dictionary<string, SpotMark> DecodeSpots(ReadOnlySpan<byte> cell) =>
+        DecodeSymbolMap(cell, SpotSize, static span => new SpotMark(
+            BinaryPrimitives.ReadDoubleLittleEndian(span),
+            new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[8..]), TimeSpan.Zero)));
+
+    /// <summary>A whole chain: baseline time, spot and its time, then every contract with its quote.</summary>
+    public static byte[] EncodeChain(SymbolChain chain)
+    {
+        const int Entry = 4 + 4 + 1 + QuoteSize;
+        var bytes = new byte[1 + 8 + 8 + 8 + 4 + (chain.Contracts.Count * Entry)];
+        var span = bytes.AsSpan();
+        span[0] = Version;
+        BinaryPrimitives.WriteInt64LittleEndian(span[1..], chain.BaselineTimestamp.UtcTicks);
+        BinaryPrimitives.WriteDoubleLittleEndian(span[9..], chain.Spot);
+        BinaryPrimitives.WriteInt64LittleEndian(span[17..], chain.SpotTimestamp.UtcTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(span[25..], chain.Contracts.Count);
+        var at = 29;
+        foreach (var (key, quote) in chain.Contracts.OrderBy(c => c.Key))
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], key.Expiry.DayNumber);
+            BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4)..], key.StrikeMilli);
+            span[at + 8] = (byte)key.Right;
+            WriteQuote(span[(at + 9)..], quote);
+            at += Entry;
+        }
+
+        return bytes;
+    }
+
+    public static SymbolChain DecodeChain(string underlying, DateOnly tradingDate, ReadOnlySpan<byte> bytes)
+    {
+        const int Entry = 4 + 4 + 1 + QuoteSize;
+        CheckVersion(bytes);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes[25..]);
+        var contracts = new KeyValuePair<OptionKey, ChainQuote>[count];
+        var at = 29;
+        for (var i = 0; i < count; i++, at += Entry)
+        {
+            var key = new OptionKey(
+                DateOnly.FromDayNumber(BinaryPrimitives.ReadInt32LittleEndian(bytes[at..])),
+                BinaryPrimitives.ReadInt32LittleEndian(bytes[(at + 4)..]),
+                (OptionRight)bytes[at + 8]);
+            contracts[i] = new(key, ReadQuote(bytes[(at + 9)..]));
+        }
+
+        return SymbolChain.Restore(
+            underlying,
+            tradingDate,
+            new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]), TimeSpan.Zero),
+            BinaryPrimitives.ReadDoubleLittleEndian(bytes[9..]),
+            new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(bytes[17..]), TimeSpan.Zero),
+            contracts);
+    }
+
+    private static byte[] EncodeIntMap<T>(IReadOnlyDictionary<int, T> map, int size, SpanWriter<T> write)
+    {
+        var keys = map.Keys.ToArray();
+        Array.Sort(keys);
+        var bytes = new byte[1 + 4 + (keys.Length * (4 + size))];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), keys.Length);
+        var at = 5;
+        foreach (var key in keys)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), key);
+            write(bytes.AsSpan(at + 4, size), map[key]);
+            at += 4 + size;
+        }
+
+        return bytes;
+    }
+
+    private static Dictionary<int, T> DecodeIntMap<T>(ReadOnlySpan<byte> cell, int size, SpanReader<T> read)
+    {
+        if (cell.Length == 0)
+        {
+            return [];
+        }
+
+        var body = Body(cell);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        var map = new Dictionary<int, T>(count);
+        var at = 4;
+        for (var i = 0; i < count; i++, at += 4 + size)
+        {
+            map[BinaryPrimitives.ReadInt32LittleEndian(body[at..])] = read(body.Slice(at + 4, size));
+        }
+
+        return map;
+    }
+
+    private static byte[] EncodeSymbolMap<T>(IReadOnlyDictionary<string, T> map, int size, SpanWriter<T> write)
+    {
+        var keys = map.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var length = 1 + 4;
+        foreach (var key in keys)
+        {
+            length += 1 + key.Length + size;
+        }
+
+        var bytes = new byte[length];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), keys.Length);
+        var at = 5;
+        foreach (var key in keys)
+        {
+            bytes[at] = checked((byte)key.Length);
+            Encoding.ASCII.GetBytes(key, bytes.AsSpan(at + 1));
+            at += 1 + key.Length;
+            write(bytes.AsSpan(at, size), map[key]);
+            at += size;
+        }
+
+        return bytes;
+    }
+
+    private static Dictionary<string, T> DecodeSymbolMap<T>(ReadOnlySpan<byte> cell, int size, SpanReader<T> read)
+    {
+        if (cell.Length == 0)
+        {
+            return new(StringComparer.Ordinal);
+        }
+
+        var body = Body(cell);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        var map = new Dictionary<string, T>(count, StringComparer.Ordinal);
+        var at = 4;
+        for (var i = 0; i < count; i++)
+        {
+            var length = body[at];
+            var key = Encoding.ASCII.GetString(body.Slice(at + 1, length));
+            at += 1 + length;
+            map[key] = read(body.Slice(at, size));
+            at += size;
+        }
+
+        return map;
+    }
+
+    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> cell)
+    {
+        CheckVersion(cell);
+        return cell[1..];
+    }
+
+    private static void CheckVersion(ReadOnlySpan<byte> cell)
+    {
+        if (cell[0] != Version)
+        {
+            throw new InvalidDataException($"Stored cell has format version {cell[0]}; this build reads version {Version}.");
+        }
+    }
+
+    private static void WriteTally(Span<byte> s, in FlowTally t)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(s, t.BuyVolume);
+        BinaryPrimitives.WriteInt64LittleEndian(s[8..], t.SellVolume);
+        BinaryPrimitives.WriteInt64LittleEndian(s[16..], t.MidVolume);
+        BinaryPrimitives.WriteInt64LittleEndian(s[24..], t.BuyPremiumCents);
+        BinaryPrimitives.WriteInt64LittleEndian(s[32..], t.SellPremiumCents);
+        BinaryPrimitives.WriteInt64LittleEndian(s[40..], t.MidPremiumCents);
+        BinaryPrimitives.WriteInt64LittleEndian(s[48..], t.TradeCount);
+        WriteLast(s[56..], t.Last);
+    }
+
+    private static FlowTally ReadTally(ReadOnlySpan<byte> s) => new()
+    {
+        BuyVolume = BinaryPrimitives.ReadInt64LittleEndian(s),
+        SellVolume = BinaryPrimitives.ReadInt64LittleEndian(s[8..]),
+        MidVolume = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
+        BuyPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
+        SellPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[32..]),
+        MidPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
+        TradeCount = BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
+        Last = ReadLast(s[56..]),
+    };
+
+    private static void WriteStrikeFlow(Span<byte> s, in StrikeMinuteFlow f)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(s, f.SignedDeltaCents);
+        BinaryPrimitives.WriteInt64LittleEndian(s[8..], f.SignedGammaCents);
+        BinaryPrimitives.WriteInt64LittleEndian(s[16..], f.Contracts);
+        WriteLast(s[24..], f.Last);
+    }
+
+    private static StrikeMinuteFlow ReadStrikeFlow(ReadOnlySpan<byte> s) => new()
+    {
+        SignedDeltaCents = BinaryPrimitives.ReadInt64LittleEndian(s),
+        SignedGammaCents = BinaryPrimitives.ReadInt64LittleEndian(s[8..]),
+        Contracts = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
+        Last = ReadLast(s[24..]),
+    };
+
+    private static void WriteContractFlow(Span<byte> s, in ContractDayFlow f)
+    {
+        WriteTally(s, f.Flow);
+        BinaryPrimitives.WriteInt64LittleEndian(s[TallySize..], f.WeightedBuyHalves);
+        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 8)..], f.WeightedSellHalves);
+    }
+
+    private static ContractDayFlow ReadContractFlow(ReadOnlySpan<byte> s) => new()
+    {
+        Flow = ReadTally(s),
+        WeightedBuyHalves = BinaryPrimitives.ReadInt64LittleEndian(s[TallySize..]),
+        WeightedSellHalves = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]),
+    };
+
+    private static void WriteQuote(Span<byte> s, in ChainQuote q)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(s, q.BaselineOi);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[8..], q.Iv);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[16..], q.Bid);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[24..], q.Ask);
+        BinaryPrimitives.WriteInt64LittleEndian(s[32..], q.QuoteTicks);
+    }
+
+    private static ChainQuote ReadQuote(ReadOnlySpan<byte> s) => new(
+        BinaryPrimitives.ReadInt64LittleEndian(s),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[8..]),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[16..]),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[24..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[32..]));
+
+    private static void WriteLast(Span<byte> s, in LastPrint p)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(s, p.Ticks);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[8..], p.Spot);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[16..], p.Iv);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[24..], p.Price);
+    }
+
+    private static LastPrint ReadLast(ReadOnlySpan<byte> s) => new(
+        BinaryPrimitives.ReadInt64LittleEndian(s),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[8..]),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[16..]),
+        BinaryPrimitives.ReadDoubleLittleEndian(s[24..]));
+
+    private delegate void SpanWriter<T>(Span<byte> span, T value);
+
+    private delegate T SpanReader<T>(ReadOnlySpan<byte> span);
+}

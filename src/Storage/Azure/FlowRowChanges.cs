@@ -1,0 +1,161 @@
+using System.Runtime.InteropServices;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Time;
+
+namespace FlowFunctions.Storage.Azure;
+
+/// <summary>
+/// What one committed batch changes in one row of the <c>flow</c> table: the row's key, its <c>Until</c>, and per cell
+/// a function from the stored cell (null when missing) to the new one. Deltas only add (or keep the newest), so
+/// applying a change to any stored state gives that state plus the batch.
+/// </summary>
+internal sealed class FlowRowChange(string partition, string rowKey, long until)
+{
+    public string Partition { get; } = partition;
+
+    public string RowKey { get; } = rowKey;
+
+    public long Until { get; } = until;
+
+    public Dictionary<string, Func<byte[]?, byte[]>> Cells { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Turns a folded batch into row changes, grouped by partition and sorted by row key (docs/storage.md).</summary>
+internal static class FlowRowChanges
+{
+    private delegate void Merge<T>(ref T into, in T delta);
+
+    private delegate Dictionary<TKey, T> Decoder<TKey, T>(ReadOnlySpan<byte> cell)
+        where TKey : notnull;
+
+    public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit)
+    {
+        var lane = commit.Lane;
+        var rows = new Dictionary<(string, string), FlowRowChange>();
+        var minuteCells = new Dictionary<(FlowRowChange Row, string Cell), FlowTally>();
+        var rollups = new MapCells<string, FlowTally>(FlowCodec.DecodeTallies, FlowCodec.EncodeTallies, static (ref into, in delta) => into.Merge(delta));
+        var zeroDte = new MapCells<int, StrikeMinuteFlow>(FlowCodec.DecodeStrikes, FlowCodec.EncodeStrikes, static (ref into, in delta) => into.Merge(delta));
+        var contracts = new MapCells<int, ContractDayFlow>(FlowCodec.DecodeContracts, FlowCodec.EncodeContracts, static (ref into, in delta) => into.Merge(delta));
+        var spots = new MapCells<string, SpotMark>(FlowCodec.DecodeSpots, FlowCodec.EncodeSpots, static (ref held, in mark) =>
+        {
+            if (mark.Timestamp >= held.Timestamp)
+            {
+                held = mark;
+            }
+        });
+
+        foreach (var (key, tally) in commit.Fold.Minutes)
+        {
+            var partition = FlowRows.PartitionOf(key.Symbol);
+            var hour = key.Minute / 60;
+            var day = key.Minute / 1440;
+            var row = Row(partition, FlowRows.MinuteRow(key.Symbol, hour), FlowRows.MinuteRowUntil(hour));
+            CollectionsMarshal.GetValueRefOrAddDefault(minuteCells, (row, FlowRows.MinuteCell(key.Minute)), out _).Merge(tally);
+
+            var bucket = FlowRows.BucketCell(key.Symbol);
+            rollups.Add(Row(partition, FlowRows.MinuteRollup(key.Minute, lane), FlowRows.MinuteRollupUntil(key.Minute)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.HourRollup(hour, lane), FlowRows.HourRollupUntil(hour)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.DayRollup(day, lane), FlowRows.DayRollupUntil(day)), bucket, key.Symbol, tally);
+        }
+
+        foreach (var ((row, cell), delta) in minuteCells)
+        {
+            row.Cells[cell] = stored =>
+            {
+                var sum = FlowCodec.DecodeTally(stored);
+                sum.Merge(delta);
+                return FlowCodec.EncodeTally(sum);
+            };
+        }
+
+        foreach (var (key, flow) in commit.Fold.ZeroDteStrikes)
+        {
+            var tradingDate = NewYorkTime.TradingDate(MinuteBucket.Start(key.Minute));
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ZeroDteRow(key.Symbol, key.Minute / 60), FlowRows.DayDataUntil(tradingDate));
+            zeroDte.Add(row, FlowRows.MinuteCell(key.Minute), key.StrikeMilli, flow);
+        }
+
+        foreach (var (key, flow) in commit.Fold.Contracts)
+        {
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate), FlowRows.DayDataUntil(key.TradingDate));
+            contracts.Add(row, FlowRows.ContractCell(key.Contract.Expiry, key.Contract.Right), key.Contract.StrikeMilli, flow);
+        }
+
+        foreach (var (symbol, mark) in commit.Spots)
+        {
+            // Spot rows are never pruned: the newest spot of a symbol is asked for whatever its age.
+            spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.SpotRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
+        }
+
+        rollups.WriteCells();
+        zeroDte.WriteCells();
+        contracts.WriteCells();
+        spots.WriteCells();
+
+        var byPartition = new SortedDictionary<string, List<FlowRowChange>>(StringComparer.Ordinal);
+        foreach (var row in rows.Values)
+        {
+            if (!byPartition.TryGetValue(row.Partition, out var list))
+            {
+                byPartition[row.Partition] = list = [];
+            }
+
+            list.Add(row);
+        }
+
+        foreach (var list in byPartition.Values)
+        {
+            list.Sort((a, b) => string.CompareOrdinal(a.RowKey, b.RowKey));
+        }
+
+        return byPartition;
+
+        FlowRowChange Row(string partition, string rowKey, long until)
+        {
+            if (!rows.TryGetValue((partition, rowKey), out var row))
+            {
+                rows[(partition, rowKey)] = row = new FlowRowChange(partition, rowKey, until);
+            }
+
+            return row;
+        }
+    }
+
+    /// <summary>
+    /// The batch's deltas to map cells (strike or symbol → value) of some rows, merged per key first; then, per cell,
+    /// the function that merges them into the stored map.
+    /// </summary>
+    private sealed class MapCells<TKey, T>(Decoder<TKey, T> decode, Func<Dictionary<TKey, T>, byte[]> encode, Merge<T> merge)
+        where TKey : notnull
+        where T : struct
+    {
+        private readonly Dictionary<(FlowRowChange Row, string Cell), Dictionary<TKey, T>> _cells = [];
+
+        public void Add(FlowRowChange row, string cell, TKey key, in T delta)
+        {
+            if (!_cells.TryGetValue((row, cell), out var deltas))
+            {
+                _cells[(row, cell)] = deltas = [];
+            }
+
+            merge(ref CollectionsMarshal.GetValueRefOrAddDefault(deltas, key, out _), delta);
+        }
+
+        public void WriteCells()
+        {
+            foreach (var ((row, cell), deltas) in _cells)
+            {
+                row.Cells[cell] = stored =>
+                {
+                    var map = decode(stored);
+                    foreach (var (key, delta) in deltas)
+                    {
+                        merge(ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _), delta);
+                    }
+
+                    return encode(map);
+                };
+            }
+        }
+    }
+}

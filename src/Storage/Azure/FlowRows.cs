@@ -1,0 +1,122 @@
+using System.Globalization;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Time;
+
+namespace FlowFunctions.Storage.Azure;
+
+/// <summary>
+/// The row layout of the <c>flow</c> table (docs/storage.md): partition and row keys, cell names and each row's
+/// <c>Until</c> (the epoch minute after which no endpoint can ask for it). Row keys sort so that every read is a point
+/// read or one row-key range of one partition.
+/// </summary>
+internal static class FlowRows
+{
+    /// <summary>Partitions the symbols are spread over (FNV-1a of the symbol). Changing it orphans stored rows.</summary>
+    public const int Shards = 4;
+
+    /// <summary>Buckets of a cross-symbol row: each symbol's figures live in cell <c>b{bucket}</c>.</summary>
+    public const int Buckets = 64;
+
+    /// <summary>Per-contract, 0DTE and chain data is kept through the next trading date (yesterday's chain is read on the open).</summary>
+    public const int DayDataMinutes = 2 * 1440;
+
+    public const string Applied = "Applied";
+    public const string Until = "Until";
+
+    public static int ShardOf(string symbol) => (int)(Fnv1a(symbol) % Shards);
+
+    public static string Partition(int shard) => "f" + shard.ToString(CultureInfo.InvariantCulture);
+
+    public static string PartitionOf(string symbol) => Partition(ShardOf(symbol));
+
+    public static int BucketOf(string symbol) => (int)((Fnv1a(symbol) >> 8) % Buckets);
+
+    public static string BucketCell(string symbol) => "b" + BucketOf(symbol).ToString("D2", CultureInfo.InvariantCulture);
+
+    // Per-symbol rows.
+
+    /// <summary>A symbol's minute tallies of one UTC hour; cells <c>m00</c>..<c>m59</c>.</summary>
+    public static string MinuteRow(string symbol, long hour) => $"m|{symbol}|{HourKey(hour)}";
+
+    /// <summary>A symbol's 0DTE strike cells of one UTC hour; cells <c>m00</c>..<c>m59</c>, each a strike map.</summary>
+    public static string ZeroDteRow(string symbol, long hour) => $"z|{symbol}|{HourKey(hour)}";
+
+    /// <summary>A symbol's per-contract flow of one trading date; cells <c>e{yyyyMMdd}{C|P}</c>, each a strike map.</summary>
+    public static string ContractRow(string symbol, DateOnly tradingDate) => $"c|{symbol}|{DateKey(tradingDate)}";
+
+    public static string MinuteCell(long minute) => "m" + ((int)(minute % 60)).ToString("D2", CultureInfo.InvariantCulture);
+
+    public static long MinuteOfCell(long hour, string cell) => (hour * 60) + int.Parse(cell.AsSpan(1), CultureInfo.InvariantCulture);
+
+    public static string ContractCell(DateOnly expiry, OptionRight right) => "e" + DateKey(expiry) + right.Letter();
+
+    public static (DateOnly Expiry, OptionRight Right) ContractOfCell(string cell) => (
+        DateOnly.ParseExact(cell.AsSpan(1, 8), "yyyyMMdd", CultureInfo.InvariantCulture),
+        cell[9] == 'C' ? OptionRight.Call : OptionRight.Put);
+
+    // Cross-symbol rows, one per lane (writer) so that writers of different Event Hubs partitions never contend.
+
+    /// <summary>Every symbol's tally of one minute from one lane.</summary>
+    public static string MinuteRollup(long minute, string lane) => $"M|{MinuteKey(minute)}|{lane}";
+
+    /// <summary>Every symbol's tally of one UTC hour from one lane.</summary>
+    public static string HourRollup(long hour, string lane) => $"H|{HourKey(hour)}|{lane}";
+
+    /// <summary>Every symbol's tally of one UTC day from one lane.</summary>
+    public static string DayRollup(long day, string lane) => $"D|{DayKey(day)}|{lane}";
+
+    /// <summary>The newest spot of every symbol one lane has seen.</summary>
+    public static string SpotRow(string lane) => $"S|{lane}";
+
+    public const string SpotRowsFrom = "S|";
+    public const string SpotRowsTo = "S}";
+
+    public static string MinuteRollupFrom(long minute) => "M|" + MinuteKey(minute);
+
+    public static string HourRollupFrom(long hour) => "H|" + HourKey(hour);
+
+    public static string DayRollupFrom(long day) => "D|" + DayKey(day);
+
+    /// <summary>The hour of a per-symbol hour row key (<c>m|SYM|yyyyMMddHH</c>).</summary>
+    public static long HourOfRow(string rowKey) =>
+        MinuteBucket.Of(DateTimeOffset.ParseExact(rowKey.AsSpan(rowKey.LastIndexOf('|') + 1), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)) / 60;
+
+    // Until: the first epoch minute at which the row is out of every endpoint's reach.
+
+    public static long MinuteRowUntil(long hour) => ((hour + 1) * 60) + CumulativeFlow.MaxMinutes;
+
+    public static long DayDataUntil(DateOnly tradingDate) =>
+        MinuteBucket.Of(NewYorkTime.ToUtc(tradingDate, TimeOnly.MinValue)) + DayDataMinutes;
+
+    public static long MinuteRollupUntil(long minute) => minute + 1 + CumulativeFlow.MaxMinutes;
+
+    public static long HourRollupUntil(long hour) => ((hour + 1) * 60) + CumulativeFlow.MaxMinutes;
+
+    public static long DayRollupUntil(long day) => ((day + 1) * 1440) + CumulativeFlow.MaxMinutes;
+
+    public static string HourKey(long hour) => MinuteBucket.Start(hour * 60).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+
+    public static string MinuteKey(long minute) => MinuteBucket.Start(minute).ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    public static string DayKey(long day) => MinuteBucket.Start(day * 1440).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    public static string DateKey(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>32-bit FNV-1a of a symbol's characters: stable across processes and releases, unlike string hash codes.</summary>
+    private static uint Fnv1a(string symbol)
+    {
+        var hash = 2166136261u;
+        foreach (var c in symbol)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    /// <summary>Lanes name a writer in row keys: 1 to 32 of <c>a-z 0-9 -</c>.</summary>
+    public static bool IsLane(string lane) =>
+        lane.Length is > 0 and <= 32 && lane.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+}

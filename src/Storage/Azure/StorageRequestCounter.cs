@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+
+namespace FlowFunctions.Storage.Azure;
+
+/// <summary>
+/// A pipeline policy that counts the storage requests a client sends (each one a billed storage transaction; an
+/// entity-group transaction is one), in total and by kind (<c>table transaction</c>, <c>table read</c>,
+/// <c>table write</c>, <c>blob read</c>, <c>blob write</c>), for the cost benchmark and the tests that hold the stores
+/// to their request budgets. Add it per call (before retries) to count logical requests. Thread-safe.
+/// </summary>
+public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
+{
+    /// <summary>The Table service version the Table SDK speaks (its only one); the Blob SDK asks for a newer one.</summary>
+    private const string TableVersion = "2019-02-02";
+
+    private readonly ConcurrentDictionary<string, long> _byKind = new(StringComparer.Ordinal);
+    private long _requests;
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public IReadOnlyDictionary<string, long> ByKind => new SortedDictionary<string, long>(_byKind, StringComparer.Ordinal);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _requests, 0);
+        _byKind.Clear();
+    }
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        Interlocked.Increment(ref _requests);
+        var request = message.Request;
+        var service = request.Headers.TryGetValue("x-ms-version", out var version) && version == TableVersion ? "table" : "blob";
+        var kind = request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)
+            ? "table transaction"
+            : $"{service} {(request.Method == RequestMethod.Get || request.Method == RequestMethod.Head ? "read" : "write")}";
+        _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Pricing;
+using Microsoft.Extensions.Logging;
+
+namespace FlowFunctions.Storage.Ingest;
+
+/// <summary>What one ingest call did: the batch's receipt, and whether it was a replay of an already committed batch.</summary>
+public sealed record IngestOutcome(IngestReceipt Receipt, bool Replayed, string PayloadHash);
+
+/// <summary>
+/// The one path every event takes into the store: the ingest endpoint, the simulator feed and the Event Hubs trigger
+/// all call <c>IngestAsync</c>. It parses a batch (JSON object, array or NDJSON), dead-letters refused events
+/// with their reasons, folds the rest in memory against the market state (spots and chains seen so far), and commits
+/// the fold once per batch id. Batches are processed one at a time, in arrival order. Thread-safe.
+/// <paramref name="marketTime"/> is the market clock: events are refused by their age against its now.
+/// </summary>
+public sealed partial class IngestPipeline(
+    IFlowStore store,
+    IDeadLetterStore deadLetters,
+    TimeProvider marketTime,
+    PricingParameters pricing,
+    ILogger<IngestPipeline> logger) : IDisposable
+{
+    /// <summary>Reasons reported back per batch; every refused event is dead-lettered regardless.</summary>
+    public const int MaxErrorsReported = 20;
+
+    /// <summary>Events stamped further in the future than this are refused (clock skew allowance).</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
+    private const int MaxRawBytes = 4_096;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SymbolTable _symbols = new();
+    private readonly MarketState _market = new();
+    private readonly EventBatch _batch = new();
+
+    /// <summary>Raised after each attempt to commit a batch to the store (answers cached from before are stale).</summary>
+    public event Action? Committed;
+
+    /// <summary>Ingests a batch that is one message: a JSON object, an array, or NDJSON.</summary>
+    public Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> payload, string batchId, string lane, CancellationToken cancellationToken) =>
+        IngestAsync(payload, null, batchId, lane, cancellationToken);
+
+    /// <param name="payload">The batch as it arrived (UTF-8).</param>
+    /// <param name="messages">When the payload holds several messages (an Event Hubs batch), where each one is; each is
+    /// parsed on its own (<see cref="EventParser.Parse(ReadOnlySpan{byte}, ReadOnlySpan{Range}, EventBatch)"/>).</param>
+    /// <param name="batchId">Identifies the batch across redeliveries: the same id commits at most once.</param>
+    /// <param name="lane">The writer the batch came through (<see cref="FlowCommit.Lane"/>); a batch id always uses the same lane.</param>
+    public async Task<IngestOutcome> IngestAsync(
+        ReadOnlyMemory<byte> payload, Range[]? messages, string batchId, string lane, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var prior = await store.FindReceiptAsync(batchId, cancellationToken);
+            if (prior is not null)
+            {
+                LogReplayed(logger, batchId);
+                return new IngestOutcome(prior, true, hash);
+            }
+
+            var now = marketTime.GetUtcNow();
+            var parser = new EventParser(_symbols, new EventParserOptions
+            {
+                NotBefore = now.AddMinutes(-CumulativeFlow.MaxMinutes),
+                NotAfter = now + FutureTolerance,
+            });
+            _batch.Clear();
+            if (messages is null)
+            {
+                parser.Parse(payload.Span, _batch);
+            }
+            else
+            {
+                parser.Parse(payload.Span, messages, _batch);
+            }
+
+            var fold = new FlowFold(pricing);
+            fold.AddBatch(_batch, _market);
+            var receipt = new IngestReceipt(hash, _batch.Order.Count, _batch.Rejections.Count, Errors(_batch), now);
+
+            // Dead letters go first: if the commit then fails, the redelivery finds its letter written (stores keep one per
+            // batch id), and no refused event is ever lost.
+            if (_batch.Rejections.Count > 0)
+            {
+                await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, _batch), cancellationToken);
+            }
+
+            var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt) { Lane = lane };
+            CommitResult result;
+            try
+            {
+                result = await store.CommitAsync(commit, cancellationToken);
+            }
+            finally
+            {
+                // Even a failed commit may have written part of the batch.
+                Committed?.Invoke();
+            }
+
+            LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
+            return new IngestOutcome(result.Receipt, !result.Applied, hash);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static List<IngestError> Errors(EventBatch batch)
+    {
+        var errors = new List<IngestError>(Math.Min(MaxErrorsReported, batch.Rejections.Count));
+        foreach (var r in batch.Rejections)
+        {
+            if (errors.Count == MaxErrorsReported)
+            {
+                break;
+            }
+
+            errors.Add(new IngestError(r.Index, r.Reason));
+        }
+
+        return errors;
+    }
+
+    private static DeadLetter DeadLetterOf(string batchId, DateTimeOffset now, ReadOnlySpan<byte> payload, EventBatch batch)
+    {
+        var events = new DeadLetterEvent[batch.Rejections.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var r = batch.Rejections[i];
+            var offset = Math.Clamp(r.Offset, 0, payload.Length);
+            var raw = payload.Slice(offset, Math.Clamp(r.Length, 0, Math.Min(MaxRawBytes, payload.Length - offset)));
+            events[i] = new DeadLetterEvent(r.Index, r.Reason, Encoding.UTF8.GetString(raw));
+        }
+
+        return new DeadLetter(batchId, now, events);
+    }
+
+    /// <summary>The newest spot the market state holds for each underlying the batch mentioned.</summary>
+    private static Dictionary<string, SpotMark> SpotsTouched(EventBatch batch, MarketState market)
+    {
+        var spots = new Dictionary<string, SpotMark>(StringComparer.Ordinal);
+        foreach (var t in batch.Trades)
+        {
+            Touch(t.Underlying);
+        }
+
+        foreach (var s in batch.Spots)
+        {
+            Touch(s.Underlying);
+        }
+
+        foreach (var c in batch.Chains)
+        {
+            Touch(c.Underlying);
+        }
+
+        return spots;
+
+        void Touch(string symbol)
+        {
+            if (!spots.ContainsKey(symbol) && market.TryGetSpot(symbol, out var mark))
+            {
+                spots[symbol] = mark;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId}: {Accepted} events accepted, {Rejected} refused, {Prints} prints folded")]
+    private static partial void LogIngested(ILogger logger, string batchId, int accepted, int rejected, long prints);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} was already committed; answering its receipt")]
+    private static partial void LogReplayed(ILogger logger, string batchId);
+}

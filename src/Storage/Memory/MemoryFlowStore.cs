@@ -1,0 +1,276 @@
+using System.Runtime.InteropServices;
+using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Exposure;
+using FlowFunctions.Analytics.Flow;
+using FlowFunctions.Analytics.Time;
+
+namespace FlowFunctions.Storage.Memory;
+
+/// <summary>
+/// The embedded store: the aggregates in process memory with the semantics of the Table store (exactly-once commits
+/// by batch id, ascending reads, copies out). One reader-writer lock guards it: a commit is a short write of
+/// pre-folded sums, reads copy what they need and release. Thread-safe.
+/// </summary>
+public sealed class MemoryFlowStore : IFlowStore, IDisposable
+{
+    private static readonly TimeSpan ReceiptLifetime = TimeSpan.FromDays(1);
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<string, SymbolData> _symbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IngestReceipt> _receipts = new(StringComparer.Ordinal);
+
+    public Task<CommitResult> CommitAsync(FlowCommit commit, CancellationToken cancellationToken)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_receipts.TryGetValue(commit.BatchId, out var existing))
+            {
+                return Task.FromResult(new CommitResult(false, existing));
+            }
+
+            Apply(commit);
+            _receipts[commit.BatchId] = commit.Receipt;
+            return Task.FromResult(new CommitResult(true, commit.Receipt));
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken) =>
+        Read(() => _receipts.GetValueOrDefault(batchId));
+
+    public Task<IReadOnlyList<KeyValuePair<long, FlowTally>>> ReadMinutesAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<KeyValuePair<long, FlowTally>>>(() =>
+        {
+            if (!_symbols.TryGetValue(symbol, out var data))
+            {
+                return [];
+            }
+
+            var (start, end) = data.Minutes.Range(firstMinute, lastMinute);
+            var result = new KeyValuePair<long, FlowTally>[end - start];
+            for (var i = start; i < end; i++)
+            {
+                result[i - start] = new(data.Minutes.MinuteAt(i), data.Minutes.ValueAt(i));
+            }
+
+            return result;
+        });
+
+    public Task<IReadOnlyList<KeyValuePair<string, FlowTally>>> ReadWindowTotalsAsync(long firstMinute, long lastMinute, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<KeyValuePair<string, FlowTally>>>(() =>
+        {
+            var result = new List<KeyValuePair<string, FlowTally>>();
+            foreach (var (symbol, data) in _symbols)
+            {
+                var (start, end) = data.Minutes.Range(firstMinute, lastMinute);
+                var total = default(FlowTally);
+                for (var i = start; i < end; i++)
+                {
+                    total.Merge(data.Minutes.ValueAt(i));
+                }
+
+                if (!total.IsEmpty)
+                {
+                    result.Add(new(symbol, total));
+                }
+            }
+
+            result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            return result;
+        });
+
+    public Task<IReadOnlyList<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>> ReadZeroDteAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>>(() =>
+        {
+            var result = new List<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>();
+            if (!_symbols.TryGetValue(symbol, out var data))
+            {
+                return result;
+            }
+
+            var (start, end) = data.ZeroDte.Range(firstMinute, lastMinute);
+            for (var i = start; i < end; i++)
+            {
+                var minute = data.ZeroDte.MinuteAt(i);
+                var from = result.Count;
+                foreach (var (strike, flow) in data.ZeroDte.ValueAt(i)!)
+                {
+                    result.Add(new((minute, strike), flow));
+                }
+
+                result.Sort(from, result.Count - from, StrikeOrder.Instance);
+            }
+
+            return result;
+        });
+
+    public Task<IReadOnlyDictionary<OptionKey, ContractDayFlow>> ReadContractsAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken) =>
+        Read<IReadOnlyDictionary<OptionKey, ContractDayFlow>>(() =>
+            _symbols.TryGetValue(symbol, out var data) && data.Contracts.TryGetValue(tradingDate, out var contracts)
+                ? new Dictionary<OptionKey, ContractDayFlow>(contracts)
+                : new Dictionary<OptionKey, ContractDayFlow>());
+
+    // Chains are replaced, never changed, once stored, so handing out the stored instance is safe.
+    public Task<SymbolChain?> ReadChainAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken) =>
+        Read(() => _symbols.TryGetValue(symbol, out var data) ? data.Chains.GetValueOrDefault(tradingDate) : null);
+
+    public Task<SpotMark?> ReadSpotAsync(string symbol, CancellationToken cancellationToken) =>
+        Read(() => _symbols.TryGetValue(symbol, out var data) ? data.Spot : null);
+
+    public Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var firstMinute = MinuteBucket.Of(now) - CumulativeFlow.MaxMinutes;
+        var firstDate = NewYorkTime.TradingDate(now).AddDays(-1);
+        var firstZeroDteMinute = MinuteBucket.Of(NewYorkTime.ToUtc(firstDate, TimeOnly.MinValue));
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var data in _symbols.Values)
+            {
+                data.Minutes.RemoveBefore(firstMinute);
+                data.ZeroDte.RemoveBefore(firstZeroDteMinute);
+                RemoveDatesBefore(data.Contracts, firstDate);
+                RemoveDatesBefore(data.Chains, firstDate);
+            }
+
+            foreach (var (id, receipt) in _receipts.ToArray())
+            {
+                if (receipt.CommittedUtc < now - ReceiptLifetime)
+                {
+                    _receipts.Remove(id);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    private static void RemoveDatesBefore<T>(Dictionary<DateOnly, T> byDate, DateOnly first)
+    {
+        foreach (var date in byDate.Keys.ToArray())
+        {
+            if (date < first)
+            {
+                byDate.Remove(date);
+            }
+        }
+    }
+
+    private void Apply(FlowCommit commit)
+    {
+        var fold = commit.Fold;
+        foreach (var (key, tally) in fold.Minutes)
+        {
+            Symbol(key.Symbol).Minutes.GetOrAdd(key.Minute).Merge(tally);
+        }
+
+        foreach (var (key, flow) in fold.Contracts)
+        {
+            var byDate = Symbol(key.Symbol).Contracts;
+            if (!byDate.TryGetValue(key.TradingDate, out var contracts))
+            {
+                byDate[key.TradingDate] = contracts = [];
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(contracts, key.Contract, out _).Merge(flow);
+        }
+
+        foreach (var (key, flow) in fold.ZeroDteStrikes)
+        {
+            ref var strikes = ref Symbol(key.Symbol).ZeroDte.GetOrAdd(key.Minute);
+            strikes ??= [];
+            CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.StrikeMilli, out _).Merge(flow);
+        }
+
+        ApplyChains(commit.Chains);
+        foreach (var (symbol, mark) in commit.Spots)
+        {
+            var data = Symbol(symbol);
+            if (data.Spot is not { } held || mark.Timestamp >= held.Timestamp)
+            {
+                data.Spot = mark;
+            }
+        }
+    }
+
+    private void ApplyChains(IReadOnlyList<ChainEvent> chains)
+    {
+        // Copy on write: each touched chain is cloned once per commit, changed, then swapped in.
+        var touched = new Dictionary<(string, DateOnly), SymbolChain>();
+        foreach (var e in chains)
+        {
+            var date = NewYorkTime.TradingDate(e.Timestamp);
+            if (touched.TryGetValue((e.Underlying, date), out var chain))
+            {
+                chain.Apply(e);
+                continue;
+            }
+
+            var data = Symbol(e.Underlying);
+            chain = data.Chains.TryGetValue(date, out var stored) ? stored.Clone() : new SymbolChain(e.Underlying, date);
+            chain.Apply(e);
+            touched[(e.Underlying, date)] = chain;
+        }
+
+        foreach (var ((symbol, date), chain) in touched)
+        {
+            Symbol(symbol).Chains[date] = chain;
+        }
+    }
+
+    private SymbolData Symbol(string symbol)
+    {
+        if (!_symbols.TryGetValue(symbol, out var data))
+        {
+            _symbols[symbol] = data = new SymbolData();
+        }
+
+        return data;
+    }
+
+    private Task<T> Read<T>(Func<T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return Task.FromResult(read());
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private sealed class SymbolData
+    {
+        public MinuteSeries<FlowTally> Minutes { get; } = new();
+
+        /// <summary>0DTE cells by minute, then strike (× 1000).</summary>
+        public MinuteSeries<Dictionary<int, StrikeMinuteFlow>?> ZeroDte { get; } = new();
+
+        public Dictionary<DateOnly, Dictionary<OptionKey, ContractDayFlow>> Contracts { get; } = [];
+
+        public Dictionary<DateOnly, SymbolChain> Chains { get; } = [];
+
+        public SpotMark? Spot { get; set; }
+    }
+
+    private sealed class StrikeOrder : IComparer<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>
+    {
+        public static readonly StrikeOrder Instance = new();
+
+        public int Compare(KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow> x, KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow> y) =>
+            x.Key.StrikeMilli.CompareTo(y.Key.StrikeMilli);
+    }
+}

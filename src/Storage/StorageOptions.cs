@@ -1,0 +1,40 @@
+namespace FlowFunctions.Storage;
+
+/// <summary>
+/// Where the app keeps its state: configuration section <c>Storage</c>, bound once by the app
+/// (src/Functions/Hosting/StorageSetup) and filled from the command line by flowctl, then handed to
+/// <see cref="Azure.AzureStorage"/>. docs/storage.md ("Configuration") lists the settings.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+    public const string MemoryMode = "memory";
+    public const string AzureMode = "azure";
+
+    /// <summary><c>memory</c> or <c>azure</c>; unset takes the host's default (memory standalone, azure under the Functions host).</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>A storage connection string: <c>UseDevelopmentStorage=true</c> for Azurite, or an account's with its key.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The Table service endpoint, signed in with <see cref="ClientId"/>'s managed identity or any DefaultAzureCredential source.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>The Blob service endpoint, with the same identity.</summary>
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>The client id of a user-assigned managed identity; unset uses the system-assigned one (or the developer's sign-in).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Prefix of every table and container name (up to 20 lower-case letters and digits), so deployments can share an account.</summary>
+    public string NamePrefix { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Check every table write against the service's size limits before sending it (<see cref="Azure.AzureLimits"/>):
+    /// Azurite does not enforce them. On in the tests; costs a parse of each write body.
+    /// </summary>
+    public bool CheckServiceLimits { get; set; }
+
+    /// <summary>Whether an account is named at all, by a connection string or by the service endpoints.</summary>
+    public bool HasAccount => !string.IsNullOrWhiteSpace(ConnectionString) || TableServiceUri is not null || BlobServiceUri is not null;
+}
