@@ -48,12 +48,12 @@ public sealed class TargetOptions(StorageArguments storage)
                 var connection = parse.GetValue(EventHubsConnection) ?? Environment.GetEnvironmentVariable("FLOWCTL_EVENTHUBS_CONNECTION");
                 if (connection is not null)
                 {
-                    return EventHubsTarget.FromConnectionString(connection, parse.GetValue(Hub), time, handler);
+                    return EventHubsTarget.FromConnectionString(connection, parse.GetValue(Hub));
                 }
 
                 var ns = parse.GetValue(Namespace) ?? throw new FlowctlException("--to eventhubs needs --eventhubs-connection, or --namespace and --hub for an Entra identity.");
                 var hub = parse.GetValue(Hub) ?? throw new FlowctlException("--to eventhubs with --namespace needs --hub.");
-                return EventHubsTarget.WithToken(ns.Contains('.', StringComparison.Ordinal) ? ns : ns + ".servicebus.windows.net", hub, new DefaultAzureCredential(), handler);
+                return EventHubsTarget.WithToken(ns.Contains('.', StringComparison.Ordinal) ? ns : ns + ".servicebus.windows.net", hub, new DefaultAzureCredential());
             default:
                 throw new FlowctlException($"Unknown target \"{parse.GetValue(To)}\": use app, storage or eventhubs.");
         }

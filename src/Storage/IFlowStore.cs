@@ -72,6 +72,9 @@ public interface IFlowStore
     /// <summary>The newest known spot of a symbol, or null.</summary>
     Task<SpotMark?> ReadSpotAsync(string symbol, CancellationToken cancellationToken);
 
+    /// <summary>The newest known spot of every symbol: what a new instance's ingest pipeline starts its market state from.</summary>
+    Task<IReadOnlyDictionary<string, SpotMark>> ReadSpotsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Drops what no endpoint can ask for any more at <paramref name="now"/>: minutes older than the longest window
     /// (10,080 minutes), per-contract, 0DTE and chain data of trading dates before yesterday, receipts older than a day.

@@ -115,6 +115,8 @@ public sealed class ServiceRoutesTests : IDisposable
 
         public Task<SpotMark?> ReadSpotAsync(string symbol, CancellationToken cancellationToken) => throw failure;
 
+        public Task<IReadOnlyDictionary<string, SpotMark>> ReadSpotsAsync(CancellationToken cancellationToken) => throw failure;
+
         public Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken) => throw failure;
     }
 }

@@ -41,6 +41,12 @@ public sealed class MarketState
         }
     }
 
+    /// <summary>
+    /// Takes a stored chain (a new instance restoring what earlier instances folded) unless one for the same underlying
+    /// and trading date is held already; events applied after it merge into it as into any chain.
+    /// </summary>
+    public void Restore(SymbolChain chain) => _chains.TryAdd((chain.Underlying, chain.TradingDate), chain);
+
     /// <summary>Keeps the newest spot per underlying.</summary>
     public void ObserveSpot(string symbol, double price, DateTimeOffset ts)
     {

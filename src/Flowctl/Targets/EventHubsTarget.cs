@@ -1,134 +1,137 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Azure.Core;
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
 using FlowFunctions.Flowctl.Tapes;
 
 namespace FlowFunctions.Flowctl.Targets;
 
 /// <summary>
-/// An Event Hub, over its REST "send batch" API (<c>POST https://{namespace}/{hub}/messages</c>, content type
-/// <c>application/vnd.microsoft.servicebus.json</c>, each event a <c>{"Body":…,"BrokerProperties":{"PartitionKey":…}}</c>
-/// with the underlying as partition key, as SPEC §3 asks), authorised by a shared access signature or an Entra token
-/// (scope <c>https://eventhubs.azure.net/.default</c>). A request stays under the 1 MB a batch may carry. Event Hubs
-/// cannot tell a batch sent twice: a replay interrupted while a batch was in flight may deliver that batch again, and
-/// the function counts what arrives (README).
+/// An Event Hub, through the official SDK's <see cref="EventHubProducerClient"/> (AMQP): each event one message
+/// whose body is the event's JSON, with its underlying as partition key (SPEC §3), so the hub keeps each underlying's
+/// events in order on one partition. A batch's events are grouped by underlying and packed into
+/// <see cref="EventDataBatch"/>es, which the SDK sizes to the hub's limit (1 MB on the standard tier); the groups are
+/// sent concurrently, each one in order. Signed in with a SAS connection string or a <see cref="TokenCredential"/>;
+/// transient failures (throttling, a dropped link, a busy service) are retried by the SDK's exponential policy. Event
+/// Hubs cannot tell a batch sent twice: a replay interrupted while a batch was in flight may deliver that batch again,
+/// and the function counts what arrives (README).
 /// </summary>
 public sealed class EventHubsTarget : IEventTarget
 {
-    /// <summary>Largest request body sent (the service takes up to 1 MB per batch, envelope included).</summary>
-    public const int MaxRequestBytes = 900 * 1024;
+    /// <summary>Partition-key groups sent at once.</summary>
+    private const int ConcurrentSends = 8;
 
-    private readonly HttpClient _http;
-    private readonly Uri _messages;
-    private readonly Func<CancellationToken, ValueTask<string>> _authorization;
+    private readonly EventHubProducerClient _producer;
+    private readonly string _hub;
 
-    private EventHubsTarget(string fullyQualifiedNamespace, string hub, Func<CancellationToken, ValueTask<string>> authorization, HttpMessageHandler? handler)
+    /// <param name="producer">The producer; tests pass one built on the SDK's mocking constructor.</param>
+    /// <param name="fullyQualifiedNamespace">The namespace it sends to, e.g. <c>my-ns.servicebus.windows.net</c>.</param>
+    /// <param name="hub">The Event Hub's name.</param>
+    public EventHubsTarget(EventHubProducerClient producer, string fullyQualifiedNamespace, string hub)
     {
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        _messages = new Uri($"https://{fullyQualifiedNamespace}/{Uri.EscapeDataString(hub)}/messages?timeout=60&api-version=2014-01");
-        _authorization = authorization;
-        Identity = $"eventhubs:{fullyQualifiedNamespace}/{hub}".ToLowerInvariant();
+        _producer = producer;
+        _hub = $"{fullyQualifiedNamespace}/{hub}";
+        Identity = $"eventhubs:{_hub}".ToLowerInvariant();
     }
 
     public string Identity { get; }
 
-    /// <summary>From a namespace or hub connection string (<c>Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…[;EntityPath=…]</c>).</summary>
-    public static EventHubsTarget FromConnectionString(string connectionString, string? hub, TimeProvider time, HttpMessageHandler? handler = null)
+    /// <summary>The SDK's retries as flowctl uses them: exponential from 0.8 s, up to 5 attempts of 30 s each.</summary>
+    public static EventHubProducerClientOptions Options() => new()
     {
-        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        if (!parts.TryGetValue("Endpoint", out var endpoint) || !parts.TryGetValue("SharedAccessKeyName", out var keyName) || !parts.TryGetValue("SharedAccessKey", out var key))
+        RetryOptions = new EventHubsRetryOptions
         {
-            throw new FlowctlException("An Event Hubs connection string needs Endpoint, SharedAccessKeyName and SharedAccessKey.");
-        }
+            Mode = EventHubsRetryMode.Exponential,
+            MaximumRetries = 4,
+            Delay = TimeSpan.FromMilliseconds(800),
+            MaximumDelay = TimeSpan.FromSeconds(10),
+            TryTimeout = TimeSpan.FromSeconds(30),
+        },
+    };
 
-        var ns = new Uri(endpoint).Host;
-        var entity = parts.GetValueOrDefault("EntityPath") ?? hub ?? throw new FlowctlException("Name the hub: --hub, or EntityPath in the connection string.");
-        var resource = $"https://{ns}/{entity}";
-        return new EventHubsTarget(ns, entity, _ => ValueTask.FromResult(SharedAccessSignature(resource, keyName, key, time.GetUtcNow().AddHours(1))), handler);
+    /// <summary>From a namespace or hub connection string (<c>Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…[;EntityPath=…]</c>).</summary>
+    public static EventHubsTarget FromConnectionString(string connectionString, string? hub, EventHubProducerClientOptions? options = null)
+    {
+        try
+        {
+            var producer = hub is null
+                ? new EventHubProducerClient(connectionString, options ?? Options())
+                : new EventHubProducerClient(connectionString, hub, options ?? Options());
+            return new EventHubsTarget(producer, producer.FullyQualifiedNamespace, producer.EventHubName);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            // The SDK names what is missing; never echo the string (it holds the key).
+            throw new FlowctlException($"The Event Hubs connection string is not usable: {FirstLine(e.Message)} (it needs Endpoint, SharedAccessKeyName and SharedAccessKey, and EntityPath or --hub).");
+        }
     }
 
     /// <summary>With an Entra identity that holds Azure Event Hubs Data Sender on the hub or namespace.</summary>
-    public static EventHubsTarget WithToken(string fullyQualifiedNamespace, string hub, TokenCredential credential, HttpMessageHandler? handler = null)
-    {
-        AccessToken? token = null;
-        return new EventHubsTarget(fullyQualifiedNamespace, hub, async ct =>
-        {
-            if (token is not { } held || held.ExpiresOn < DateTimeOffset.UtcNow.AddMinutes(5))
-            {
-                token = await credential.GetTokenAsync(new TokenRequestContext(["https://eventhubs.azure.net/.default"]), ct);
-            }
-
-            return "Bearer " + token.Value.Token;
-        }, handler);
-    }
-
-    /// <summary>
-    /// A shared access signature for <paramref name="resource"/>: HMAC-SHA256 under the key of the URL-encoded resource,
-    /// a newline and the expiry in Unix seconds.
-    /// </summary>
-    public static string SharedAccessSignature(string resource, string keyName, string key, DateTimeOffset expiry)
-    {
-        var encoded = WebUtility.UrlEncode(resource.ToLowerInvariant());
-        var se = expiry.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(encoded + "\n" + se)));
-        return $"SharedAccessSignature sr={encoded}&sig={WebUtility.UrlEncode(signature)}&se={se}&skn={keyName}";
-    }
+    public static EventHubsTarget WithToken(string fullyQualifiedNamespace, string hub, TokenCredential credential, EventHubProducerClientOptions? options = null) =>
+        new(new EventHubProducerClient(fullyQualifiedNamespace, hub, credential, options ?? Options()), fullyQualifiedNamespace, hub);
 
     public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
     {
-        var body = new MemoryStream();
-        var writer = new Utf8JsonWriter(body);
-        writer.WriteStartArray();
-        foreach (var line in batch)
+        var groups = batch.GroupBy(line => line.Underlying ?? string.Empty, StringComparer.Ordinal).ToList();
+        try
         {
-            if (body.Length + writer.BytesPending + line.Json!.Length > MaxRequestBytes)
-            {
-                writer.WriteEndArray();
-                writer.Flush();
-                await PostAsync(body.ToArray(), cancellationToken);
-                body.SetLength(0);
-                writer.Reset(body);
-                writer.WriteStartArray();
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("Body", Encoding.UTF8.GetString(line.Json));
-            writer.WriteStartObject("BrokerProperties");
-            writer.WriteString("PartitionKey", line.Underlying);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            await Parallel.ForEachAsync(
+                groups,
+                new ParallelOptions { MaxDegreeOfParallelism = ConcurrentSends, CancellationToken = cancellationToken },
+                async (group, ct) => await SendGroupAsync(group.Key, group, ct));
+        }
+        catch (EventHubsException e)
+        {
+            throw new FlowctlException($"Event Hubs {_hub} did not take the batch ({e.Reason}): {FirstLine(e.Message)}");
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or UnauthorizedAccessException or Azure.Identity.AuthenticationFailedException)
+        {
+            throw new FlowctlException($"Event Hubs {_hub} is not reachable: {FirstLine(e.Message)}");
         }
 
-        writer.WriteEndArray();
-        writer.Flush();
-        await PostAsync(body.ToArray(), cancellationToken);
-        await writer.DisposeAsync();
         return new BatchOutcome(batch.Count, 0, []);
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _producer.DisposeAsync();
 
-    private async Task PostAsync(byte[] body, CancellationToken cancellationToken)
+    /// <summary>One underlying's events in order, in as many batches as the hub's size limit needs.</summary>
+    private async Task SendGroupAsync(string partitionKey, IEnumerable<TapeLine> lines, CancellationToken cancellationToken)
     {
-        using var response = await HttpRetry.SendAsync(_http, async ct =>
+        var options = new CreateBatchOptions { PartitionKey = partitionKey.Length == 0 ? null : partitionKey };
+        var current = await _producer.CreateBatchAsync(options, cancellationToken);
+        try
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, _messages) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.microsoft.servicebus.json");
-            request.Headers.TryAddWithoutValidation("Authorization", await _authorization(ct));
-            return request;
-        }, status => status is 429 or >= 500, cancellationToken);
-        if (!response.IsSuccessStatusCode)
+            foreach (var line in lines)
+            {
+                var data = new EventData(line.Json!) { ContentType = "application/json" };
+                if (current.TryAdd(data))
+                {
+                    continue;
+                }
+
+                if (current.Count == 0)
+                {
+                    throw new FlowctlException($"Line {line.Number} is {line.Json!.Length:N0} bytes, more than the hub takes in one message ({current.MaximumSizeInBytes:N0}).");
+                }
+
+                await _producer.SendAsync(current, cancellationToken);
+                current.Dispose();
+                current = await _producer.CreateBatchAsync(options, cancellationToken);
+                if (!current.TryAdd(data))
+                {
+                    throw new FlowctlException($"Line {line.Number} is {line.Json!.Length:N0} bytes, more than the hub takes in one message ({current.MaximumSizeInBytes:N0}).");
+                }
+            }
+
+            if (current.Count > 0)
+            {
+                await _producer.SendAsync(current, cancellationToken);
+            }
+        }
+        finally
         {
-            throw new FlowctlException($"Event Hubs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            current.Dispose();
         }
     }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

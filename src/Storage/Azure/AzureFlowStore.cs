@@ -148,18 +148,16 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     {
         await EnsureCreatedAsync(cancellationToken);
         var result = new Dictionary<OptionKey, ContractDayFlow>();
-        var entity = await _flow.GetEntityAsync(FlowRows.PartitionOf(symbol), FlowRows.ContractRow(symbol, tradingDate), cancellationToken);
-        if (entity is null)
+        var (partition, (from, to)) = (FlowRows.PartitionOf(symbol), FlowRows.ContractRows(symbol, tradingDate));
+        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {to}", null, cancellationToken))
         {
-            return result;
-        }
-
-        foreach (var (cell, bytes) in FlowRow.From(entity).Cells)
-        {
-            var (expiry, right) = FlowRows.ContractOfCell(cell);
-            foreach (var (strike, flow) in FlowCodec.DecodeContracts(bytes))
+            foreach (var (cell, bytes) in FlowRow.From(entity).Cells)
             {
-                result[new OptionKey(expiry, strike, right)] = flow;
+                var (expiry, right) = FlowRows.ContractOfCell(cell);
+                foreach (var (strike, flow) in FlowCodec.DecodeContracts(bytes))
+                {
+                    result[new OptionKey(expiry, strike, right)] = flow;
+                }
             }
         }
 
@@ -183,6 +181,29 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
                 && (newest is not { } held || mark.Timestamp > held.Timestamp))
             {
                 newest = mark;
+            }
+        }
+
+        return newest;
+    }
+
+    public async Task<IReadOnlyDictionary<string, SpotMark>> ReadSpotsAsync(CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var reads = Enumerable.Range(0, FlowRows.Shards)
+            .Select(shard => QueryListAsync($"PartitionKey eq {FlowRows.Partition(shard)} and RowKey ge {FlowRows.SpotRowsFrom} and RowKey lt {FlowRows.SpotRowsTo}", cancellationToken));
+        var newest = new Dictionary<string, SpotMark>(StringComparer.Ordinal);
+        foreach (var entity in (await Task.WhenAll(reads)).SelectMany(e => e))
+        {
+            foreach (var bytes in FlowRow.From(entity).Cells.Values)
+            {
+                foreach (var (symbol, mark) in FlowCodec.DecodeSpots(bytes))
+                {
+                    if (!newest.TryGetValue(symbol, out var held) || mark.Timestamp > held.Timestamp)
+                    {
+                        newest[symbol] = mark;
+                    }
+                }
             }
         }
 

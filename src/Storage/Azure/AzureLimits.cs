@@ -24,8 +24,6 @@ public sealed class AzureLimits : HttpPipelineSynchronousPolicy
     public const int MaxTransactionOperations = 100;
     public const int MaxTransactionBodyBytes = 4 * 1024 * 1024;
 
-    private const string TableVersion = "2019-02-02";
-
     private readonly Lock _lock = new();
     private readonly List<string> _violations = [];
     private long _largestEntity;
@@ -116,7 +114,7 @@ public sealed class AzureLimits : HttpPipelineSynchronousPolicy
     public override void OnSendingRequest(HttpMessage message)
     {
         var request = message.Request;
-        if (request.Content is null || !request.Headers.TryGetValue("x-ms-version", out var version) || version != TableVersion)
+        if (request.Content is null || !StorageRequestCounter.IsTable(request))
         {
             return;
         }

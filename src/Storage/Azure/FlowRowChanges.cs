@@ -77,7 +77,7 @@ internal static class FlowRowChanges
 
         foreach (var (key, flow) in commit.Fold.Contracts)
         {
-            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate), FlowRows.DayDataUntil(key.TradingDate));
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate, key.Contract.Expiry, key.Contract.Right), FlowRows.DayDataUntil(key.TradingDate));
             contracts.Add(row, FlowRows.ContractCell(key.Contract.Expiry, key.Contract.Right), key.Contract.StrikeMilli, flow);
         }
 

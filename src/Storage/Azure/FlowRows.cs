@@ -43,8 +43,16 @@ internal static class FlowRows
     /// <summary>A symbol's 0DTE strike cells of one UTC hour; cells <c>m00</c>..<c>m59</c>, each a strike map.</summary>
     public static string ZeroDteRow(string symbol, long hour) => $"z|{symbol}|{HourKey(hour)}";
 
-    /// <summary>A symbol's per-contract flow of one trading date; cells <c>e{yyyyMMdd}{C|P}</c>, each a strike map.</summary>
-    public static string ContractRow(string symbol, DateOnly tradingDate) => $"c|{symbol}|{DateKey(tradingDate)}";
+    /// <summary>
+    /// A symbol's per-contract flow of one trading date, one row per expiry and right (so a row holds at most the
+    /// strikes one expiry lists, far below the entity limit); its one cell <c>e{yyyyMMdd}{C|P}</c> is a strike map.
+    /// </summary>
+    public static string ContractRow(string symbol, DateOnly tradingDate, DateOnly expiry, OptionRight right) =>
+        $"c|{symbol}|{DateKey(tradingDate)}|{ContractCell(expiry, right)}";
+
+    /// <summary>The row-key range [from, to) of a symbol's contract rows of one trading date.</summary>
+    public static (string From, string To) ContractRows(string symbol, DateOnly tradingDate) =>
+        ($"c|{symbol}|{DateKey(tradingDate)}|", $"c|{symbol}|{DateKey(tradingDate)}}}");
 
     public static string MinuteCell(long minute) => "m" + ((int)(minute % 60)).ToString("D2", CultureInfo.InvariantCulture);
 

@@ -12,9 +12,6 @@ namespace FlowFunctions.Storage.Azure;
 /// </summary>
 public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
 {
-    /// <summary>The Table service version the Table SDK speaks (its only one); the Blob SDK asks for a newer one.</summary>
-    private const string TableVersion = "2019-02-02";
-
     private readonly ConcurrentDictionary<string, long> _byKind = new(StringComparer.Ordinal);
     private long _requests;
 
@@ -32,10 +29,13 @@ public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
     {
         Interlocked.Increment(ref _requests);
         var request = message.Request;
-        var service = request.Headers.TryGetValue("x-ms-version", out var version) && version == TableVersion ? "table" : "blob";
+        var service = IsTable(request) ? "table" : "blob";
         var kind = request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal)
             ? "table transaction"
             : $"{service} {(request.Method == RequestMethod.Get || request.Method == RequestMethod.Head ? "read" : "write")}";
         _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
     }
+
+    /// <summary>Whether a request goes to the Table service: the Table SDK sends the OData <c>DataServiceVersion</c> header on every request, the Blob SDK never.</summary>
+    internal static bool IsTable(Request request) => request.Headers.TryGetValue("DataServiceVersion", out _);
 }

@@ -4,6 +4,7 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Time;
 using Microsoft.Extensions.Logging;
 
 namespace FlowFunctions.Storage.Ingest;
@@ -33,10 +34,17 @@ public sealed partial class IngestPipeline(
 
     private const int MaxRawBytes = 4_096;
 
+    /// <summary>Bounds the memory of which chains were looked up (a week of 6,000 names is 42,000).</summary>
+    private const int MaxChainsLookedUp = 200_000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SymbolTable _symbols = new();
     private readonly MarketState _market = new();
     private readonly EventBatch _batch = new();
+
+    /// <summary>Chains (underlying, trading date) already looked up in the store, found or not.</summary>
+    private readonly HashSet<(string Symbol, DateOnly Date)> _chainsLookedUp = [];
+    private bool _spotsRestored;
 
     /// <summary>Raised after each attempt to commit a batch to the store (answers cached from before are stale).</summary>
     public event Action? Committed;
@@ -80,6 +88,7 @@ public sealed partial class IngestPipeline(
                 parser.Parse(payload.Span, messages, _batch);
             }
 
+            await RestoreMarketAsync(_batch, cancellationToken);
             var fold = new FlowFold(pricing);
             fold.AddBatch(_batch, _market);
             var receipt = new IngestReceipt(hash, _batch.Order.Count, _batch.Rejections.Count, Errors(_batch), now);
@@ -113,6 +122,67 @@ public sealed partial class IngestPipeline(
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Brings the market state up to what the store holds before a batch is folded, so a new instance (a restart, a
+    /// scale-out, a partition moved) values a print without <c>spot</c> or <c>iv</c> exactly as the instance that
+    /// folded the earlier batches would: every symbol's newest spot once, on the first batch; the stored chain of each
+    /// underlying and trading date the batch mentions, the first time it is mentioned. A failed read fails the batch
+    /// (it is delivered again) and is tried again then.
+    /// </summary>
+    private async Task RestoreMarketAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        if (!_spotsRestored)
+        {
+            foreach (var (symbol, mark) in await store.ReadSpotsAsync(cancellationToken))
+            {
+                _market.ObserveSpot(symbol, mark.Price, mark.Timestamp);
+            }
+
+            _spotsRestored = true;
+        }
+
+        var wanted = new HashSet<(string Symbol, DateOnly Date)>();
+        foreach (var trade in batch.Trades)
+        {
+            Want((trade.Underlying, NewYorkTime.TradingDate(trade.Timestamp)));
+        }
+
+        foreach (var chain in batch.Chains)
+        {
+            Want((chain.Underlying, NewYorkTime.TradingDate(chain.Timestamp)));
+        }
+
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var keys = wanted.ToArray();
+        var chains = await Task.WhenAll(keys.Select(k => store.ReadChainAsync(k.Symbol, k.Date, cancellationToken)));
+        foreach (var chain in chains)
+        {
+            if (chain is not null)
+            {
+                _market.Restore(chain);
+            }
+        }
+
+        if (_chainsLookedUp.Count > MaxChainsLookedUp)
+        {
+            _chainsLookedUp.Clear(); // a lookup again later only costs a read: Restore keeps a chain already held
+        }
+
+        _chainsLookedUp.UnionWith(keys);
+
+        void Want((string Symbol, DateOnly Date) key)
+        {
+            if (!_chainsLookedUp.Contains(key) && _market.Chain(key.Symbol, key.Date) is null)
+            {
+                wanted.Add(key);
+            }
+        }
+    }
 
     private static List<IngestError> Errors(EventBatch batch)
     {

@@ -122,6 +122,11 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
     public Task<SpotMark?> ReadSpotAsync(string symbol, CancellationToken cancellationToken) =>
         Read(() => _symbols.TryGetValue(symbol, out var data) ? data.Spot : null);
 
+    public Task<IReadOnlyDictionary<string, SpotMark>> ReadSpotsAsync(CancellationToken cancellationToken) =>
+        Read<IReadOnlyDictionary<string, SpotMark>>(() => _symbols
+            .Where(s => s.Value.Spot is not null)
+            .ToDictionary(s => s.Key, s => s.Value.Spot!.Value, StringComparer.Ordinal));
+
     public Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var firstMinute = MinuteBucket.Of(now) - CumulativeFlow.MaxMinutes;

@@ -1,10 +1,7 @@
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FlowFunctions.Flowctl.Tapes;
-using FlowFunctions.Flowctl.Targets;
 using FlowFunctions.Functions.Tests.Faults;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
@@ -156,46 +153,10 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("--url \"localhost:7071\" is not an http or https URL", message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task IntoEventHubsTheBatchIsSignedAndKeyedByUnderlying()
-    {
-        var handler = new CapturingHandler();
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 6, 5, 18, 0, 0, TimeSpan.Zero));
-        var key = Convert.ToBase64String(Encoding.UTF8.GetBytes("not-a-real-shared-access-key-0123456789"));
-        await using var target = EventHubsTarget.FromConnectionString(
-            $"Endpoint=sb://flow-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={key};EntityPath=flow-events", null, time, handler);
-        var lines = Enumerable.Range(0, 3).Select(i => new TapeLine(i + 1, Encoding.UTF8.GetBytes($"{{\"i\":{i}}}"), i == 0 ? "SPY" : "QQQ", default, null)).ToList();
-
-        var outcome = await target.SendAsync("b", lines, CancellationToken.None);
-
-        Assert.Equal(3, outcome.Accepted);
-        var request = Assert.Single(handler.Requests);
-        Assert.Equal("https://flow-ns.servicebus.windows.net/flow-events/messages?timeout=60&api-version=2014-01", request.Uri);
-        Assert.Equal("application/vnd.microsoft.servicebus.json", request.ContentType);
-        var body = JsonDocument.Parse(request.Body).RootElement;
-        Assert.Equal(["SPY", "QQQ", "QQQ"], body.EnumerateArray().Select(m => m.GetProperty("BrokerProperties").GetProperty("PartitionKey").GetString()));
-        Assert.Equal("{\"i\":0}", body[0].GetProperty("Body").GetString());
-        var expected = EventHubsTarget.SharedAccessSignature("https://flow-ns.servicebus.windows.net/flow-events", "send", key, time.GetUtcNow().AddHours(1));
-        Assert.Equal(expected, request.Authorization);
-        Assert.StartsWith("SharedAccessSignature sr=https%3A%2F%2Fflow-ns.servicebus.windows.net%2Fflow-events&sig=", expected, StringComparison.Ordinal);
-        Assert.EndsWith($"&se={time.GetUtcNow().AddHours(1).ToUnixTimeSeconds()}&skn=send", expected, StringComparison.Ordinal);
-    }
-
     private async Task<string> WriteAsync(string name, string text)
     {
         var path = Path.Combine(_folder, name);
         await File.WriteAllTextAsync(path, text);
         return path;
-    }
-
-    private sealed class CapturingHandler : HttpMessageHandler
-    {
-        public List<(string Uri, string? ContentType, string Authorization, string Body)> Requests { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests.Add((request.RequestUri!.ToString(), request.Content!.Headers.ContentType?.MediaType, request.Headers.GetValues("Authorization").Single(), await request.Content.ReadAsStringAsync(cancellationToken)));
-            return new HttpResponseMessage(HttpStatusCode.Created);
-        }
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class FunctionAppSettingsTests
         ["Storage__TableServiceUri"] = "the identity form; unset locally, where Storage__ConnectionString points at Azurite",
         ["Storage__BlobServiceUri"] = "the identity form; unset locally",
         ["Storage__ClientId"] = "only for a user-assigned identity; the deployment uses the system-assigned one",
+        ["Storage__CheckServiceLimits"] = "a test aid (Azurite does not enforce the Table service's size limits); off in a deployment, where the service enforces them",
         ["AzureWebJobsStorage"] = "the app falls back to the host's storage only when Storage__* is unset",
         ["Auth__DevelopmentKeys"] = "Development environment only",
         ["urls"] = "standalone only; under the host the port comes from FUNCTIONS_CUSTOMHANDLER_PORT",
