@@ -12,6 +12,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 {
     private Process? _azurite;
     private string? _arguments;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _said = new();
 
     /// <summary><c>tools/azurite</c>: Azurite and Microsoft's JavaScript storage SDKs, installed by <c>npm ci</c>.</summary>
     public static string ToolsDirectory => Path.Combine(RepositoryRoot(), "tools", "azurite");
@@ -31,15 +32,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// An Azurite of the caller's own (never the shared one) on free ports. In memory, so that a heavy test's data goes
-    /// when the test disposes it instead of weighing on the shared Azurite for the rest of the run; or keeping its data
-    /// in <paramref name="location"/>, so that it can be stopped and started again with its data (a storage outage).
+    /// An Azurite of the caller's own (never the shared one) on free ports, in memory, so that a heavy test's data goes
+    /// when the test disposes it instead of weighing on the shared Azurite for the rest of the run.
     /// </summary>
-    public static async Task<AzuriteProcess> StartDedicatedAsync(string? location = null)
+    public static async Task<AzuriteProcess> StartDedicatedAsync()
     {
         var entry = await InstalledAsync();
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-        var persistence = location is null ? "--inMemoryPersistence" : $"--location \"{location}\"";
+        const string persistence = "--inMemoryPersistence";
         var azurite = new AzuriteProcess
         {
             BlobPort = blob,
@@ -56,41 +56,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>The table service's port (10002 for the shared Azurite).</summary>
     public int TablePort { get; private init; } = 10002;
-
-    /// <summary>
-    /// Stops Azurite (a dedicated one: the shared one is not this object's to stop) and waits until its ports close.
-    /// Stopped with SIGINT, as Ctrl+C would: Azurite's on-disk tables are saved on an interval and on shutdown, so a
-    /// kill -9 would lose writes it had acknowledged, which Azure Storage never does.
-    /// </summary>
-    public async Task StopAsync()
-    {
-        if (_azurite is null)
-        {
-            throw new InvalidOperationException("This Azurite was already running; it is not this object's to stop.");
-        }
-
-        using (var signal = Process.Start(new ProcessStartInfo("kill", $"-INT {_azurite.Id}") { UseShellExecute = false })!)
-        {
-            await signal.WaitForExitAsync();
-        }
-
-        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            await _azurite.WaitForExitAsync(patience.Token);
-        }
-
-        _azurite.Dispose();
-        _azurite = null;
-        while (await ListeningAsync(BlobPort) || await ListeningAsync(TablePort))
-        {
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Starts a stopped dedicated Azurite again, with the same ports and data location.</summary>
-    public Task RestartAsync() => _arguments is null || _azurite is not null
-        ? throw new InvalidOperationException("Only a stopped dedicated Azurite restarts.")
-        : LaunchAsync();
 
     /// <summary>Azurite's entry script, after <c>npm ci</c> in <c>tools/azurite</c> when it or the JavaScript SDKs are missing.</summary>
     private static async Task<string> InstalledAsync()
@@ -115,8 +80,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         var process = Process.Start(info)!;
         _azurite = process;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -124,18 +89,48 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"Azurite did not start (exit code {(process.HasExited ? process.ExitCode : -1)}).");
+                throw new InvalidOperationException($"Azurite did not start (exit code {(process.HasExited ? process.ExitCode : -1)}); it said: {string.Join(" | ", _said)}");
             }
 
             await Task.Delay(200);
         }
     }
 
+    /// <summary>Keeps Azurite's last lines, for the error when it does not start.</summary>
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _said.Enqueue(line);
+        while (_said.Count > 20)
+        {
+            _said.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>
+    /// A free port below Linux's ephemeral range (32768 to 60999). A port from that range could be handed to some
+    /// client's outgoing connection while a dedicated Azurite is stopped (the storage outage test), and its restart
+    /// would then find the port taken: the restarted blob service never listened and the test waited for ever.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+            }
+        }
     }
 
     public ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 namespace FlowFunctions.Flowctl.Targets;
 
 /// <summary>
-/// The targets' one retry loop for an HTTP send: up to <see cref="Attempts"/> tries, waiting 1, 2, 3, 4 s between them,
+/// The app target's retry loop for an HTTP send (the Event Hubs target retries through its SDK): up to <see cref="Attempts"/> tries, waiting 1, 2, 3, 4 s between them,
 /// again after a network failure or an answer the caller calls transient. Answers the last response (a success, an
 /// answer not worth retrying, or the last attempt's); a network failure on the last attempt is thrown.
 /// </summary>

@@ -46,6 +46,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         _retention = new FlowRetention(flow, receipts, _chainBlobs);
     }
 
+    /// <summary>What this store's row writer has written since it was made: rows by kind, bytes changed and sent.</summary>
+    public FlowWriteStats WriteStats => _writer.Stats;
+
     public async Task<CommitResult> CommitAsync(FlowCommit commit, CancellationToken cancellationToken)
     {
         if (!FlowRows.IsLane(commit.Lane))
@@ -175,9 +178,9 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         await EnsureCreatedAsync(cancellationToken);
         var cell = FlowRows.BucketCell(symbol);
         SpotMark? newest = null;
-        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {FlowRows.SpotRowsFrom} and RowKey lt {FlowRows.SpotRowsTo}", [cell], cancellationToken))
+        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {FlowRows.SpotRowsFrom} and RowKey lt {FlowRows.SpotRowsTo}", null, cancellationToken))
         {
-            if (entity.GetBinary(cell) is { } bytes && FlowCodec.DecodeSpots(bytes).TryGetValue(symbol, out var mark)
+            if (FlowRow.From(entity).Cells.GetValueOrDefault(cell) is { } bytes && FlowCodec.DecodeSpots(bytes).TryGetValue(symbol, out var mark)
                 && (newest is not { } held || mark.Timestamp > held.Timestamp))
             {
                 newest = mark;

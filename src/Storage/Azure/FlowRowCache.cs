@@ -4,16 +4,26 @@ using global::Azure.Data.Tables;
 namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
-/// A <c>flow</c> table row as this writer last saw it: its ETag (empty when the row is not known to exist), its cells
-/// (chunks joined), and the tags of the last batches applied to it, newest last.
+/// A <c>flow</c> table row as this writer last saw it: its ETag (empty when the row is not known to exist), its cells as
+/// they read (base cells with every stored delta merged in), the tags of the batches applied to it, oldest first, and
+/// the size of its delta log (docs/storage.md, "Writes: deltas and compaction").
+/// <para>
+/// Stored, a row is its base cells (binary properties <c>m05</c>, <c>b12</c>, <c>e20260619C</c>, ...; a cell longer than
+/// <see cref="ChunkBytes"/> continues in <c>name_1</c>, <c>name_2</c>, ...), <c>Applied</c> (the tags of the last
+/// batches folded into the base), <c>Until</c>, and a log of deltas <c>d000</c>, <c>d001</c>, ... (chunked the same
+/// way), one per batch written since the base: the batch's tag and, per cell it changed, that change alone.
+/// </para>
 /// </summary>
 internal sealed class FlowRow(string rowKey)
 {
-    /// <summary>Batches a row remembers; a part of a batch redelivered within this many later batches on the row is a no-op.</summary>
+    /// <summary>Batches the base remembers; a part of a batch redelivered within this many later batches on the row is a no-op.</summary>
     public const int AppliedHistory = 64;
 
-    /// <summary>Largest binary property the Table service stores; longer cells are split into <c>name</c>, <c>name_1</c>, ...</summary>
+    /// <summary>Longest binary property written; the service takes 64 KiB, longer cells are split.</summary>
     public const int ChunkBytes = 64_000;
+
+    private const string DeltaPrefix = "d";
+    private const byte DeltaVersion = 1;
 
     public string RowKey { get; } = rowKey;
 
@@ -23,11 +33,21 @@ internal sealed class FlowRow(string rowKey)
 
     public List<ulong> Applied { get; } = [];
 
+    /// <summary>Bytes of the base cells as stored.</summary>
+    public int BaseBytes { get; set; }
+
+    /// <summary>Deltas stored after the base: their count (the next one's number), properties and bytes.</summary>
+    public int Deltas { get; set; }
+
+    public int DeltaProperties { get; set; }
+
+    public int DeltaBytes { get; set; }
+
     public long LastUse { get; set; }
 
     public bool HasApplied(ulong tag) => Applied.Contains(tag);
 
-    /// <summary>The row as stored: binary properties are cells (chunks joined in order), <c>Applied</c> the batch tags.</summary>
+    /// <summary>The row as stored: base cells (chunks joined), <c>Applied</c>, then each delta merged in order.</summary>
     public static FlowRow From(TableEntity entity)
     {
         var row = new FlowRow(entity.RowKey) { ETag = StoreTable.ETagOf(entity) };
@@ -60,26 +80,52 @@ internal sealed class FlowRow(string rowKey)
             parts[index] = bytes;
         }
 
+        var deltas = new SortedList<int, byte[]>();
         foreach (var (cell, parts) in chunks)
         {
-            row.Cells[cell] = parts.Count == 1 ? parts.Values[0] : parts.Values.SelectMany(p => p).ToArray();
+            var joined = parts.Count == 1 ? parts.Values[0] : parts.Values.SelectMany(p => p).ToArray();
+            if (IsDelta(cell))
+            {
+                deltas[int.Parse(cell.AsSpan(DeltaPrefix.Length), System.Globalization.CultureInfo.InvariantCulture)] = joined;
+                row.DeltaProperties += parts.Count;
+                row.DeltaBytes += joined.Length;
+            }
+            else if (joined.Length > 0)
+            {
+                row.Cells[cell] = joined;
+                row.BaseBytes += joined.Length;
+            }
+        }
+
+        foreach (var (number, delta) in deltas)
+        {
+            var (tag, cells) = DecodeDelta(delta);
+            row.Applied.Add(tag);
+            foreach (var (cell, change) in cells)
+            {
+                row.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), change);
+            }
+
+            row.Deltas = Math.Max(row.Deltas, number + 1);
         }
 
         return row;
     }
 
-    /// <summary>Writes a cell into an entity as one or more binary properties, blanking chunks a longer old value had.</summary>
-    public static int WriteCell(TableEntity entity, string cell, byte[] value, byte[]? old)
+    /// <summary>The name of delta number <paramref name="number"/>.</summary>
+    public static string DeltaName(int number) => DeltaPrefix + number.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a cell (or a delta) into an entity as one or more binary properties; returns how many.</summary>
+    public static int WriteCell(TableEntity entity, string cell, byte[] value)
     {
         var chunks = Math.Max(1, (value.Length + ChunkBytes - 1) / ChunkBytes);
-        var oldChunks = old is null ? 0 : (old.Length + ChunkBytes - 1) / ChunkBytes;
-        for (var i = 0; i < Math.Max(chunks, oldChunks); i++)
+        for (var i = 0; i < chunks; i++)
         {
             var name = i == 0 ? cell : $"{cell}_{i}";
-            entity[name] = i < chunks ? value.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, value.Length - (i * ChunkBytes))).ToArray() : Array.Empty<byte>();
+            entity[name] = value.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, value.Length - (i * ChunkBytes))).ToArray();
         }
 
-        return value.Length;
+        return chunks;
     }
 
     public static byte[] EncodeApplied(IReadOnlyList<ulong> tags)
@@ -92,6 +138,51 @@ internal sealed class FlowRow(string rowKey)
 
         return bytes;
     }
+
+    /// <summary>A delta: version byte, the batch's tag, then per cell its name (length byte, ASCII) and change (Int32 length, bytes).</summary>
+    public static byte[] EncodeDelta(ulong tag, IReadOnlyDictionary<string, byte[]> cells)
+    {
+        var size = 1 + 8 + cells.Sum(c => 1 + c.Key.Length + 4 + c.Value.Length);
+        var bytes = new byte[size];
+        bytes[0] = DeltaVersion;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1), tag);
+        var at = 9;
+        foreach (var (cell, change) in cells.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            bytes[at++] = (byte)cell.Length;
+            at += System.Text.Encoding.ASCII.GetBytes(cell, bytes.AsSpan(at));
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), change.Length);
+            change.CopyTo(bytes.AsSpan(at + 4));
+            at += 4 + change.Length;
+        }
+
+        return bytes;
+    }
+
+    private static (ulong Tag, List<(string Cell, byte[] Change)> Cells) DecodeDelta(byte[] bytes)
+    {
+        if (bytes.Length < 9 || bytes[0] != DeltaVersion)
+        {
+            throw new InvalidDataException($"A delta of {bytes.Length} bytes has an unknown format.");
+        }
+
+        var cells = new List<(string, byte[])>();
+        var at = 9;
+        while (at < bytes.Length)
+        {
+            var length = bytes[at++];
+            var cell = System.Text.Encoding.ASCII.GetString(bytes, at, length);
+            at += length;
+            var size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
+            cells.Add((cell, bytes.AsSpan(at + 4, size).ToArray()));
+            at += 4 + size;
+        }
+
+        return (BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(1)), cells);
+    }
+
+    private static bool IsDelta(string cell) =>
+        cell.Length == DeltaPrefix.Length + 3 && cell.StartsWith(DeltaPrefix, StringComparison.Ordinal) && char.IsAsciiDigit(cell[^1]);
 }
 
 /// <summary>

@@ -6,8 +6,8 @@ namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
 /// What one committed batch changes in one row of the <c>flow</c> table: the row's key, its <c>Until</c>, and per cell
-/// a function from the stored cell (null when missing) to the new one. Deltas only add (or keep the newest), so
-/// applying a change to any stored state gives that state plus the batch.
+/// the batch's own delta, encoded as a cell of the row's family (<see cref="FlowCells"/>). Deltas only add (or keep the
+/// newest), so merging a change into any stored state gives that state plus the batch.
 /// </summary>
 internal sealed class FlowRowChange(string partition, string rowKey, long until)
 {
@@ -17,7 +17,7 @@ internal sealed class FlowRowChange(string partition, string rowKey, long until)
 
     public long Until { get; } = until;
 
-    public Dictionary<string, Func<byte[]?, byte[]>> Cells { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, byte[]> Cells { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>Turns a folded batch into row changes, grouped by partition and sorted by row key (docs/storage.md).</summary>
@@ -25,18 +25,15 @@ internal static class FlowRowChanges
 {
     private delegate void Merge<T>(ref T into, in T delta);
 
-    private delegate Dictionary<TKey, T> Decoder<TKey, T>(ReadOnlySpan<byte> cell)
-        where TKey : notnull;
-
     public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit)
     {
         var lane = commit.Lane;
         var rows = new Dictionary<(string, string), FlowRowChange>();
         var minuteCells = new Dictionary<(FlowRowChange Row, string Cell), FlowTally>();
-        var rollups = new MapCells<string, FlowTally>(FlowCodec.DecodeTallies, FlowCodec.EncodeTallies, static (ref into, in delta) => into.Merge(delta));
-        var zeroDte = new MapCells<int, StrikeMinuteFlow>(FlowCodec.DecodeStrikes, FlowCodec.EncodeStrikes, static (ref into, in delta) => into.Merge(delta));
-        var contracts = new MapCells<int, ContractDayFlow>(FlowCodec.DecodeContracts, FlowCodec.EncodeContracts, static (ref into, in delta) => into.Merge(delta));
-        var spots = new MapCells<string, SpotMark>(FlowCodec.DecodeSpots, FlowCodec.EncodeSpots, static (ref held, in mark) =>
+        var rollups = new MapCells<string, FlowTally>(FlowCodec.EncodeTallies, static (ref into, in delta) => into.Merge(delta));
+        var zeroDte = new MapCells<int, StrikeMinuteFlow>(FlowCodec.EncodeStrikes, static (ref into, in delta) => into.Merge(delta));
+        var contracts = new MapCells<int, ContractDayFlow>(FlowCodec.EncodeContracts, static (ref into, in delta) => into.Merge(delta));
+        var spots = new MapCells<string, SpotMark>(FlowCodec.EncodeSpots, static (ref held, in mark) =>
         {
             if (mark.Timestamp >= held.Timestamp)
             {
@@ -60,12 +57,7 @@ internal static class FlowRowChanges
 
         foreach (var ((row, cell), delta) in minuteCells)
         {
-            row.Cells[cell] = stored =>
-            {
-                var sum = FlowCodec.DecodeTally(stored);
-                sum.Merge(delta);
-                return FlowCodec.EncodeTally(sum);
-            };
+            row.Cells[cell] = FlowCodec.EncodeTally(delta);
         }
 
         foreach (var (key, flow) in commit.Fold.ZeroDteStrikes)
@@ -121,11 +113,8 @@ internal static class FlowRowChanges
         }
     }
 
-    /// <summary>
-    /// The batch's deltas to map cells (strike or symbol → value) of some rows, merged per key first; then, per cell,
-    /// the function that merges them into the stored map.
-    /// </summary>
-    private sealed class MapCells<TKey, T>(Decoder<TKey, T> decode, Func<Dictionary<TKey, T>, byte[]> encode, Merge<T> merge)
+    /// <summary>The batch's deltas to map cells (strike or symbol → value) of some rows, merged per key, then encoded per cell.</summary>
+    private sealed class MapCells<TKey, T>(Func<Dictionary<TKey, T>, byte[]> encode, Merge<T> merge)
         where TKey : notnull
         where T : struct
     {
@@ -145,16 +134,7 @@ internal static class FlowRowChanges
         {
             foreach (var ((row, cell), deltas) in _cells)
             {
-                row.Cells[cell] = stored =>
-                {
-                    var map = decode(stored);
-                    foreach (var (key, delta) in deltas)
-                    {
-                        merge(ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _), delta);
-                    }
-
-                    return encode(map);
-                };
+                row.Cells[cell] = encode(deltas);
             }
         }
     }

@@ -18,6 +18,12 @@ internal sealed class FlowRowWriter : IDisposable
     /// </summary>
     public const int MaxTransactionBytes = 2_500_000;
 
+    /// <summary>Properties a row's delta log may hold before the row is compacted (the service allows 252 per entity; a row's base cells take at most 124).</summary>
+    public const int MaxDeltaProperties = 100;
+
+    /// <summary>Bytes a row's delta log may hold before the row is compacted, so a row stays well inside the 1 MiB an entity may hold.</summary>
+    public const int MaxDeltaBytes = 256 * 1024;
+
     private const int MaxAttempts = 16;
 
     private readonly StoreTable _flow;
@@ -54,15 +60,13 @@ internal sealed class FlowRowWriter : IDisposable
 
                 try
                 {
-                    var actions = transaction.Select(t => t.Row.ETag.Length == 0
-                        ? new TableTransactionAction(TableTransactionActionType.Add, t.Entity)
-                        : new TableTransactionAction(TableTransactionActionType.UpdateMerge, t.Entity, new ETag(t.Row.ETag))).ToArray();
-                    var etags = await _flow.SubmitTransactionAsync(actions, cancellationToken);
+                    var etags = await _flow.SubmitTransactionAsync([.. transaction.Select(t => t.Action)], cancellationToken);
                     for (var i = 0; i < transaction.Count; i++)
                     {
                         var written = transaction[i].Written;
                         written.ETag = etags[i];
                         cache.Put(written);
+                        Stats.Add(transaction[i].Action.ActionType, transaction[i].ChangedBytes, transaction[i].EntityBytes);
                     }
 
                     attempts = 0;
@@ -97,6 +101,9 @@ internal sealed class FlowRowWriter : IDisposable
         }
     }
 
+    /// <summary>What this writer has written since it was made (for the storage benchmark and telemetry).</summary>
+    public FlowWriteStats Stats { get; } = new();
+
     public void Dispose()
     {
         foreach (var gate in _gates)
@@ -106,9 +113,9 @@ internal sealed class FlowRowWriter : IDisposable
     }
 
     /// <summary>The next transaction: up to 100 rows and <see cref="MaxTransactionBytes"/> of cells, skipping rows that hold the tag.</summary>
-    private static List<(FlowRowChange Change, FlowRow Row, TableEntity Entity, FlowRow Written)> Next(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag)
+    private static List<Write> Next(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag)
     {
-        var transaction = new List<(FlowRowChange Change, FlowRow Row, TableEntity Entity, FlowRow Written)>();
+        var transaction = new List<Write>();
         var bytes = 0;
         while (pending.Count > 0 && transaction.Count < StoreTable.MaxTransactionSize)
         {
@@ -120,46 +127,158 @@ internal sealed class FlowRowWriter : IDisposable
                 continue;
             }
 
-            var (entity, written, size) = Write(partition, change, row, tag);
-            if (transaction.Count > 0 && bytes + size > MaxTransactionBytes)
+            var write = Plan(partition, change, row, tag);
+            if (transaction.Count > 0 && bytes + write.CellBytes > MaxTransactionBytes)
             {
                 break;
             }
 
             pending.Dequeue();
-            transaction.Add((change, row, entity, written));
-            bytes += size;
+            transaction.Add(write);
+            bytes += write.CellBytes;
         }
 
         return transaction;
     }
 
     /// <summary>
-    /// The entity that writes a change onto a row's known state (the changed cells, the history with the batch's tag,
-    /// Until), the row as it will stand once written (its ETag still to come), and the cell bytes sent.
+    /// The write of a change onto a row's known state, and the row as it will stand once written (its ETag still to
+    /// come). A row not known to exist is inserted whole. Otherwise the batch's delta is merged in as one new property
+    /// (<c>d{n}</c>), so the bytes sent are the bytes the batch changed; once the delta log would pass
+    /// <see cref="MaxDeltaProperties"/> properties or <see cref="MaxDeltaBytes"/> bytes, the row is compacted instead:
+    /// replaced by its merged cells, <c>Applied</c> and <c>Until</c>, which drops the log.
     /// </summary>
-    private static (TableEntity Entity, FlowRow Written, int Bytes) Write(string partition, FlowRowChange change, FlowRow row, ulong tag)
+    private static Write Plan(string partition, FlowRowChange change, FlowRow row, ulong tag)
     {
-        var entity = new TableEntity(partition, change.RowKey);
         var written = new FlowRow(row.RowKey);
         foreach (var (cell, value) in row.Cells)
         {
             written.Cells[cell] = value;
         }
 
-        var bytes = 0;
-        foreach (var (cell, apply) in change.Cells)
+        var changed = 0;
+        foreach (var (cell, cellDelta) in change.Cells)
         {
-            var old = row.Cells.GetValueOrDefault(cell);
-            var value = apply(old);
-            written.Cells[cell] = value;
-            bytes += FlowRow.WriteCell(entity, cell, value, old);
+            written.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), cellDelta);
+            changed += cellDelta.Length;
         }
 
-        written.Applied.AddRange(row.Applied.Skip(Math.Max(0, row.Applied.Count - FlowRow.AppliedHistory + 1)));
+        written.Applied.AddRange(row.Applied);
         written.Applied.Add(tag);
+        var entity = new TableEntity(partition, change.RowKey);
+        var delta = FlowRow.EncodeDelta(tag, change.Cells);
+        var deltaProperties = (delta.Length + FlowRow.ChunkBytes - 1) / FlowRow.ChunkBytes;
+        var compact = row.ETag.Length == 0
+            || row.DeltaProperties + deltaProperties > MaxDeltaProperties
+            || row.DeltaBytes + delta.Length > MaxDeltaBytes;
+        if (!compact)
+        {
+            FlowRow.WriteCell(entity, FlowRow.DeltaName(row.Deltas), delta);
+            written.BaseBytes = row.BaseBytes;
+            written.Deltas = row.Deltas + 1;
+            written.DeltaProperties = row.DeltaProperties + deltaProperties;
+            written.DeltaBytes = row.DeltaBytes + delta.Length;
+            var update = new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, new ETag(row.ETag));
+            return new Write(change, update, written, delta.Length, changed, EntityBytes(entity));
+        }
+
+        written.Applied.RemoveRange(0, Math.Max(0, written.Applied.Count - FlowRow.AppliedHistory));
+        foreach (var (cell, value) in written.Cells)
+        {
+            FlowRow.WriteCell(entity, cell, value);
+            written.BaseBytes += value.Length;
+        }
+
         entity[FlowRows.Applied] = FlowRow.EncodeApplied(written.Applied);
         entity[FlowRows.Until] = change.Until;
-        return (entity, written, bytes + (written.Applied.Count * 8));
+        var action = row.ETag.Length == 0
+            ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(row.ETag));
+        return new Write(change, action, written, written.BaseBytes + (written.Applied.Count * 8), changed, EntityBytes(entity));
+    }
+
+    /// <summary>
+    /// An entity's size as the service counts it (4 bytes, the keys at two bytes a character, then per property 8
+    /// bytes, its name at two bytes a character and its value: binary and strings with 4 more, numbers 8).
+    /// </summary>
+    private static long EntityBytes(TableEntity entity)
+    {
+        long size = 4 + (2 * (entity.PartitionKey.Length + entity.RowKey.Length));
+        foreach (var (name, value) in entity)
+        {
+            if (name is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")
+            {
+                continue;
+            }
+
+            size += 8 + (2 * name.Length) + value switch
+            {
+                byte[] bytes => bytes.Length + 4,
+                string text => (2 * text.Length) + 4,
+                _ => 8,
+            };
+        }
+
+        return size;
+    }
+
+    /// <summary>One row's write in a transaction: the change, the action, the row as written, and what it costs.</summary>
+    private sealed record Write(FlowRowChange Change, TableTransactionAction Action, FlowRow Written, int CellBytes, int ChangedBytes, long EntityBytes);
+}
+
+/// <summary>
+/// Counts of the rows a <see cref="FlowRowWriter"/> wrote: how many by kind, the bytes the batches changed (their deltas,
+/// encoded) and the entity bytes sent for them by the service's size formula. Their ratio is the write amplification
+/// (docs/storage.md, "Cost"). Thread-safe.
+/// </summary>
+public sealed class FlowWriteStats
+{
+    private long _inserts;
+    private long _deltas;
+    private long _compactions;
+    private long _changedBytes;
+    private long _entityBytes;
+
+    public long Inserts => Interlocked.Read(ref _inserts);
+
+    public long Deltas => Interlocked.Read(ref _deltas);
+
+    public long Compactions => Interlocked.Read(ref _compactions);
+
+    /// <summary>Rows written: inserts, deltas and compactions.</summary>
+    public long Rows => Inserts + Deltas + Compactions;
+
+    /// <summary>Bytes the batches changed: each changed cell's delta as encoded (its records and their keys).</summary>
+    public long ChangedBytes => Interlocked.Read(ref _changedBytes);
+
+    /// <summary>Bytes of the entities sent, by the service's size formula (keys, property names and values).</summary>
+    public long EntityBytes => Interlocked.Read(ref _entityBytes);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _inserts, 0);
+        Interlocked.Exchange(ref _deltas, 0);
+        Interlocked.Exchange(ref _compactions, 0);
+        Interlocked.Exchange(ref _changedBytes, 0);
+        Interlocked.Exchange(ref _entityBytes, 0);
+    }
+
+    internal void Add(TableTransactionActionType kind, int changedBytes, long entityBytes)
+    {
+        switch (kind)
+        {
+            case TableTransactionActionType.Add:
+                Interlocked.Increment(ref _inserts);
+                break;
+            case TableTransactionActionType.UpdateMerge:
+                Interlocked.Increment(ref _deltas);
+                break;
+            default:
+                Interlocked.Increment(ref _compactions);
+                break;
+        }
+
+        Interlocked.Add(ref _changedBytes, changedBytes);
+        Interlocked.Add(ref _entityBytes, entityBytes);
     }
 }

@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace FlowFunctions.Functions.Tests.Faults;
 
 /// <summary>
-/// Azure Storage goes away for 30 seconds in the middle of a day's ingest: an Azurite of the test's own, keeping its
-/// data on disk, is killed and started again. Batches during the outage answer non-2xx well within the host's
+/// Azure Storage goes away for 30 seconds in the middle of a day's ingest: the forwarders between the app and an
+/// Azurite of the test's own refuse and reset every connection (<see cref="StorageProxy"/>), then listen again. Batches during the outage answer non-2xx well within the host's
 /// function timeout, the host's retry policy delivers them again, and afterwards every endpoint answers what a clean
 /// pass answers: nothing half-counted, nothing lost. Reads during the outage answer 502 <c>upstream_unavailable</c>
 /// within seconds.
@@ -33,10 +33,12 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
     {
         var tape = SessionTape.Simulate(FaultApps.Date, 3, TimeSpan.Zero, intensity: 0.1);
         var partitions = tape.Deliveries(100, 2);
-        var location = Path.Combine(Path.GetTempPath(), "flowfunctions-outage-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(location);
-        await using var own = await azurite.StartOwnAsync(location);
-        var account = own.Account;
+        // The app reaches its own Azurite through two forwarders (blob, table), which the outage cuts: connections
+        // refused and reset, as an unreachable account. Azurite keeps running with everything it acknowledged.
+        await using var own = await azurite.StartOwnAsync();
+        await using var blobs = StorageProxy.Start(own.Account.BlobPort);
+        await using var tables = StorageProxy.Start(own.Account.TablePort);
+        var account = new AzuriteAccount(blobs.Port, tables.Port);
         var prefix = AzuriteFixture.UniqueName("outage");
 
         var failed = new ConcurrentBag<(int Status, TimeSpan Took, TimeSpan At, string Log)>();
@@ -49,7 +51,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
             var total = partitions.Sum(p => p.Count);
             var delivered = 0;
             var down = new TaskCompletionSource();
-            var restarting = new TaskCompletionSource(); // Azurite may answer from here on
+            var restarting = new TaskCompletionSource(); // storage may answer from here on
 
             // The host: each partition's batches in order; a failed batch is delivered again after a back-off
             // (function.json's exponentialBackoff retry, here from 1 s up to 4 s), never skipped.
@@ -83,11 +85,12 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                     await Task.Delay(20);
                 }
 
-                await own.Process.StopAsync();
+                await Task.WhenAll(blobs.CutAsync(), tables.CutAsync());
                 down.SetResult();
                 await Task.Delay(Outage);
                 restarting.SetResult();
-                await own.Process.RestartAsync();
+                blobs.Restore();
+                tables.Restore();
             });
 
             // A reader while storage is down: every answer an error, and a quick one.
@@ -108,8 +111,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                     using var response = await alpha.GetAsync(path);
                     var body = await response.Content.ReadAsStringAsync();
                     var error = body.StartsWith('{') && JsonDocument.Parse(body).RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
-                    // Only answers given while storage was surely down: Azurite answers as soon as it listens,
-                    // before RestartAsync has seen its ports open.
+                    // Only answers given while storage was surely down: it answers as soon as the forwarders listen.
                     if (!restarting.Task.IsCompleted)
                     {
                         reads.Add(((int)response.StatusCode, error, clock.Elapsed - started));
@@ -118,6 +120,12 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
                     await Task.Delay(250);
                 }
             });
+
+            // An outage task that fails fails the test here, rather than leaving the host's retries going for ever.
+            if (await Task.WhenAny(ingest, outage) == outage)
+            {
+                await outage;
+            }
 
             await Task.WhenAll(ingest, outage, reader);
             Assert.Equal(total, delivered);
@@ -139,7 +147,5 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
 
         // Against one clean pass of the same tape, on the same Azurite under another prefix.
         await FaultApps.AssertSameAsCleanPassAsync(account, partitions, account, prefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
-        await own.DisposeAsync();
-        Directory.Delete(location, recursive: true);
     }
 }

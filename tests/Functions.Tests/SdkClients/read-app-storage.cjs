@@ -24,21 +24,36 @@ async function text(container, name) {
 }
 
 (async () => {
-  // Minute rows of SPY: cells m00..m59, each a version byte then the tally; TradeCount is the seventh Int64.
+  // Minute rows of SPY: base cells m00..m59, each a version byte then the tally (TradeCount is the seventh Int64),
+  // and the delta log d000, d001, ...: a version byte, the batch's tag (8 bytes), then per changed cell its name
+  // (length byte, ASCII) and change (Int32 length, then a cell like the base's). Tallies add.
   const minuteRows = await all(tables("flow").listEntities({
     queryOptions: { filter: odata`RowKey ge ${"m|SPY|"} and RowKey lt ${"m|SPY}"}` },
   }));
+  const tradeCount = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(1 + 48, true);
   let trades = 0n;
-  let cells = 0;
+  const cellNames = new Set();
   for (const row of minuteRows) {
     for (const [name, value] of Object.entries(row)) {
-      if (/^m\d\d$/.test(name) && value instanceof Uint8Array) {
+      if (!(value instanceof Uint8Array)) continue;
+      if (/^m\d\d$/.test(name)) {
+        trades += tradeCount(value);
+        cellNames.add(row.rowKey + name);
+      } else if (/^d\d\d\d$/.test(name)) {
         const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-        trades += view.getBigInt64(1 + 48, true);
-        cells++;
+        for (let at = 9; at < value.byteLength;) {
+          const length = value[at++];
+          const cell = Buffer.from(value.subarray(at, at + length)).toString("ascii");
+          at += length;
+          const size = view.getInt32(at, true);
+          trades += tradeCount(value.subarray(at + 4, at + 4 + size));
+          cellNames.add(row.rowKey + cell);
+          at += 4 + size;
+        }
       }
     }
   }
+  const cells = cellNames.size;
 
   const until = minuteRows[0].Until; // Edm.Int64: the SDK hands back a bigint
   const [key0] = await all(tables("apikeys").listEntities());

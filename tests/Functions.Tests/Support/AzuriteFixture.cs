@@ -31,15 +31,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// An Azurite of the caller's own on free ports, with this fixture's account on it: in memory (a heavy test's data
-    /// goes with it when the test disposes it, rather than slowing the shared Azurite for every test after it), or on
-    /// disk in <paramref name="location"/> so that it can be stopped and started again with its data.
+    /// An Azurite of the caller's own on free ports, in memory, with this fixture's account on it: a heavy test's data
+    /// goes with it when the test disposes it, rather than slowing the shared Azurite for every test after it.
     /// </summary>
-    public async Task<OwnAzurite> StartOwnAsync(string? location = null)
+    public async Task<OwnAzurite> StartOwnAsync()
     {
         // After the fixture started (and, on a fresh clone, installed) the shared Azurite from tools/azurite.
         _ = _azurite ?? throw new InvalidOperationException("The fixture starts the shared Azurite first.");
-        var process = await AzuriteProcess.StartDedicatedAsync(location);
+        var process = await AzuriteProcess.StartDedicatedAsync();
         return new OwnAzurite(process, new AzuriteAccount(process.BlobPort, process.TablePort));
     }
 
