@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using static FlowFunctions.Functions.Tests.Support.TestEvents;
 

@@ -1,6 +1,6 @@
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;

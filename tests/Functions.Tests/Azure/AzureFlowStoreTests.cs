@@ -1,8 +1,8 @@
 using FlowFunctions.Analytics.Simulation;
+using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Memory;
-using FlowFunctions.Functions.Tests.Support;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 

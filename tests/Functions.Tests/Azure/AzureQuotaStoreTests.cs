@@ -1,6 +1,6 @@
+using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
-using FlowFunctions.Functions.Tests.Support;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 

@@ -1,7 +1,7 @@
-using FlowFunctions.Storage;
-using FlowFunctions.Storage.Azure;
 using FlowFunctions.Functions.Tests.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Azure;
 using global::Azure.Core.Pipeline;
 
 namespace FlowFunctions.Functions.Tests.Azure;

@@ -1,5 +1,5 @@
-using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 

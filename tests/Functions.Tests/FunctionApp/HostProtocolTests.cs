@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Storage;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Storage;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
