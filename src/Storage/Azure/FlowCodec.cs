@@ -43,12 +43,6 @@ internal static class FlowCodec
     public static Dictionary<int, ContractDayFlow> DecodeContracts(ReadOnlySpan<byte> cell) =>
         DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span));
 
-    public static byte[] EncodeQuotes(IReadOnlyDictionary<int, ChainQuote> cells) =>
-        EncodeIntMap(cells, QuoteSize, static (span, v) => WriteQuote(span, v));
-
-    public static Dictionary<int, ChainQuote> DecodeQuotes(ReadOnlySpan<byte> cell) =>
-        DecodeIntMap(cell, QuoteSize, static span => ReadQuote(span));
-
     public static byte[] EncodeTallies(IReadOnlyDictionary<string, FlowTally> cells) =>
         EncodeSymbolMap(cells, TallySize, static (span, v) => WriteTally(span, v));
 
