@@ -44,8 +44,9 @@ public sealed class SessionTape
 
     /// <summary>
     /// Today's New York session for <paramref name="symbols"/> names, ending at the minute before
-    /// <paramref name="wallNow"/>'s. Before 06:31 New York the early prints fall on the previous date (the 0DTE
-    /// figures then cover less of the day), which <see cref="Warning"/> says.
+    /// <paramref name="wallNow"/>'s. Before 06:35 New York a whole session would start on the previous date, chains and
+    /// all, so today would have no chain: the session then opens at 00:30 New York today instead and stops at that
+    /// minute (the 0DTE figures cover less of the day, which <see cref="Warning"/> says).
     /// </summary>
     public static SessionTape EndingAt(DateTimeOffset wallNow, int symbols, double intensity = 1.0)
     {
@@ -57,14 +58,21 @@ public sealed class SessionTape
         }
 
         var end = new DateTimeOffset(wallNow.UtcTicks - (wallNow.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
-        return Simulate(date, symbols, end - NewYorkTime.CloseUtc(date), today.DayNumber - date.DayNumber, intensity);
+        var shift = end - NewYorkTime.CloseUtc(date);
+        if (NewYorkTime.TradingDate(NewYorkTime.OpenUtc(date).AddMinutes(-30) + shift) != today)
+        {
+            shift = NewYorkTime.ToUtc(today, new TimeOnly(0, 30)) - NewYorkTime.OpenUtc(date);
+        }
+
+        return Simulate(date, symbols, shift, today.DayNumber - date.DayNumber, intensity, notAfter: end);
     }
 
     /// <summary>
     /// The session of <paramref name="date"/>, timestamps moved by <paramref name="shift"/> and expiries by
     /// <paramref name="days"/>; <paramref name="intensity"/> scales every symbol's print rate (1 is the full tape).
     /// </summary>
-    public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0)
+    /// <param name="notAfter">Events stamped later than this (after the shift) are left out.</param>
+    public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0, DateTimeOffset? notAfter = null)
     {
         var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = symbols, Intensity = intensity }, date);
         var day = simulator.FullDay();
@@ -74,6 +82,17 @@ public sealed class SessionTape
         using var writer = new Utf8JsonWriter(buffer);
         foreach (var e in day.Order)
         {
+            var stamped = e.Kind switch
+            {
+                MarketEventKind.Trade => day.Trades[e.Position].Timestamp,
+                MarketEventKind.Spot => day.Spots[e.Position].Timestamp,
+                _ => day.Chains[e.Position].Timestamp,
+            } + shift;
+            if (stamped > notAfter)
+            {
+                continue;
+            }
+
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
             string symbol;
