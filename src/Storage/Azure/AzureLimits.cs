@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
+using global::Azure.Data.Tables;
 
 namespace FlowFunctions.Storage.Azure;
 
@@ -51,7 +52,7 @@ public sealed class AzureLimits : HttpPipelineSynchronousPolicy
     public static long EntityBytes(JsonElement entity, out string? problem)
     {
         problem = null;
-        long size = 4;
+        long size = EmptyEntityBytes;
         var own = 0;
         foreach (var property in entity.EnumerateObject())
         {
@@ -95,7 +96,7 @@ public sealed class AzureLimits : HttpPipelineSynchronousPolicy
                 problem ??= $"property {name} of {value - 4} bytes is over {MaxPropertyBytes}";
             }
 
-            size += 8 + (name.Length * 2) + value;
+            size += PropertyBytes(name, value);
         }
 
         if (own > MaxOwnProperties)
@@ -110,6 +111,32 @@ public sealed class AzureLimits : HttpPipelineSynchronousPolicy
 
         return size;
     }
+
+    /// <summary>The same size for an entity about to be sent (binary and strings as above, every other value 8).</summary>
+    public static long EntityBytes(TableEntity entity)
+    {
+        long size = EmptyEntityBytes + (2 * (entity.PartitionKey.Length + entity.RowKey.Length));
+        foreach (var (name, value) in entity)
+        {
+            if (name is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")
+            {
+                continue;
+            }
+
+            size += PropertyBytes(name, value switch
+            {
+                byte[] bytes => bytes.Length + 4,
+                string text => (2 * text.Length) + 4,
+                _ => 8,
+            });
+        }
+
+        return size;
+    }
+
+    private const long EmptyEntityBytes = 4;
+
+    private static long PropertyBytes(string name, long valueBytes) => 8 + (name.Length * 2) + valueBytes;
 
     public override void OnSendingRequest(HttpMessage message)
     {

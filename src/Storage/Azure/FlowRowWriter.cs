@@ -179,7 +179,7 @@ internal sealed class FlowRowWriter : IDisposable
             written.DeltaProperties = row.DeltaProperties + deltaProperties;
             written.DeltaBytes = row.DeltaBytes + delta.Length;
             var update = new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, new ETag(row.ETag));
-            return new Write(change, update, written, delta.Length, changed, EntityBytes(entity));
+            return new Write(change, update, written, delta.Length, changed, AzureLimits.EntityBytes(entity));
         }
 
         written.Applied.RemoveRange(0, Math.Max(0, written.Applied.Count - FlowRow.AppliedHistory));
@@ -194,32 +194,7 @@ internal sealed class FlowRowWriter : IDisposable
         var action = row.ETag.Length == 0
             ? new TableTransactionAction(TableTransactionActionType.Add, entity)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(row.ETag));
-        return new Write(change, action, written, written.BaseBytes + (written.Applied.Count * 8), changed, EntityBytes(entity));
-    }
-
-    /// <summary>
-    /// An entity's size as the service counts it (4 bytes, the keys at two bytes a character, then per property 8
-    /// bytes, its name at two bytes a character and its value: binary and strings with 4 more, numbers 8).
-    /// </summary>
-    private static long EntityBytes(TableEntity entity)
-    {
-        long size = 4 + (2 * (entity.PartitionKey.Length + entity.RowKey.Length));
-        foreach (var (name, value) in entity)
-        {
-            if (name is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")
-            {
-                continue;
-            }
-
-            size += 8 + (2 * name.Length) + value switch
-            {
-                byte[] bytes => bytes.Length + 4,
-                string text => (2 * text.Length) + 4,
-                _ => 8,
-            };
-        }
-
-        return size;
+        return new Write(change, action, written, written.BaseBytes + (written.Applied.Count * 8), changed, AzureLimits.EntityBytes(entity));
     }
 
     /// <summary>One row's write in a transaction: the change, the action, the row as written, and what it costs.</summary>

@@ -26,8 +26,7 @@ public sealed class StoreContainer
         _ready = new StorageReady(ct => StoreErrors.Guard(() => client.CreateIfNotExistsAsync(cancellationToken: ct), $"create container {client.Name}", ct));
     }
 
-    /// <summary>The SDK client, for what the stores do not wrap.</summary>
-    public BlobContainerClient Client { get; }
+    private BlobContainerClient Client { get; }
 
     public string Name => Client.Name;
 

@@ -25,8 +25,7 @@ public sealed class StoreTable
         _ready = new StorageReady(ct => StoreErrors.Guard(() => client.CreateIfNotExistsAsync(ct), $"create table {client.Name}", ct));
     }
 
-    /// <summary>The SDK client, for what the stores do not wrap.</summary>
-    public TableClient Client { get; }
+    private TableClient Client { get; }
 
     public string Name => Client.Name;
 
