@@ -74,6 +74,11 @@ if (options.Write)
     File.WriteAllText(path, report.Markdown(machine, "dotnet run -c Release --project bench/Benchmarks", split[0].Trim(), split.Length > 1 ? split[1].Trim() : string.Empty));
     Console.WriteLine($"Wrote {path}");
 }
+else
+{
+    Console.WriteLine();
+    Console.WriteLine(report.Sections());
+}
 
 return report.Figures.Any(f => f.Verdict == "missed") ? 1 : 0;
 

@@ -56,6 +56,9 @@ public sealed class Report
         return body;
     }
 
+    /// <summary>The suites' sections as Markdown, for a run that writes no file (<c>--only</c>, <c>--no-write</c>).</summary>
+    public string Sections() => string.Concat(_sections.Select(s => $"## {s.Title}\n\n{s.Body}\n"));
+
     public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
         var sb = new StringBuilder();

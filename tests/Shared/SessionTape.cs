@@ -75,7 +75,8 @@ public sealed class SessionTape
     public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0, DateTimeOffset? notAfter = null)
     {
         var simulator = new MarketSimulator(new SimulatorOptions { Seed = 1, UniverseSize = symbols, Intensity = intensity }, date);
-        var day = simulator.FullDay();
+        // Generate only as far as the last event kept: a slice of a wide universe need not simulate its whole day.
+        var day = notAfter is { } last ? simulator.MorningAndUntil(last - shift) : simulator.FullDay();
         OptionKey Moved(OptionKey k) => k with { Expiry = k.Expiry.AddDays(days) };
         var events = new List<(string, string, bool)>(day.Order.Count);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);

@@ -146,7 +146,10 @@ public sealed class MarketSimulator
     }
 
     /// <summary>The whole session in one batch: morning chains first, then every event to the close.</summary>
-    public EventBatch FullDay()
+    public EventBatch FullDay() => MorningAndUntil(SessionClose);
+
+    /// <summary>The morning chains, then every event stamped no later than <paramref name="until"/> (capped at the close).</summary>
+    public EventBatch MorningAndUntil(DateTimeOffset until)
     {
         var batch = new EventBatch();
         foreach (var chain in MorningChains())
@@ -154,7 +157,7 @@ public sealed class MarketSimulator
             batch.Add(chain);
         }
 
-        AdvanceTo(SessionClose, batch);
+        AdvanceTo(until, batch);
         return batch;
     }
 

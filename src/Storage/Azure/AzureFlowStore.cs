@@ -35,7 +35,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     /// <param name="chains">The chain container.</param>
     /// <param name="cachedRows">Rows kept in memory for writing without reads, over all partitions.</param>
     /// <param name="time">The wall clock of claim leases.</param>
-    public AzureFlowStore(StoreTable flow, StoreTable receipts, StoreContainer chains, int cachedRows = 40_000, TimeProvider? time = null)
+    public AzureFlowStore(StoreTable flow, StoreTable receipts, StoreContainer chains, int cachedRows = 160_000, TimeProvider? time = null)
     {
         _flow = flow;
         _receipts = receipts;

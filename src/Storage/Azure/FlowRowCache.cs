@@ -4,9 +4,11 @@ using global::Azure.Data.Tables;
 namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
-/// A <c>flow</c> table row as this writer last saw it: its ETag (empty when the row is not known to exist), its cells as
-/// they read (base cells with every stored delta merged in), the tags of the batches applied to it, oldest first, and
-/// the size of its delta log (docs/storage.md, "Writes: deltas and compaction").
+/// A <c>flow</c> table row as this writer last saw it: its ETag (empty when the row is not known to exist), the tags of
+/// the batches applied to it, oldest first, the size of its delta log (docs/storage.md, "Writes: deltas and
+/// compaction"), and, when <see cref="CellsKnown"/>, its cells as they read (base cells with every stored delta merged
+/// in). A row as read holds its cells; a row as cached after a write does not (a delta needs only the ETag, the tags and
+/// the log's size; a compaction reads the row first), so the cache of a full-market writer stays small.
 /// <para>
 /// Stored, a row is its base cells (binary properties <c>m05</c>, <c>b12</c>, <c>e20260619C</c>, ...; a cell longer than
 /// <see cref="ChunkBytes"/> continues in <c>name_1</c>, <c>name_2</c>, ...), <c>Applied</c> (the tags of the last
@@ -31,6 +33,9 @@ internal sealed class FlowRow(string rowKey)
 
     public Dictionary<string, byte[]> Cells { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether <see cref="Cells"/> is the whole row (true when read, or when the row is not known to exist).</summary>
+    public bool CellsKnown { get; private set; } = true;
+
     public List<ulong> Applied { get; } = [];
 
     /// <summary>Bytes of the base cells as stored.</summary>
@@ -46,6 +51,15 @@ internal sealed class FlowRow(string rowKey)
     public long LastUse { get; set; }
 
     public bool HasApplied(ulong tag) => Applied.Contains(tag);
+
+    /// <summary>Drops the cells, keeping what a delta needs (ETag, tags, the log's size).</summary>
+    public FlowRow WithoutCells()
+    {
+        Cells.Clear();
+        Cells.TrimExcess();
+        CellsKnown = false;
+        return this;
+    }
 
     /// <summary>The row as stored: base cells (chunks joined), <c>Applied</c>, then each delta merged in order.</summary>
     public static FlowRow From(TableEntity entity)
@@ -139,11 +153,13 @@ internal sealed class FlowRow(string rowKey)
         return bytes;
     }
 
+    /// <summary>The length of <see cref="EncodeDelta"/>'s result.</summary>
+    public static int DeltaLength(IReadOnlyDictionary<string, byte[]> cells) => 1 + 8 + cells.Sum(c => 1 + c.Key.Length + 4 + c.Value.Length);
+
     /// <summary>A delta: version byte, the batch's tag, then per cell its name (length byte, ASCII) and change (Int32 length, bytes).</summary>
     public static byte[] EncodeDelta(ulong tag, IReadOnlyDictionary<string, byte[]> cells)
     {
-        var size = 1 + 8 + cells.Sum(c => 1 + c.Key.Length + 4 + c.Value.Length);
-        var bytes = new byte[size];
+        var bytes = new byte[DeltaLength(cells)];
         bytes[0] = DeltaVersion;
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1), tag);
         var at = 9;

@@ -52,6 +52,7 @@ internal sealed class FlowRowWriter : IDisposable
             var attempts = 0;
             while (pending.Count > 0)
             {
+                await ReadRowsToCompactAsync(partition, pending, cache, tag, cancellationToken);
                 var transaction = Next(partition, pending, cache, tag);
                 if (transaction.Count == 0)
                 {
@@ -65,7 +66,7 @@ internal sealed class FlowRowWriter : IDisposable
                     {
                         var written = transaction[i].Written;
                         written.ETag = etags[i];
-                        cache.Put(written);
+                        cache.Put(written.WithoutCells());
                         Stats.Add(transaction[i].Action.ActionType, transaction[i].ChangedBytes, transaction[i].EntityBytes);
                     }
 
@@ -112,6 +113,42 @@ internal sealed class FlowRowWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the rows the pending changes would compact whose cells this writer does not hold (a compaction writes the
+    /// whole row). One read per compaction, so about one per <see cref="MaxDeltaProperties"/> writes of a row.
+    /// </summary>
+    private async Task ReadRowsToCompactAsync(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        foreach (var change in pending)
+        {
+            var row = cache.Get(change.RowKey);
+            if (!row.CellsKnown && !row.HasApplied(tag) && Compacts(row, FlowRow.DeltaLength(change.Cells)))
+            {
+                keys.Add(change.RowKey);
+            }
+        }
+
+        var read = await Task.WhenAll(keys.Select(k => _flow.GetEntityAsync(partition, k, cancellationToken)));
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (read[i] is { } entity)
+            {
+                cache.Put(FlowRow.From(entity));
+            }
+            else
+            {
+                cache.Forget(keys[i]); // pruned since: inserted again
+            }
+        }
+    }
+
+    /// <summary>Whether writing a delta of <paramref name="deltaLength"/> bytes onto <paramref name="row"/> is an insert or a compaction rather than a delta.</summary>
+    private static bool Compacts(FlowRow row, int deltaLength) =>
+        row.ETag.Length == 0
+        || row.DeltaProperties + ((deltaLength + FlowRow.ChunkBytes - 1) / FlowRow.ChunkBytes) > MaxDeltaProperties
+        || row.DeltaBytes + deltaLength > MaxDeltaBytes;
+
     /// <summary>The next transaction: up to 100 rows and <see cref="MaxTransactionBytes"/> of cells, skipping rows that hold the tag.</summary>
     private static List<Write> Next(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag)
     {
@@ -151,35 +188,35 @@ internal sealed class FlowRowWriter : IDisposable
     private static Write Plan(string partition, FlowRowChange change, FlowRow row, ulong tag)
     {
         var written = new FlowRow(row.RowKey);
-        foreach (var (cell, value) in row.Cells)
-        {
-            written.Cells[cell] = value;
-        }
-
-        var changed = 0;
-        foreach (var (cell, cellDelta) in change.Cells)
-        {
-            written.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), cellDelta);
-            changed += cellDelta.Length;
-        }
-
         written.Applied.AddRange(row.Applied);
         written.Applied.Add(tag);
+        var changed = change.Cells.Sum(c => c.Value.Length);
         var entity = new TableEntity(partition, change.RowKey);
         var delta = FlowRow.EncodeDelta(tag, change.Cells);
-        var deltaProperties = (delta.Length + FlowRow.ChunkBytes - 1) / FlowRow.ChunkBytes;
-        var compact = row.ETag.Length == 0
-            || row.DeltaProperties + deltaProperties > MaxDeltaProperties
-            || row.DeltaBytes + delta.Length > MaxDeltaBytes;
-        if (!compact)
+        if (!Compacts(row, delta.Length))
         {
-            FlowRow.WriteCell(entity, FlowRow.DeltaName(row.Deltas), delta);
+            var deltaProperties = FlowRow.WriteCell(entity, FlowRow.DeltaName(row.Deltas), delta);
             written.BaseBytes = row.BaseBytes;
             written.Deltas = row.Deltas + 1;
             written.DeltaProperties = row.DeltaProperties + deltaProperties;
             written.DeltaBytes = row.DeltaBytes + delta.Length;
             var update = new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, new ETag(row.ETag));
             return new Write(change, update, written, delta.Length, changed, AzureLimits.EntityBytes(entity));
+        }
+
+        if (!row.CellsKnown)
+        {
+            throw new InvalidOperationException($"Row {row.RowKey} is due for compaction but its cells were not read.");
+        }
+
+        foreach (var (cell, value) in row.Cells)
+        {
+            written.Cells[cell] = value;
+        }
+
+        foreach (var (cell, cellDelta) in change.Cells)
+        {
+            written.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), cellDelta);
         }
 
         written.Applied.RemoveRange(0, Math.Max(0, written.Applied.Count - FlowRow.AppliedHistory));
