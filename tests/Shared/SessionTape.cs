@@ -22,10 +22,11 @@ public sealed record Delivery(string Partition, long FirstSequence, IReadOnlyLis
 /// </summary>
 public sealed class SessionTape
 {
-    private SessionTape(DateOnly date, TimeSpan shift, List<(string Symbol, string Json, bool Trade)> events, IReadOnlyList<string> symbols)
+    private SessionTape(DateOnly date, TimeSpan shift, int minutes, List<(string Symbol, string Json, bool Trade)> events, IReadOnlyList<string> symbols)
     {
         TradingDate = date;
         Shift = shift;
+        Minutes = minutes;
         Events = events;
         Symbols = symbols;
     }
@@ -35,6 +36,9 @@ public sealed class SessionTape
 
     /// <summary>Added to every simulated timestamp.</summary>
     public TimeSpan Shift { get; }
+
+    /// <summary>Minutes of the session the tape holds: 390 for a whole day, fewer when it stops at the wall clock.</summary>
+    public int Minutes { get; }
 
     public IReadOnlyList<string> Symbols { get; }
 
@@ -120,7 +124,8 @@ public sealed class SessionTape
             events.Add((symbol, Encoding.UTF8.GetString(buffer.WrittenSpan), e.Kind == MarketEventKind.Trade));
         }
 
-        return new SessionTape(date.AddDays(days), shift, events, [.. simulator.Universe.Select(u => u.Symbol)]);
+        var minutes = notAfter is { } end ? (int)Math.Clamp((end - (simulator.SessionOpen + shift)).TotalMinutes, 0, 390) : 390;
+        return new SessionTape(date.AddDays(days), shift, minutes, events, [.. simulator.Universe.Select(u => u.Symbol)]);
     }
 
     /// <summary>Set when part of the shifted session falls on another New York date than the wall clock's.</summary>
