@@ -1,7 +1,7 @@
 // FlowFunctions on Azure: a Flex Consumption function app running the custom handler, fed by Event Hubs, storing in
 // Table and Blob Storage, with its API-key hashing secret in Key Vault and telemetry in Application Insights.
-// Identity-based connections only: the app's system-assigned identity gets the data roles it needs, and no account
-// key or connection secret appears in app settings.
+// Identity-based connections only: a user-assigned identity, created and granted its data roles before the app, and no
+// account key or connection secret in app settings.
 //
 //   az deployment group create -g <group> -f infra/bicep/main.bicep -p appName=<name> keyHashSecret=<32+ random chars>
 //
@@ -70,6 +70,7 @@ var names = {
   eventHubNamespace: 'evhns-${appName}-${suffix}'
   eventHub: 'flow-events'
   consumerGroup: 'flowfunctions'
+  identity: 'id-${appName}-${suffix}'
   keyVault: take('kv-${appName}-${suffix}', 24)
   logs: 'log-${appName}-${suffix}'
   insights: 'appi-${appName}-${suffix}'
@@ -107,9 +108,31 @@ module keyVault 'modules/keyvault.bicep' = {
   params: { location: location, tags: tags, vaultName: names.keyVault, keyHashSecret: keyHashSecret }
 }
 
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { location: location, tags: tags, identityName: names.identity }
+}
+
+// Roles first: the app's first start reads the Key Vault reference and storage with this identity.
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.accountName
+    eventHubNamespaceName: eventHubs.outputs.namespaceName
+    eventHubName: eventHubs.outputs.hubName
+    keyVaultName: keyVault.outputs.vaultName
+    insightsName: monitoring.outputs.insightsName
+    publisherPrincipalId: publisherPrincipalId
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
+  dependsOn: [ roles ]
   params: {
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
     location: location
     tags: tags
     planName: names.plan
@@ -131,19 +154,6 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
-module roles 'modules/roles.bicep' = {
-  name: 'roles'
-  params: {
-    principalId: functionApp.outputs.principalId
-    storageAccountName: storage.outputs.accountName
-    eventHubNamespaceName: eventHubs.outputs.namespaceName
-    eventHubName: eventHubs.outputs.hubName
-    keyVaultName: keyVault.outputs.vaultName
-    insightsName: monitoring.outputs.insightsName
-    publisherPrincipalId: publisherPrincipalId
-  }
-}
-
 @description('The API base URL (the dashboard is at its root).')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
@@ -162,5 +172,5 @@ output storageAccountName string = storage.outputs.accountName
 @description('The Key Vault holding the key-hashing secret.')
 output keyVaultName string = keyVault.outputs.vaultName
 
-@description('The app identity, for any further role assignments.')
-output principalId string = functionApp.outputs.principalId
+@description('The app identity (user-assigned), for any further role assignments.')
+output principalId string = identity.outputs.principalId

@@ -4,11 +4,17 @@
 using FlowFunctions.Functions.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
+if (UnresolvedSettings.Refuse(builder.Configuration, Console.Error))
+{
+    return UnresolvedSettings.ExitCode;
+}
+
 builder.AddFlowFunctions();
 
 var app = builder.Build();
 app.MapFlowFunctions();
 app.Run();
+return 0;
 
 /// <summary>Marker for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
 public partial class Program;

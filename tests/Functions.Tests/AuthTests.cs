@@ -42,6 +42,7 @@ public sealed class AuthTests
         await factory.IngestAsync(Tapes.Hand);
         using var client = factory.ClientWithKey(Keys.ForPlan(plan));
         using var response = await client.GetAsync(path);
+        Assert.True(response.Headers.CacheControl?.Private, $"{path} for {plan}: Cache-Control {response.Headers.CacheControl}"); // one key's answer
         Assert.True(Plans.TryParse(plan, out var have));
         Assert.True(Plans.TryParse(required, out var need));
         if (have >= need)
@@ -107,6 +108,7 @@ public sealed class AuthTests
 
         await ErrorAssert.IsAsync(response, 401, "unauthorized");
         Assert.False(response.Headers.Contains("X-RateLimit-Limit"));
+        Assert.True(response.Headers.CacheControl?.Private);
     }
 
     [Fact]

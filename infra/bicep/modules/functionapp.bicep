@@ -1,12 +1,15 @@
 // The function app on the Flex Consumption plan (FC1), runtime 'custom': the Functions host starts the handler
 // (host.json customHandler) and forwards Event Hubs, timer and HTTP invocations to it. The package is deployed from a
-// blob container with the app's own identity.
+// blob container with the app's user-assigned identity, which already holds its roles when the app is created
+// (modules/identity.bicep says why).
 //
 // Fallback where Flex Consumption is not offered: a Linux Consumption plan (sku Y1, kind 'functionapp,linux',
 // reserved: true) with FUNCTIONS_WORKER_RUNTIME=custom, FUNCTIONS_EXTENSION_VERSION=~4, linuxFxVersion 'CUSTOM|'
 // and the same app settings. Microsoft retires Linux Consumption on 30 September 2028; prefer Flex.
 param location string
 param tags object
+param identityId string
+param identityClientId string
 param planName string
 param siteName string
 param storageAccountName string
@@ -38,10 +41,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   tags: tags
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identityId}': {} } }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -51,7 +55,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         storage: {
           type: 'blobContainer'
           value: deploymentContainerUrl
-          authentication: { type: 'SystemAssignedIdentity' }
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
         }
       }
       scaleAndConcurrency: {
@@ -72,14 +76,19 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   properties: {
     // app settings begin
     AzureWebJobsStorage__accountName: storageAccountName
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: insightsConnectionString
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     EventHubConnection__fullyQualifiedNamespace: eventHubNamespaceHost
+    EventHubConnection__credential: 'managedidentity'
+    EventHubConnection__clientId: identityClientId
     EventHubName: eventHubName
     EventHubConsumerGroup: consumerGroupName
     Storage__Mode: 'azure'
     Storage__TableServiceUri: tableServiceUri
     Storage__BlobServiceUri: blobServiceUri
+    Storage__ClientId: identityClientId
     Storage__NamePrefix: ''
     Auth__KeyHashSecret: '@Microsoft.KeyVault(SecretUri=${keyHashSecretUri})'
     Simulator__Enabled: 'false'
@@ -99,4 +108,3 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 output siteName string = site.name
 output defaultHostName string = site.properties.defaultHostName
-output principalId string = site.identity.principalId

@@ -1,4 +1,4 @@
-// Least-privilege data roles for the function app's system-assigned identity, each scoped to the one resource it
+// Least-privilege data roles for the function app's user-assigned identity (granted before the app exists), each scoped to the one resource it
 // needs. No control-plane roles and no keys.
 param principalId string
 param storageAccountName string

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using FlowFunctions.Functions.Telemetry;
 
 namespace FlowFunctions.Functions.Api;
 
@@ -57,8 +58,11 @@ public sealed class ResponseCache(TimeProvider time)
         var now = new Stamp(time.GetUtcNow(), Interlocked.Read(ref _generation));
         if (_entries.TryGetValue(key, out var held) && !held.ExpiredAt(now))
         {
+            ApiMetrics.CacheLookup("response", hit: true);
             return await Await(key, held, cancellationToken);
         }
+
+        ApiMetrics.CacheLookup("response", hit: false);
 
         if (_entries.Count >= MaxEntries && !Sweep(now))
         {

@@ -1,4 +1,5 @@
 using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace FlowFunctions.Functions.Auth;
 /// below the endpoint's plan (or not admin, for admin endpoints) is 403; neither counts. Then the quota: one request
 /// counted in the store, 429 with <c>Retry-After</c> when a window is full. Every authenticated answer carries the
 /// <c>X-RateLimit-*</c> headers. The key is read from <c>X-Api-Key</c>, else the <c>apiKey</c> query parameter, and
-/// is never logged: logs name the key's id (a prefix of its keyed hash).
+/// is never logged: logs name the key's id (a prefix of its keyed hash). Every answer is <c>Cache-Control: private</c>.
 /// </summary>
 public sealed partial class ApiKeyFilter(
     IApiKeyStore keys,
@@ -27,6 +28,10 @@ public sealed partial class ApiKeyFilter(
     {
         var http = context.HttpContext;
         var ct = http.RequestAborted;
+
+        // Every /v1 answer is one key's (its quota headers, its plan's access): a shared cache must never hand it to
+        // another caller. An endpoint may add a lifetime (the leaderboard's max-age) but keeps "private".
+        http.Response.Headers.CacheControl = "private";
         var presented = Presented(http.Request);
         if (presented is null)
         {
@@ -75,6 +80,7 @@ public sealed partial class ApiKeyFilter(
             var retryAfter = RateLimitHeaders.RetryAfterSeconds(limits, decision.Usage, now);
             http.Response.Headers.RetryAfter = retryAfter.ToString();
             LogLimited(logger, key.Id, key.Plan);
+            ApiMetrics.QuotaRefused(key.Plan.Name());
             return ApiErrors.Create(429, ApiErrors.RateLimited, LimitMessage(key.Plan, limits, decision.Usage, retryAfter));
         }
 

@@ -7,6 +7,7 @@ using FlowFunctions.Functions.Dashboard;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
+using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Storage.Keys;
@@ -33,6 +34,15 @@ public static partial class FlowFunctionsSetup
 
         // Request-start lines of the hosting layer include the query string, where an apiKey may be.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // Under the host, standard output becomes log lines of category Host.Function.Console at Information (host.json
+        // lets them through), whatever their level here: only warnings and errors go there; the rest is telemetry.
+        if (!string.IsNullOrEmpty(hostPort))
+        {
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        }
+
+        builder.AddFlowTelemetry();
 
         services.Configure<PlansOptions>(config.GetSection(PlansOptions.Section));
         services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));

@@ -65,6 +65,20 @@ public sealed class AzureApiKeyStore(StoreTable table) : IApiKeyStore
         Plans.TryParse(e.GetString("Plan"), out var plan) ? plan : Plan.Free,
         e.GetBoolean("Admin") ?? false,
         e.GetDateTimeOffset("CreatedUtc") ?? DateTimeOffset.UnixEpoch,
-        e.GetDateTimeOffset("RevokedUtc"),
+        RevokedAt(e),
         StoreTable.ETagOf(e));
+
+    /// <summary>
+    /// Revocation fails closed: a key is revoked when <c>RevokedUtc</c> holds any value, whatever its type (Storage
+    /// Explorer and the portal write strings; a hand-edited row may hold anything). The time is the value when it is
+    /// a date (or a string that parses as one), else the Unix epoch: revoked, time unknown.
+    /// </summary>
+    internal static DateTimeOffset? RevokedAt(TableEntity e) => e.TryGetValue("RevokedUtc", out var value) ? value switch
+    {
+        null => null,
+        DateTimeOffset at => at,
+        DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+        string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) => at,
+        _ => DateTimeOffset.UnixEpoch,
+    } : null;
 }

@@ -62,6 +62,7 @@ public sealed partial class IngestPipeline(
         ReadOnlyMemory<byte> payload, Range[]? messages, string batchId, string lane, CancellationToken cancellationToken)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -69,6 +70,7 @@ public sealed partial class IngestPipeline(
             if (prior is not null)
             {
                 LogReplayed(logger, batchId);
+                IngestMetrics.Redeliveries.Add(1, IngestMetrics.Lane(lane));
                 return new IngestOutcome(prior, true, hash);
             }
 
@@ -113,6 +115,17 @@ public sealed partial class IngestPipeline(
             }
 
             LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
+            if (result.Applied)
+            {
+                IngestMetrics.Prints.Add(fold.Stats.Prints, IngestMetrics.Lane(lane));
+                IngestMetrics.DeadLettered.Add(receipt.Rejected, IngestMetrics.Lane(lane));
+                IngestMetrics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, IngestMetrics.Lane(lane));
+            }
+            else
+            {
+                IngestMetrics.Redeliveries.Add(1, IngestMetrics.Lane(lane));
+            }
+
             return new IngestOutcome(result.Receipt, !result.Applied, hash);
         }
         finally

@@ -30,7 +30,7 @@ public sealed partial class FunctionAppSettingsTests
         ["Storage__ConnectionString"] = "read first; unset in the cloud, where Storage__TableServiceUri/BlobServiceUri and the identity are used",
         ["Storage__TableServiceUri"] = "the identity form; unset locally, where Storage__ConnectionString points at Azurite",
         ["Storage__BlobServiceUri"] = "the identity form; unset locally",
-        ["Storage__ClientId"] = "only for a user-assigned identity; the deployment uses the system-assigned one",
+        ["Storage__ClientId"] = "only for a user-assigned identity (the Bicep deployment's); unset locally",
         ["Storage__CheckServiceLimits"] = "a test aid (Azurite does not enforce the Table service's size limits); off in a deployment, where the service enforces them",
         ["AzureWebJobsStorage"] = "the app falls back to the host's storage only when Storage__* is unset",
         ["Auth__DevelopmentKeys"] = "Development environment only",
@@ -41,7 +41,8 @@ public sealed partial class FunctionAppSettingsTests
     /// <summary>Settings the Functions host and its extensions read (not the handler).</summary>
     private static readonly string[] HostSettings =
     [
-        "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential",
+        "AzureWebJobsStorage__clientId", "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "ASPNETCORE_ENVIRONMENT",
     ];
 

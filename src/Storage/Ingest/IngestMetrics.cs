@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace FlowFunctions.Storage.Ingest;
+
+/// <summary>
+/// What an operator watches on the ingest path, as OpenTelemetry metrics on the meter <see cref="MeterName"/> (the app
+/// exports them to Application Insights or OTLP, README "Telemetry"): prints folded, events dead-lettered, batch
+/// latency and redeliveries, each tagged with the lane the batch came through. No tag carries a batch id, a key or
+/// anything a caller sent.
+/// </summary>
+public static class IngestMetrics
+{
+    public const string MeterName = "FlowFunctions.Ingest";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> Prints = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.prints", "{print}", "Prints folded into the aggregates, per committed batch.");
+
+    internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.dead_lettered", "{event}", "Events refused and written to the dead-letter container.");
+
+    internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
+        "flowfunctions.ingest.batch.duration", "s", "Time to parse, fold and commit one batch, storage included.");
+
+    internal static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.redeliveries", "{batch}", "Batches that arrived again after they were committed (answered from the receipt).");
+
+    internal static KeyValuePair<string, object?> Lane(string lane) => new("flowfunctions.lane", lane);
+}

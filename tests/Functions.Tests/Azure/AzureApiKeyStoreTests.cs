@@ -1,0 +1,42 @@
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage.Azure;
+using FlowFunctions.Storage.Keys;
+
+namespace FlowFunctions.Functions.Tests.Azure;
+
+/// <summary>The key rows as an operator may leave them: revocation fails closed, whatever type RevokedUtc holds.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureApiKeyStoreTests(AzuriteFixture azurite)
+{
+    public static TheoryData<string, object?, bool> RevokedValues => new()
+    {
+        { "a date", DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture), true },
+        { "a date as text (Storage Explorer, the portal)", "2026-11-30T12:00:00Z", true },
+        { "text that is no date", "yes", true },
+        { "an empty string", string.Empty, true },
+        { "a number", 1, true },
+        { "a boolean", false, true },
+        { "nothing", null, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(RevokedValues))]
+    public async Task AnyValueInRevokedUtcRevokesTheKey(string what, object? revoked, bool expected)
+    {
+        var table = AzureTestClients.Table(azurite, "revoked");
+        var store = new AzureApiKeyStore(table);
+        var key = ApiKeyHasher.NewKey();
+        var digest = new ApiKeyHasher(new byte[32]).Digest(key);
+        await store.CreateAsync(new(digest.Id, digest.Hash, "operator-edited", Plan.Alpha, false, DateTimeOffset.UnixEpoch), default);
+        var row = await table.GetEntityAsync("key", digest.Id, default);
+        Assert.NotNull(row);
+        if (revoked is not null)
+        {
+            row["RevokedUtc"] = revoked;
+        }
+
+        await table.ReplaceEntityAsync(row, "*", default);
+        var found = await store.FindAsync(digest.Id, default);
+        Assert.True(found!.IsRevoked == expected, $"RevokedUtc holding {what}");
+    }
+}
