@@ -35,6 +35,39 @@ public sealed class StorageOptions
     /// </summary>
     public bool CheckServiceLimits { get; set; }
 
+    /// <summary>
+    /// Whether the account is the storage emulator: <c>UseDevelopmentStorage=true</c>, or every endpoint named (the
+    /// service URIs, or a connection string's <c>TableEndpoint</c> / <c>BlobEndpoint</c>) on a loopback host. Only then
+    /// may the app seed the Development keys into it.
+    /// </summary>
+    public bool IsEmulator
+    {
+        get
+        {
+            if (ConnectionString is { } text && text.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            var endpoints = new List<string?> { TableServiceUri?.ToString(), BlobServiceUri?.ToString() };
+            foreach (var part in (ConnectionString ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var pair = part.Split('=', 2);
+                if (pair.Length == 2 && pair[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase))
+                {
+                    endpoints.Add(pair[1]);
+                }
+                else if (pair.Length == 2 && pair[0].Equals("EndpointSuffix", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false; // an account in a cloud
+                }
+            }
+
+            var named = endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).ToArray();
+            return named.Length > 0 && named.All(e => Uri.TryCreate(e, UriKind.Absolute, out var uri) && uri.IsLoopback);
+        }
+    }
+
     /// <summary>Whether an account is named at all, by a connection string or by the service endpoints.</summary>
     public bool HasAccount => !string.IsNullOrWhiteSpace(ConnectionString) || TableServiceUri is not null || BlobServiceUri is not null;
 }

@@ -1,3 +1,4 @@
+using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
 
@@ -28,21 +29,30 @@ public sealed class AuthOptions
 }
 
 /// <summary>
-/// Seeds the Development keys into the key store before the server starts (Development environment only), storing
-/// their keyed hashes like any other key. Keys already present are left as they are.
+/// Seeds the Development keys into the key store before the server starts, storing their keyed hashes like any other
+/// key: in the Development environment only, and only into the memory store or the storage emulator, never into a real
+/// account (their values are public). Keys already present are left as they are.
 /// </summary>
 public sealed partial class DevelopmentKeys(
     IApiKeyStore store,
     ApiKeyHasher hasher,
     Microsoft.Extensions.Options.IOptions<AuthOptions> options,
+    AppMode mode,
+    IServiceProvider services,
     TimeProvider time,
     IHostEnvironment environment,
     ILogger<DevelopmentKeys> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!environment.IsDevelopment())
+        if (!environment.IsDevelopment() || options.Value.DevelopmentKeys.Count == 0)
         {
+            return;
+        }
+
+        if (mode.Storage == StorageOptions.AzureMode && !services.GetRequiredService<StorageOptions>().IsEmulator)
+        {
+            LogRealAccount(logger);
             return;
         }
 
@@ -78,6 +88,9 @@ public sealed partial class DevelopmentKeys(
             LogSeeded(logger, k.Name, plan, digest.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Development keys were not seeded: storage is a real account, not the memory store or the emulator (create keys with flowctl keys create)")]
+    private static partial void LogRealAccount(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage is unreachable; the Development keys were not seeded (restart once storage is up)")]
     private static partial void LogUnreachable(ILogger logger, Exception exception);

@@ -67,8 +67,30 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         }
 
         Assert.True(File.Exists(Path.Combine(app, "appsettings.json")));
-        Assert.False(File.Exists(Path.Combine(app, "appsettings.Development.json")), "Development keys must not ship");
+        // The Development keys ship (README: func start on Azurite gives them), and are seeded only into the emulator.
+        Assert.True(File.Exists(Path.Combine(app, "appsettings.Development.json")));
         Assert.False(File.Exists(Path.Combine(app, "local.settings.json")));
+    }
+
+    /// <summary>
+    /// README, "Publish, and run under func start locally": local.settings.sample.json's values on Azurite, and the
+    /// Development keys answer as standalone (Core Tools passes the values as environment variables).
+    /// </summary>
+    [Fact]
+    public async Task TheReadmesLocalFunctionAppPathHasTheDevelopmentKeys()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepositoryRoot(), "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        values["Storage__NamePrefix"] = AzuriteFixture.UniqueName("readme"); // isolation from the other tests only
+        await using var handler = await HandlerProcess.StartAsync(published.Folder, values);
+        foreach (var key in new[] { "dev-free", "dev-alpha", "dev-admin" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/account");
+            HostPayloads.AddHostHeaders(request);
+            request.Headers.Add("X-Api-Key", key);
+            using var response = await handler.Http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{key}: {(int)response.StatusCode}\n{handler.Output}");
+        }
     }
 
     [Fact]
