@@ -24,6 +24,12 @@ public sealed class AuthOptions
     /// <summary>The secret API keys are hashed under (at least 16 bytes of text). Required outside the memory store.</summary>
     public string? KeyHashSecret { get; set; }
 
+    /// <summary>
+    /// How long an instance keeps the answer of a key lookup, found or not (<see cref="CachingApiKeyStore"/>); a key
+    /// revoked elsewhere stops working on every instance within this time. 0 reads the store on every request.
+    /// </summary>
+    public int KeyCacheSeconds { get; set; } = 30;
+
     /// <summary>SPEC §2's keys, one per plan plus an admin key; seeded in the Development environment only.</summary>
     public List<DevelopmentKeyOptions> DevelopmentKeys { get; set; } = [];
 }

@@ -1,6 +1,8 @@
+using FlowFunctions.Functions.Auth;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Memory;
+using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Hosting;
 
@@ -22,8 +24,11 @@ public static class StorageSetup
         services.AddSingleton(sp => Bind(sp.GetRequiredService<IConfiguration>(), !sp.GetRequiredService<AppMode>().IsStandalone));
         services.AddSingleton(sp => new AzureStorage(sp.GetRequiredService<StorageOptions>()));
         services.AddSingleton<IFlowStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateFlowStore() : new MemoryFlowStore());
-        services.AddSingleton<IApiKeyStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateApiKeyStore() : new MemoryApiKeyStore());
-        services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateQuotaStore() : new MemoryQuotaStore());
+        // Azure: every request's key lookup goes through the cache (docs/api.md, "Keys, plans and quotas").
+        services.AddSingleton<IApiKeyStore>(sp => UseAzure(sp)
+            ? new CachingApiKeyStore(AccountOf(sp).CreateApiKeyStore(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(Math.Max(0, sp.GetRequiredService<IOptions<AuthOptions>>().Value.KeyCacheSeconds)))
+            : new MemoryApiKeyStore());
+        services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? new QuotaMemory(AccountOf(sp).CreateQuotaStore()) : new MemoryQuotaStore());
         services.AddSingleton<ISnapshotStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateSnapshotStore() : new MemorySnapshotStore());
         services.AddSingleton<IDeadLetterStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeadLetterStore() : new MemoryDeadLetterStore());
         services.AddSingleton<IDeliveryLog>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeliveryLog() : new MemoryDeliveryLog());

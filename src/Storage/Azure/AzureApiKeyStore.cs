@@ -4,23 +4,35 @@ using global::Azure.Data.Tables;
 namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
-/// API keys in the <c>apikeys</c> table: partition <c>key</c>, row key = the key's id (a prefix of its keyed hash);
-/// properties Hash (binary), Name, Plan, Admin, CreatedUtc, RevokedUtc. Never the key. Thread-safe.
+/// API keys in the <c>apikeys</c> table: partition <c>k{first character of the id}</c> (16 partitions for the hex ids
+/// keys have, so lookups of
+/// made-up keys from every instance spread over them instead of meeting in one), row key = the key's id (a prefix of
+/// its keyed hash); properties Hash (binary), Name, Plan, Admin, CreatedUtc, RevokedUtc. Never the key. Rows written
+/// before the spread live in the one partition <c>key</c>: a lookup that misses reads there too, and a replace finds
+/// them there, so an existing deployment keeps its keys without a migration. Thread-safe.
 /// </summary>
 public sealed class AzureApiKeyStore(StoreTable table) : IApiKeyStore
 {
-    private const string Partition = "key";
+    /// <summary>The partition of every key written before keys were spread (docs/storage.md).</summary>
+    public const string LegacyPartition = "key";
+
     public async Task<ApiKeyRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await table.EnsureCreatedAsync(cancellationToken);
-        var entity = await table.GetEntityAsync(Partition, id, cancellationToken);
+        var entity = await table.GetEntityAsync(PartitionOf(id), id, cancellationToken)
+            ?? await table.GetEntityAsync(LegacyPartition, id, cancellationToken);
         return entity is null ? null : ToRecord(entity);
     }
 
     public async Task<ApiKeyRecord> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         await table.EnsureCreatedAsync(cancellationToken);
-        var etag = await table.AddEntityAsync(ToEntity(key), cancellationToken);
+        if (await table.GetEntityAsync(LegacyPartition, key.Id, cancellationToken) is not null)
+        {
+            throw new StoreException(StoreFailure.Conflict, $"API key {key.Id} already exists.", 409, "EntityAlreadyExists");
+        }
+
+        var etag = await table.AddEntityAsync(ToEntity(key, PartitionOf(key.Id)), cancellationToken);
         return key with { ETag = etag };
     }
 
@@ -29,20 +41,33 @@ public sealed class AzureApiKeyStore(StoreTable table) : IApiKeyStore
         await table.EnsureCreatedAsync(cancellationToken);
 
         // With If-Match (even "*") the service refuses a missing entity with 404 rather than inserting it.
-        var etag = await table.ReplaceEntityAsync(ToEntity(key), ifMatch, cancellationToken);
-        return key with { ETag = etag };
+        try
+        {
+            var etag = await table.ReplaceEntityAsync(ToEntity(key, PartitionOf(key.Id)), ifMatch, cancellationToken);
+            return key with { ETag = etag };
+        }
+        catch (StoreException e) when (e.Failure == StoreFailure.NotFound)
+        {
+            var etag = await table.ReplaceEntityAsync(ToEntity(key, LegacyPartition), ifMatch, cancellationToken);
+            return key with { ETag = etag };
+        }
     }
 
     public async Task<Page<ApiKeyRecord>> ListAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
         await table.EnsureCreatedAsync(cancellationToken);
-        var page = await table.QueryAsync($"PartitionKey eq {Partition}", null, Math.Clamp(pageSize, 1, 1000), continuationToken, cancellationToken);
+
+        // Partitions "k" + first character sort as the ids do; the legacy partition "key" sorts between "ke" and "kf".
+        var page = await table.QueryAsync($"PartitionKey gt {"k"} and PartitionKey lt {"l"}", null, Math.Clamp(pageSize, 1, 1000), continuationToken, cancellationToken);
         return new Page<ApiKeyRecord>(page.Entities.Select(ToRecord).ToArray(), page.ContinuationToken);
     }
 
-    private static TableEntity ToEntity(ApiKeyRecord key)
+    /// <summary>The partition of a key id: <c>k</c> and its first character (a hex digit for every key the app makes).</summary>
+    public static string PartitionOf(string id) => "k" + (id.Length > 0 ? id[0] : '0');
+
+    private static TableEntity ToEntity(ApiKeyRecord key, string partition)
     {
-        var entity = new TableEntity(Partition, key.Id)
+        var entity = new TableEntity(partition, key.Id)
         {
             ["Hash"] = key.Hash,
             ["Name"] = key.Name,

@@ -1,4 +1,5 @@
 using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Keys;
 
@@ -28,7 +29,7 @@ public sealed class AzureApiKeyStoreTests(AzuriteFixture azurite)
         var key = ApiKeyHasher.NewKey();
         var digest = new ApiKeyHasher(new byte[32]).Digest(key);
         await store.CreateAsync(new(digest.Id, digest.Hash, "operator-edited", Plan.Alpha, false, DateTimeOffset.UnixEpoch), default);
-        var row = await table.GetEntityAsync("key", digest.Id, default);
+        var row = await table.GetEntityAsync(AzureApiKeyStore.PartitionOf(digest.Id), digest.Id, default);
         Assert.NotNull(row);
         if (revoked is not null)
         {
@@ -38,5 +39,27 @@ public sealed class AzureApiKeyStoreTests(AzuriteFixture azurite)
         await table.ReplaceEntityAsync(row, "*", default);
         var found = await store.FindAsync(digest.Id, default);
         Assert.True(found!.IsRevoked == expected, $"RevokedUtc holding {what}");
+    }
+
+    [Fact]
+    public async Task KeysWrittenBeforeTheSpreadAreFoundRevokedAndListed()
+    {
+        var table = AzureTestClients.Table(azurite, "legacy");
+        var store = new AzureApiKeyStore(table);
+        var digest = new ApiKeyHasher(new byte[32]).Digest(ApiKeyHasher.NewKey());
+        var created = await store.CreateAsync(new(digest.Id, digest.Hash, "old", Plan.Growth, false, DateTimeOffset.UnixEpoch), default);
+
+        // Move the row where every key lived before keys were spread over partitions.
+        var row = (await table.GetEntityAsync(AzureApiKeyStore.PartitionOf(digest.Id), digest.Id, default))!;
+        await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, "*", default);
+        row.PartitionKey = AzureApiKeyStore.LegacyPartition;
+        await table.AddEntityAsync(row, default);
+
+        var found = await store.FindAsync(digest.Id, default);
+        Assert.Equal("old", found!.Name);
+        await Assert.ThrowsAsync<StoreException>(() => store.CreateAsync(created, default)); // the id exists
+        await store.ReplaceAsync(found with { RevokedUtc = DateTimeOffset.UnixEpoch }, found.ETag, default);
+        Assert.True((await store.FindAsync(digest.Id, default))!.IsRevoked);
+        Assert.Contains((await store.ListAsync(100, null, default)).Items, k => k.Id == digest.Id);
     }
 }

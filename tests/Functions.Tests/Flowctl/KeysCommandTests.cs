@@ -40,12 +40,16 @@ public sealed class KeysCommandTests(AzuriteFixture azurite)
         Assert.DoesNotContain("never", row, StringComparison.Ordinal);
         Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
 
+        // flowctl writes the store; the app's instances hold a key lookup for Auth:KeyCacheSeconds (30), then see it.
         Assert.Equal(0, (await flowctl.RunAsync(null, "keys", "set-plan", "desk-3", "--plan", "alpha")).Exit);
+        Assert.Equal("growth", await PlanAsync(client));
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal("alpha", await PlanAsync(client));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/flow/options/SPY/cumulative")).StatusCode);
 
         var id = row.Split('│', StringSplitOptions.TrimEntries)[1];
         Assert.Equal(0, (await flowctl.RunAsync(null, "keys", "revoke", id)).Exit);
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
         using var revoked = await client.GetAsync("/v1/account");
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         Assert.Contains("revoked", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
