@@ -4,8 +4,9 @@
 // (modules/identity.bicep says why).
 //
 // Fallback where Flex Consumption is not offered: a Linux Consumption plan (sku Y1, kind 'functionapp,linux',
-// reserved: true) with FUNCTIONS_WORKER_RUNTIME=custom, FUNCTIONS_EXTENSION_VERSION=~4, linuxFxVersion 'CUSTOM|'
-// and the same app settings. Microsoft retires Linux Consumption on 30 September 2028; prefer Flex.
+// reserved: true) with FUNCTIONS_WORKER_RUNTIME=custom, FUNCTIONS_EXTENSION_VERSION=~4, an empty linuxFxVersion
+// (the platform expects none for a custom handler) and the same app settings. Microsoft retires Linux Consumption on
+// 30 September 2028; prefer Flex.
 param location string
 param tags object
 param identityId string
@@ -65,6 +66,19 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       runtime: { name: 'custom', version: '1.0' }
     }
   }
+}
+
+// No basic-auth publishing: deployments sign in with Entra ID (az functionapp deployment, the package container).
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
 }
 
 // Every setting the app and the host read (README "Configuration reference"; a test checks this list against the
