@@ -7,11 +7,13 @@ namespace FlowFunctions.Flowctl.Targets;
 /// <summary>
 /// A running app's <c>POST /v1/ingest/events</c> (standalone mode, admin key) as NDJSON, one batch per request with an
 /// <c>Idempotency-Key</c>, so a batch sent again after an interruption answers its first receipt and counts nothing
-/// twice. Failed requests (5xx, network) are retried with back-off; a 4xx is an error to fix, not to retry.
+/// twice. Failed requests (5xx, network) are retried with back-off; a 4xx is an error to fix, not to retry. The admin
+/// key goes only over https, or over http to this machine, and never across a redirect (a 3xx is an error naming
+/// where it pointed: HttpClient keeps custom headers such as X-Api-Key when it follows one).
 /// </summary>
 public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? handler = null) : IEventTarget
 {
-    private readonly HttpClient _http = CreateClient(baseUrl, adminKey, handler);
+    private readonly HttpClient _http = CreateClient(Checked(baseUrl), adminKey, handler);
 
     public string Identity => "app:" + baseUrl.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 
@@ -26,6 +28,11 @@ public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? 
             return ValueTask.FromResult(request);
         }, status => status >= 500, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            throw new FlowctlException($"{baseUrl} answered {(int)response.StatusCode}, a redirect to {response.Headers.Location}; flowctl does not follow redirects with the admin key: give --url the address it points to.");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new FlowctlException($"{baseUrl} answered {(int)response.StatusCode}: {text}");
@@ -43,9 +50,17 @@ public sealed class AppTarget(Uri baseUrl, string adminKey, HttpMessageHandler? 
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The URL, when the admin key may be sent to it: https, or http to a loopback address.</summary>
+    public static Uri Checked(Uri baseUrl) =>
+        baseUrl.Scheme == Uri.UriSchemeHttps || (baseUrl.Scheme == Uri.UriSchemeHttp && baseUrl.IsLoopback)
+            ? baseUrl
+            : throw new FlowctlException($"{baseUrl.GetLeftPart(UriPartial.Authority)}: flowctl sends the admin key only over https (or over http to this machine).");
+
     private static HttpClient CreateClient(Uri baseUrl, string adminKey, HttpMessageHandler? handler)
     {
-        var client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        var client = handler is null
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
+            : new HttpClient(handler, disposeHandler: false);
         client.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/");
         client.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         client.Timeout = TimeSpan.FromMinutes(2);

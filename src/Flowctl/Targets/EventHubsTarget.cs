@@ -56,6 +56,16 @@ public sealed class EventHubsTarget : IEventTarget
             var producer = hub is null
                 ? new EventHubProducerClient(connectionString, options ?? Options())
                 : new EventHubProducerClient(connectionString, hub, options ?? Options());
+            try
+            {
+                CheckNamespace(producer.FullyQualifiedNamespace);
+            }
+            catch (FlowctlException)
+            {
+                producer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+
             return new EventHubsTarget(producer, producer.FullyQualifiedNamespace, producer.EventHubName);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
@@ -66,8 +76,29 @@ public sealed class EventHubsTarget : IEventTarget
     }
 
     /// <summary>With an Entra identity that holds Azure Event Hubs Data Sender on the hub or namespace.</summary>
-    public static EventHubsTarget WithToken(string fullyQualifiedNamespace, string hub, TokenCredential credential, EventHubProducerClientOptions? options = null) =>
-        new(new EventHubProducerClient(fullyQualifiedNamespace, hub, credential, options ?? Options()), fullyQualifiedNamespace, hub);
+    public static EventHubsTarget WithToken(string fullyQualifiedNamespace, string hub, TokenCredential credential, EventHubProducerClientOptions? options = null)
+    {
+        CheckNamespace(fullyQualifiedNamespace);
+        return new(new EventHubProducerClient(fullyQualifiedNamespace, hub, credential, options ?? Options()), fullyQualifiedNamespace, hub);
+    }
+
+    /// <summary>Event Hubs namespace hosts in Azure's clouds; anything else (but the emulator on loopback) is refused.</summary>
+    private static readonly string[] NamespaceSuffixes =
+        [".servicebus.windows.net", ".servicebus.chinacloudapi.cn", ".servicebus.usgovcloudapi.net", ".servicebus.cloudapi.de"];
+
+    /// <summary>
+    /// The credential (a SAS key or an Entra token) goes only to an Event Hubs namespace, or to the emulator on this
+    /// machine: a typo or a planted connection string must not send it elsewhere.
+    /// </summary>
+    public static void CheckNamespace(string host)
+    {
+        var name = host.Split(':')[0].TrimEnd('.').ToLowerInvariant();
+        var loopback = name is "localhost" || (System.Net.IPAddress.TryParse(name, out var address) && System.Net.IPAddress.IsLoopback(address));
+        if (!loopback && !NamespaceSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal) && name.Length > suffix.Length))
+        {
+            throw new FlowctlException($"\"{host}\" is not an Event Hubs namespace host (such as my-ns.servicebus.windows.net) nor the emulator on this machine; flowctl sends its credential nowhere else.");
+        }
+    }
 
     public async Task<BatchOutcome> SendAsync(string batchId, IReadOnlyList<TapeLine> batch, CancellationToken cancellationToken)
     {
