@@ -7,14 +7,15 @@ namespace FlowFunctions.Flowctl.Tapes;
 /// Reads a recorded tape, NDJSON (one SPEC §3 event per line) or CSV of trade prints (<see cref="CsvLayout"/>), gzip
 /// or not (told by its first two bytes, whatever the name), streaming: millions of lines in constant memory. Every
 /// event is checked by the app's own parser (EventParser) without the app's time window, so a line refused here
-/// names its line number and the app's reason; what the app refuses later (a print older than its window) comes back
-/// from the target.
+/// names its line number and the app's reason (a line over 1 MB is refused unread, <see cref="LineReader"/>); what the
+/// app refuses later (a print older than its window) comes back from the target.
 /// </summary>
 public sealed class TapeReader : IDisposable
 {
     private readonly Stream _file;
     private readonly CountingStream _counted;
     private readonly StreamReader _reader;
+    private readonly LineReader _lines;
     private readonly EventParser _parser = new(new SymbolTable());
     private readonly EventBatch _batch = new();
     private readonly bool _csv;
@@ -30,6 +31,7 @@ public sealed class TapeReader : IDisposable
         _counted = new CountingStream(_file);
         Stream text = gzip ? new GZipStream(_counted, CompressionMode.Decompress) : _counted;
         _reader = new StreamReader(text, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _lines = new LineReader(_reader);
         var name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
         _csv = format?.ToLowerInvariant() switch
         {
@@ -51,9 +53,14 @@ public sealed class TapeReader : IDisposable
     /// <summary>The next event line, or null at the end; blank lines (and the CSV header) are skipped.</summary>
     public TapeLine? Next()
     {
-        while (_reader.ReadLine() is { } text)
+        while (_lines.ReadLine(out var tooLong) is { } text)
         {
             _line++;
+            if (tooLong)
+            {
+                return new TapeLine(_line, null, null, default, $"the line is longer than {LineReader.MaxLineChars:N0} characters (an Event Hubs message holds at most 1 MB); it was not read");
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 continue;
@@ -90,7 +97,7 @@ public sealed class TapeReader : IDisposable
     /// <summary>Skips to the end of line <paramref name="line"/> (a resumed replay), reading the CSV header on the way.</summary>
     public void SkipTo(long line)
     {
-        while (_line < line && _reader.ReadLine() is { } text)
+        while (_line < line && _lines.ReadLine(out _) is { } text)
         {
             _line++;
             if (_csv && _layout is null && !string.IsNullOrWhiteSpace(text))
