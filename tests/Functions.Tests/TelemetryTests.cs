@@ -24,7 +24,7 @@ public sealed class TelemetryTests
         const string Unknown = "unknown-key-0123456789";
         const string Malformed = "bad key with spaces";
         var spans = new List<Activity>();
-        var metrics = new List<Metric>();
+        var metrics = new List<MetricSnapshot>();
         var logs = new List<LogRecord>();
         using var factory = new FlowApiFactory(new Dictionary<string, string?> { ["Plans:growth:DailyLimit"] = "1" })
             .WithWebHostBuilder(builder => builder.ConfigureServices(services => services.AddOpenTelemetry()
@@ -60,6 +60,9 @@ public sealed class TelemetryTests
         factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
         factory.Services.GetRequiredService<LoggerProvider>().ForceFlush();
 
+        // Stop the app (its timers and hosted services export too) before reading what was exported.
+        factory.Dispose();
+
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") is "/v1/flow/options/{symbol}/cumulative");
         Assert.Contains(metrics, m => m.Name == "flowfunctions.quota.refusals");
         Assert.Contains(metrics, m => m.Name == "flowfunctions.ingest.prints");
@@ -76,7 +79,7 @@ public sealed class TelemetryTests
 
         foreach (var metric in metrics)
         {
-            foreach (ref readonly var point in metric.GetMetricPoints())
+            foreach (var point in metric.MetricPoints)
             {
                 foreach (var tag in point.Tags)
                 {
