@@ -44,27 +44,23 @@ public sealed class StorageOptions
     {
         get
         {
-            if (ConnectionString is { } text && text.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
+            var endpoints = new List<Uri?> { TableServiceUri, BlobServiceUri };
+            if (!string.IsNullOrWhiteSpace(ConnectionString))
             {
-                return true;
-            }
-
-            var endpoints = new List<string?> { TableServiceUri?.ToString(), BlobServiceUri?.ToString() };
-            foreach (var part in (ConnectionString ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var pair = part.Split('=', 2);
-                if (pair.Length == 2 && pair[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase))
+                try
                 {
-                    endpoints.Add(pair[1]);
+                    // The SDKs parse the connection string (UseDevelopmentStorage=true included); no client connects here.
+                    endpoints.Add(new global::Azure.Data.Tables.TableServiceClient(ConnectionString).Uri);
+                    endpoints.Add(new global::Azure.Storage.Blobs.BlobServiceClient(ConnectionString).Uri);
                 }
-                else if (pair.Length == 2 && pair[0].Equals("EndpointSuffix", StringComparison.OrdinalIgnoreCase))
+                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
                 {
-                    return false; // an account in a cloud
+                    return false; // not understood: never treated as the emulator
                 }
             }
 
-            var named = endpoints.Where(e => !string.IsNullOrWhiteSpace(e)).ToArray();
-            return named.Length > 0 && named.All(e => Uri.TryCreate(e, UriKind.Absolute, out var uri) && uri.IsLoopback);
+            var named = endpoints.OfType<Uri>().ToArray();
+            return named.Length > 0 && named.All(uri => uri.IsLoopback);
         }
     }
 
