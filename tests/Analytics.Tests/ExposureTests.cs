@@ -143,4 +143,25 @@ public sealed class ExposureTests
             Assert.Equal((1_000L, 0.20, 1.5, 592.0), (quote.BaselineOi, quote.Iv, quote.Bid, chain.Spot));
         }
     }
+
+    [Fact]
+    public void AChainSentInPartsWithOneTimestampIsOneBaselineSnapshot()
+    {
+        var t0 = new DateTimeOffset(2026, 6, 5, 13, 25, 0, TimeSpan.Zero);
+        var contracts = Enumerable.Range(0, 6)
+            .Select(i => new ChainContract(new OptionKey(new DateOnly(2026, 6, 19), 585_000 + (i * 1_000), i % 2 == 0 ? OptionRight.Call : OptionRight.Put), 100 * (i + 1), 0.18, 1.2, 1.25))
+            .ToArray();
+        var whole = SymbolChain.From(new ChainEvent(t0, "SPY", 589, contracts));
+        var head = new ChainEvent(t0, "SPY", 589, contracts[..4]);
+        var tail = new ChainEvent(t0, "SPY", 589, contracts[4..]);
+        var later = new ChainEvent(t0.AddHours(1), "SPY", 590, [contracts[5] with { OpenInterest = 9_999 }]);
+        foreach (var order in new[] { new[] { head, tail, later }, [tail, head, later], [later, tail, head] })
+        {
+            var chain = SymbolChain.From(order[0]);
+            chain.Apply(order[1]);
+            chain.Apply(order[2]);
+            Assert.Equal(t0, chain.BaselineTimestamp);
+            Assert.Equal(whole.Contracts.ToDictionary(c => c.Key, c => c.Value.BaselineOi), chain.Contracts.ToDictionary(c => c.Key, c => c.Value.BaselineOi));
+        }
+    }
 }

@@ -13,6 +13,8 @@ public readonly record struct ChainQuote(long BaselineOi, double Iv, double Bid,
 /// <summary>
 /// One underlying's option chain for one trading date (SPEC §3): the earliest chain event of the date sets the
 /// settled open-interest baseline; every chain event refreshes quotes, IV and spot where it is newer than what is held.
+/// Chain events with the same timestamp are parts of one snapshot (a producer splits a wide chain to keep each message
+/// small, README "Event Hubs batch size"), so every part of the earliest snapshot sets its contracts' baseline.
 /// Applying events in any order gives the same chain. Not thread-safe.
 /// </summary>
 public sealed class SymbolChain
@@ -75,8 +77,8 @@ public sealed class SymbolChain
     public void Apply(ChainEvent e)
     {
         var ticks = e.Timestamp.UtcTicks;
-        var isBaseline = e.Timestamp < BaselineTimestamp;
-        if (isBaseline)
+        var isBaseline = e.Timestamp <= BaselineTimestamp;
+        if (e.Timestamp < BaselineTimestamp)
         {
             // An earlier snapshot is the true baseline: contracts it does not list were not open then.
             foreach (var key in _contracts.Keys.ToArray())

@@ -10,7 +10,8 @@ namespace FlowFunctions.Flowctl.Targets;
 /// whose body is the event's JSON, with its underlying as partition key (SPEC §3), so the hub keeps each underlying's
 /// events in order on one partition. A batch's events are grouped by underlying and packed into
 /// <see cref="EventDataBatch"/>es, which the SDK sizes to the hub's limit (1 MB on the standard tier); the groups are
-/// sent concurrently, each one in order. Signed in with a SAS connection string or a <see cref="TokenCredential"/>;
+/// sent concurrently, each one in order. A chain event over <see cref="EventMessages.MaxMessageBytes"/> goes as several
+/// (<see cref="EventMessages"/>). Signed in with a SAS connection string or a <see cref="TokenCredential"/>;
 /// transient failures (throttling, a dropped link, a busy service) are retried by the SDK's exponential policy. Event
 /// Hubs cannot tell a batch sent twice: a replay interrupted while a batch was in flight may deliver that batch again,
 /// and the function counts what arrives (README).
@@ -133,23 +134,26 @@ public sealed class EventHubsTarget : IEventTarget
         {
             foreach (var line in lines)
             {
-                var data = new EventData(line.Json!) { ContentType = "application/json" };
-                if (current.TryAdd(data))
+                foreach (var message in EventMessages.Of(line))
                 {
-                    continue;
-                }
+                    var data = new EventData(message) { ContentType = "application/json" };
+                    if (current.TryAdd(data))
+                    {
+                        continue;
+                    }
 
-                if (current.Count == 0)
-                {
-                    throw new FlowctlException($"Line {line.Number} is {line.Json!.Length:N0} bytes, more than the hub takes in one message ({current.MaximumSizeInBytes:N0}).");
-                }
+                    if (current.Count == 0)
+                    {
+                        throw TooLarge(line, message, current);
+                    }
 
-                await _producer.SendAsync(current, cancellationToken);
-                current.Dispose();
-                current = await _producer.CreateBatchAsync(options, cancellationToken);
-                if (!current.TryAdd(data))
-                {
-                    throw new FlowctlException($"Line {line.Number} is {line.Json!.Length:N0} bytes, more than the hub takes in one message ({current.MaximumSizeInBytes:N0}).");
+                    await _producer.SendAsync(current, cancellationToken);
+                    current.Dispose();
+                    current = await _producer.CreateBatchAsync(options, cancellationToken);
+                    if (!current.TryAdd(data))
+                    {
+                        throw TooLarge(line, message, current);
+                    }
                 }
             }
 
@@ -163,6 +167,9 @@ public sealed class EventHubsTarget : IEventTarget
             current.Dispose();
         }
     }
+
+    private static FlowctlException TooLarge(TapeLine line, byte[] message, EventDataBatch batch) =>
+        new($"Line {line.Number} is {message.Length:N0} bytes, more than the hub takes in one message ({batch.MaximumSizeInBytes:N0}).");
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

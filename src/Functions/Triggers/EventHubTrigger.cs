@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Storage;
+using FlowFunctions.Storage.Ingest;
 
 namespace FlowFunctions.Functions.Triggers;
 
@@ -15,18 +15,21 @@ namespace FlowFunctions.Functions.Triggers;
 /// <c>PartitionContext</c> (<c>FullyQualifiedNamespace</c>, <c>EventHubName</c>, <c>ConsumerGroup</c>,
 /// <c>PartitionId</c>). The delivery goes to <see cref="EventHubIngest"/>; the answer is 200 once it is durably folded
 /// (refused events dead-lettered), 503 when storage failed, so the host's retry policy delivers it again. An invocation
-/// that cannot be read at all is dead-lettered whole and answered 200: redelivering it cannot help, and holding up the
-/// partition would stop every later event.
+/// that will never be accepted (larger than <see cref="MaxInvocationBytes"/>, or not an Event Hubs invocation at all) is
+/// dead-lettered whole, streamed to storage, and answered 200 with an error log: redelivering it cannot help, and
+/// holding up the partition would stop every later event (docs/reliability.md, "Invocations that can never succeed";
+/// the size arithmetic is in the README, "Event Hubs batch size").
 /// </summary>
 public static partial class EventHubTrigger
 {
     /// <summary>The trigger binding's name in <c>IngestEvents/function.json</c>.</summary>
     public const string BindingName = "events";
 
-    /// <summary>Largest invocation body read (1,000 events encoded twice stay far below it).</summary>
+    /// <summary>Largest invocation held in memory and folded, by default (<c>Ingest:MaxInvocationBytes</c>).</summary>
     public const int MaxInvocationBytes = 64 * 1024 * 1024;
 
-    private const int MaxDeadLetterChars = 4_096;
+    /// <summary>The setting that overrides <see cref="MaxInvocationBytes"/>.</summary>
+    public const string MaxInvocationBytesSetting = "Ingest:MaxInvocationBytes";
 
     public static IEndpointRouteBuilder MapEventHubTrigger(this IEndpointRouteBuilder app)
     {
@@ -46,38 +49,52 @@ public static partial class EventHubTrigger
         var cancellationToken = context.RequestAborted;
         try
         {
-            using var stream = await RequestBody.ReadAsync(context, MaxInvocationBytes, cancellationToken);
+            var max = configuration.GetValue(MaxInvocationBytesSetting, MaxInvocationBytes);
+            var (stream, overflow) = await RequestBody.ReadOrStreamAsync(context, max, cancellationToken);
             if (stream is null)
             {
-                await HostInvocation.RespondAsync(context, 413, [$"The invocation is larger than {MaxInvocationBytes:N0} bytes; lower maxEventBatchSize in host.json."]);
+                await using (overflow)
+                {
+                    await DeadLetterWholeAsync(context, "size", $"invocation larger than {max:N0} bytes", overflow!);
+                }
+
                 return;
             }
 
-            var body = RequestBody.Bytes(stream);
-            EventHubDelivery delivery;
-            try
+            using (stream)
             {
-                using var invocation = HostInvocation.Parse(body);
-                delivery = ReadDelivery(invocation, configuration);
-            }
-            catch (FormatException e)
-            {
-                var id = $"eh:invocation:{Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32]}";
-                await deadLetters.WriteAsync(
-                    new DeadLetter(id, clock.Now, [new DeadLetterEvent(0, "invocation not understood: " + e.Message, HostInvocation.Excerpt(body.Span, MaxDeadLetterChars))]),
-                    cancellationToken);
-                LogNotUnderstood(logger, id, e.Message);
-                await HostInvocation.RespondAsync(context, 200, [$"Invocation not understood ({e.Message}); dead-lettered as {id}."]);
-                return;
-            }
+                var body = RequestBody.Bytes(stream);
+                EventHubDelivery delivery;
+                try
+                {
+                    using var invocation = HostInvocation.Parse(body);
+                    delivery = ReadDelivery(invocation, configuration);
+                }
+                catch (FormatException e)
+                {
+                    stream.Position = 0;
+                    await DeadLetterWholeAsync(context, "shape", "invocation not understood: " + e.Message, stream);
+                    return;
+                }
 
-            var result = await ingest.IngestAsync(delivery, cancellationToken);
-            await HostInvocation.RespondAsync(context, 200, [Summary(delivery, result)]);
+                var result = await ingest.IngestAsync(delivery, cancellationToken);
+                await HostInvocation.RespondAsync(context, 200, [Summary(delivery, result)]);
+            }
         }
         catch (StoreException e)
         {
             LogStorageFailed(logger, e);
             await HostInvocation.RespondAsync(context, 503, [$"Storage failed ({e.Message}); nothing of this delivery is counted twice when it is delivered again."]);
+        }
+
+        async Task DeadLetterWholeAsync(HttpContext context, string kind, string reason, Stream content)
+        {
+            var id = $"eh:invocation:{clock.Now:yyyyMMddTHHmmssfff}:{Guid.NewGuid():N}";
+            var letter = await deadLetters.WriteWholeAsync(id, clock.Now, reason, content, cancellationToken);
+            IngestMetrics.InvocationsDeadLettered.Add(1, new KeyValuePair<string, object?>("flowfunctions.reason", kind));
+            LogDeadLetteredWhole(logger, id, reason, letter.Content!.Bytes, letter.Content.Location);
+            await HostInvocation.RespondAsync(
+                context, 200, [$"Dead-lettered whole as {id} ({reason}; {letter.Content.Bytes:N0} bytes at {letter.Content.Location}); nothing of it was folded."]);
         }
     }
 
@@ -190,8 +207,8 @@ public static partial class EventHubTrigger
             + $"({fresh} committed now, {result.Batches.Count - fresh} already committed); {result.Accepted} events folded, {result.Rejected} dead-lettered.";
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs invocation {BatchId} was not understood and was dead-lettered whole: {Reason}")]
-    private static partial void LogNotUnderstood(ILogger logger, string batchId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs invocation dead-lettered whole as {BatchId}, nothing of it folded: {Reason} ({Bytes} bytes, stored at {Location})")]
+    private static partial void LogDeadLetteredWhole(ILogger logger, string batchId, string reason, long bytes, string location);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event Hubs delivery failed on storage; answering 503 so that the host delivers it again")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace FlowFunctions.Functions.Triggers;
@@ -164,12 +163,5 @@ public sealed class HostInvocation : IDisposable
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.ContentLength = buffer.Length;
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
-    }
-
-    /// <summary>The text of a value for a dead letter, cut to <paramref name="max"/> characters.</summary>
-    public static string Excerpt(ReadOnlySpan<byte> utf8, int max)
-    {
-        var text = Encoding.UTF8.GetString(utf8[..Math.Min(utf8.Length, max * 4)]);
-        return text.Length <= max ? text : text[..max];
     }
 }

@@ -54,6 +54,30 @@ public sealed class StoreContainer
         return response.Value.ETag.ToString();
     }
 
+    /// <summary>Largest block a streamed upload holds in memory at once (<see cref="UploadStreamAsync"/>).</summary>
+    public const int StreamBlockBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Uploads a stream of any length as a block blob, create-only: read forward once, staged in blocks of
+    /// <see cref="StreamBlockBytes"/> one at a time (so at most one block is in memory), then committed. A blob already
+    /// there is <see cref="StoreFailure.Conflict"/> or <see cref="StoreFailure.PreconditionFailed"/>.
+    /// </summary>
+    public Task UploadStreamAsync(string name, Stream content, string contentType, CancellationToken cancellationToken)
+    {
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            TransferOptions = new global::Azure.Storage.StorageTransferOptions
+            {
+                InitialTransferSize = StreamBlockBytes,
+                MaximumTransferSize = StreamBlockBytes,
+                MaximumConcurrency = 1,
+            },
+        };
+        return StoreErrors.Guard(() => Client.GetBlobClient(name).UploadAsync(content, options, cancellationToken), $"PUT {Name}/{name} (streamed)", cancellationToken);
+    }
+
     /// <summary>The blob, or null when it does not exist.</summary>
     public async Task<DownloadedBlob?> GetAsync(string name, CancellationToken cancellationToken)
     {

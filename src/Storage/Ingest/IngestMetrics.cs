@@ -20,6 +20,10 @@ public static class IngestMetrics
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(
         "flowfunctions.ingest.dead_lettered", "{event}", "Events refused and written to the dead-letter container.");
 
+    /// <summary>Host invocations the handler will never accept (tag <c>flowfunctions.reason</c>: <c>size</c> or <c>shape</c>), stored whole.</summary>
+    public static readonly Counter<long> InvocationsDeadLettered = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.invocations_dead_lettered", "{invocation}", "Host invocations dead-lettered whole, unread, because no delivery of them could ever succeed.");
+
     internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
         "flowfunctions.ingest.batch.duration", "s", "Time to parse, fold and commit one batch, storage included.");
 

@@ -33,6 +33,19 @@ public sealed class MemoryDeadLetterStore(int capacity = 1_000) : IDeadLetterSto
         return Task.CompletedTask;
     }
 
+    /// <summary>Reads the input to its end and keeps only the letter (its excerpt, length and hash), not the content.</summary>
+    public async Task<DeadLetter> WriteWholeAsync(string batchId, DateTimeOffset receivedUtc, string reason, Stream content, CancellationToken cancellationToken)
+    {
+        using var tap = new TappedStream(content, IDeadLetterStore.ExcerptBytes);
+        await tap.DrainAsync(cancellationToken);
+        var letter = new DeadLetter(batchId, receivedUtc, [new DeadLetterEvent(0, reason, tap.Head)])
+        {
+            Content = new StoredContent(StoredContent.NotKept, tap.BytesRead, tap.Sha256()),
+        };
+        await WriteAsync(letter, cancellationToken);
+        return letter;
+    }
+
     public Task<IReadOnlyList<DeadLetter>> ListRecentAsync(int max, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -5,6 +5,7 @@ using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Storage;
+using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -139,12 +140,65 @@ public sealed class HostProtocolTests
     {
         using var app = FunctionApp();
         using var client = app.CreateClient();
-        using var response = await client.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, """{"Data":{"events":42},"Metadata":{}}"""));
+        var body = "{\"Data\":{\"events\":42},\"Metadata\":{\"padding\":\"" + new string('x', 10_000) + "\"}}";
+        using var response = await client.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, body));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("dead-lettered", Assert.Single(await HostPayloads.AnswerLogsAsync(response)), StringComparison.Ordinal);
+        Assert.Contains("Dead-lettered whole", Assert.Single(await HostPayloads.AnswerLogsAsync(response)), StringComparison.Ordinal);
         var letter = Assert.Single(await app.Services.GetRequiredService<IDeadLetterStore>().ListRecentAsync(10, CancellationToken.None));
         Assert.Contains("\"events\":42", Assert.Single(letter.Events).Raw, StringComparison.Ordinal);
+        Assert.StartsWith("invocation not understood", letter.Events[0].Reason, StringComparison.Ordinal);
+        AssertWhole(letter, body);
+        await InvokeOkAsync(client, HostPayloads.EventHub(TradeMessages(0, 5), 0));
+        Assert.Equal(5, TradeCount(await CumulativeAsync(app)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnInvocationOverTheSizeLimitIsDeadLetteredWholeAnsweredOkAndTheNextOneFolds(bool withContentLength)
+    {
+        using var app = new FlowApiFactory(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7999",
+            ["Storage:Mode"] = "memory",
+            [EventHubTrigger.MaxInvocationBytesSetting] = "65536",
+        });
+        using var client = app.CreateClient();
+        var oversize = HostPayloads.EventHub(TradeMessages(0, 400), 0);
+        Assert.True(Encoding.UTF8.GetByteCount(oversize) > 65_536);
+        var deadLettered = new List<(string, long)>();
+        using var listener = MetricCapture.Of(IngestMetrics.InvocationsDeadLettered, (value, reason) => deadLettered.Add((reason, value)));
+
+        using var request = HostPayloads.Invocation(FunctionNames.IngestEvents, oversize);
+        if (!withContentLength)
+        {
+            request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(oversize)));
+            request.Content.Headers.ContentLength = null;
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("larger than 65,536 bytes", Assert.Single(await HostPayloads.AnswerLogsAsync(response)), StringComparison.Ordinal);
+        var letter = Assert.Single(await app.Services.GetRequiredService<IDeadLetterStore>().ListRecentAsync(10, CancellationToken.None));
+        AssertWhole(letter, oversize);
+        Assert.Equal(IDeadLetterStore.ExcerptBytes, Encoding.UTF8.GetByteCount(letter.Events[0].Raw));
+        Assert.Contains(("size", 1L), deadLettered);
+        Assert.Equal(0, TradeCount(await CumulativeAsync(app)));
+
+        // The partition moves on: the next invocation, under the limit, folds.
+        await InvokeOkAsync(client, HostPayloads.EventHub(TradeMessages(400, 30), 400));
+        Assert.Equal(30, TradeCount(await CumulativeAsync(app)));
+    }
+
+    private static void AssertWhole(DeadLetter letter, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        Assert.NotNull(letter.Content);
+        Assert.Equal(bytes.Length, letter.Content.Bytes);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), letter.Content.Sha256);
     }
 
     [Fact]
