@@ -121,7 +121,10 @@ public sealed class FunctionAppLayoutTests
         Assert.Equal("2.0", host.GetProperty("version").GetString());
         var handler = host.GetProperty("customHandler");
         Assert.Equal(typeof(Program).Assembly.GetName().Name, handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
+        // Proxying (YARP): path and query as sent, bodies and answers streamed. Not the legacy forwarding, which rebuilds
+        // the query, drops a body without Content-Length and buffers whole answers.
+        Assert.True(handler.GetProperty("enableProxyingHttpRequest").GetBoolean());
+        Assert.False(handler.TryGetProperty("enableForwardingHttpRequest", out _));
         var bundle = host.GetProperty("extensionBundle");
         Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", bundle.GetProperty("id").GetString());
         Assert.Equal("[4.*, 5.0.0)", bundle.GetProperty("version").GetString());

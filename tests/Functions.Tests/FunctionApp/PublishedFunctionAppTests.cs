@@ -14,7 +14,7 @@ namespace FlowFunctions.Functions.Tests.FunctionApp;
 /// <summary>
 /// The published function app folder (README: <c>dotnet publish src/Functions -c Release -o &lt;dir&gt;</c>): complete
 /// and self-contained, and its handler, started the way the Functions host starts it, answering the host's own
-/// invocations and forwarded HTTP requests on Azurite.
+/// invocations and HTTP requests proxied as the host proxies them (YARP) on Azurite.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : IClassFixture<PublishedAppFixture>
@@ -127,21 +127,27 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         Assert.Equal(2, letter.Events.Count);
         Assert.All(letter.Events, e => Assert.False(string.IsNullOrWhiteSpace(e.Reason)));
 
-        // HTTP requests arrive forwarded: the original path and query, with the host's headers added.
-        foreach (var path in new[] { "/v1/flow/options/SPY/cumulative?minutes=60", $"/v1/flow/options/SPY/cumulative?minutes=60&apiKey={AlphaKey}" })
+        // HTTP requests arrive proxied (enableProxyingHttpRequest): the path and query as the caller sent them, the
+        // caller's headers, the answer streamed back. Each answer through the proxy equals the handler's own.
+        await using var proxy = await HostProxy.StartAsync(handler.Http.BaseAddress!);
+        foreach (var path in new[]
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            HostPayloads.AddHostHeaders(request);
-            if (!path.Contains("apiKey", StringComparison.Ordinal))
+            "/v1/flow/options/SPY/cumulative?minutes=60",
+            $"/v1/flow/options/SPY/cumulative?minutes=60&apiKey={AlphaKey}",
+            "/v1/flow/options/spy/cumulative?minutes=6%30",
+            "/v1/flow/options/SPY/strike-flow?minutes=390",
+        })
+        {
+            using var direct = await SendAsync(handler.Http, path);
+            using var proxied = await SendAsync(proxy.Http, path);
+            var body = await proxied.Content.ReadAsStringAsync();
+            Assert.True(proxied.StatusCode == direct.StatusCode, $"{path}: {proxied.StatusCode} through the proxy, {direct.StatusCode} direct\n{body}\n{handler.Output}");
+            Assert.Equal(await direct.Content.ReadAsStringAsync(), body);
+            if (path.Contains("cumulative", StringComparison.Ordinal) && proxied.IsSuccessStatusCode)
             {
-                request.Headers.Add("X-Api-Key", AlphaKey);
+                Assert.Equal(53, HostProtocolTests.TradeCount(body));
+                Assert.Equal("1200", proxied.Headers.GetValues("X-RateLimit-Limit").Single());
             }
-
-            using var response = await handler.Http.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, body + "\n" + handler.Output);
-            Assert.Equal(53, HostProtocolTests.TradeCount(body));
-            Assert.Equal("1200", response.Headers.GetValues("X-RateLimit-Limit").Single());
         }
 
         // The timer tick writes the snapshots to blob storage.
@@ -155,6 +161,17 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         Assert.True(DateTimeOffset.UtcNow - snapshot.GeneratedUtc < TimeSpan.FromMinutes(1));
         Assert.Contains(snapshot.Board.Buyers.Concat(snapshot.Board.Sellers), r => r.Symbol == "SPY" && r.TradeCount == 53);
         Assert.DoesNotContain(AlphaKey, handler.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (!path.Contains("apiKey", StringComparison.Ordinal))
+        {
+            request.Headers.Add("X-Api-Key", AlphaKey);
+        }
+
+        return await client.SendAsync(request);
     }
 
     [Fact]
