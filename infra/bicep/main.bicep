@@ -44,6 +44,17 @@ param maximumInstanceCount int = 100
 @minLength(32)
 param keyHashSecret string
 
+@description('Key Vault purge protection. Off by default: with it on, deleting the resource group leaves the soft-deleted vault holding its name for the whole retention, and only keyVaultRecover=true can redeploy (README, "Redeploy after deleting the resource group").')
+param keyVaultPurgeProtection bool = false
+
+@description('Recover the soft-deleted Key Vault of this deployment\'s name instead of creating one: set it for a redeploy within the retention after the resource group was deleted.')
+param keyVaultRecover bool = false
+
+@description('Days a deleted Key Vault stays recoverable (7 to 90).')
+@minValue(7)
+@maxValue(90)
+param keyVaultRetentionDays int = 7
+
 @description('Daily and per-minute request limits per plan (0 = none), as SPEC section 5 defaults.')
 param planLimits object = {
   free: { daily: 5, perMinute: 0 }
@@ -71,6 +82,8 @@ var names = {
   eventHub: 'flow-events'
   consumerGroup: 'flowfunctions'
   identity: 'id-${appName}-${suffix}'
+  deploymentIdentity: 'id-${appName}-deploy-${suffix}'
+  packageStorage: take('stpkg${suffix}${appName}', 24)
   keyVault: take('kv-${appName}-${suffix}', 24)
   logs: 'log-${appName}-${suffix}'
   insights: 'appi-${appName}-${suffix}'
@@ -86,7 +99,7 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { location: location, tags: tags, accountName: names.storage, deploymentContainerName: names.deploymentContainer }
+  params: { location: location, tags: tags, accountName: names.storage }
 }
 
 module eventHubs 'modules/eventhubs.bicep' = {
@@ -105,12 +118,37 @@ module eventHubs 'modules/eventhubs.bicep' = {
 
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
-  params: { location: location, tags: tags, vaultName: names.keyVault, keyHashSecret: keyHashSecret }
+  params: {
+    location: location
+    tags: tags
+    vaultName: names.keyVault
+    keyHashSecret: keyHashSecret
+    purgeProtection: keyVaultPurgeProtection
+    recover: keyVaultRecover
+    softDeleteRetentionDays: keyVaultRetentionDays
+  }
 }
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
   params: { location: location, tags: tags, identityName: names.identity }
+}
+
+// The identity the platform deploys and reads the package with; its only role is on the package container.
+module deploymentIdentity 'modules/identity.bicep' = {
+  name: 'deployment-identity'
+  params: { location: location, tags: tags, identityName: names.deploymentIdentity }
+}
+
+module packageStorage 'modules/packagestorage.bicep' = {
+  name: 'package-storage'
+  params: {
+    location: location
+    tags: tags
+    accountName: names.packageStorage
+    containerName: names.deploymentContainer
+    deploymentPrincipalId: deploymentIdentity.outputs.principalId
+  }
 }
 
 // Roles first: the app's first start reads the Key Vault reference and storage with this identity.
@@ -133,12 +171,13 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    deploymentIdentityId: deploymentIdentity.outputs.id
     location: location
     tags: tags
     planName: names.plan
     siteName: names.site
     storageAccountName: storage.outputs.accountName
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    deploymentContainerUrl: packageStorage.outputs.containerUrl
     tableServiceUri: storage.outputs.tableEndpoint
     blobServiceUri: storage.outputs.blobEndpoint
     insightsConnectionString: monitoring.outputs.connectionString
@@ -171,6 +210,9 @@ output storageAccountName string = storage.outputs.accountName
 
 @description('The Key Vault holding the key-hashing secret.')
 output keyVaultName string = keyVault.outputs.vaultName
+
+@description('The account the app package is deployed to (the app\'s identity has no role on it).')
+output packageStorageAccountName string = packageStorage.outputs.accountName
 
 @description('The app identity (user-assigned), for any further role assignments.')
 output principalId string = identity.outputs.principalId

@@ -1,7 +1,9 @@
 // The function app on the Flex Consumption plan (FC1), runtime 'custom': the Functions host starts the handler
-// (host.json customHandler) and forwards Event Hubs, timer and HTTP invocations to it. The package is deployed from a
-// blob container with the app's user-assigned identity, which already holds its roles when the app is created
-// (modules/identity.bicep says why).
+// (host.json customHandler), posts Event Hubs and timer invocations to it and proxies HTTP. The runtime identity
+// (storage, Event Hubs, Key Vault, telemetry) already holds its roles when the app is created (modules/identity.bicep
+// says why). The package is deployed to and read from its own account with a second identity, the only one allowed to
+// write it (modules/packagestorage.bicep); both identities are attached, because the platform can use only an identity
+// the app has.
 //
 // Fallback where Flex Consumption is not offered: a Linux Consumption plan (sku Y1, kind 'functionapp,linux',
 // reserved: true) with FUNCTIONS_WORKER_RUNTIME=custom, FUNCTIONS_EXTENSION_VERSION=~4, an empty linuxFxVersion
@@ -11,6 +13,7 @@ param location string
 param tags object
 param identityId string
 param identityClientId string
+param deploymentIdentityId string
 param planName string
 param siteName string
 param storageAccountName string
@@ -42,7 +45,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   tags: tags
   kind: 'functionapp,linux'
-  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identityId}': {} } }
+  identity: { type: 'UserAssigned', userAssignedIdentities: { '${identityId}': {}, '${deploymentIdentityId}': {} } }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
@@ -56,7 +59,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         storage: {
           type: 'blobContainer'
           value: deploymentContainerUrl
-          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: deploymentIdentityId }
         }
       }
       scaleAndConcurrency: {

@@ -6,17 +6,28 @@ param vaultName string
 @secure()
 param keyHashSecret string
 
+@description('Purge protection: once on it cannot be turned off, and a deleted vault then keeps its name for the whole retention.')
+param purgeProtection bool
+
+@description('Recover the soft-deleted vault of this name (a redeploy after the resource group was deleted) instead of creating one.')
+param recover bool
+
+@description('Days a deleted vault and its secrets stay recoverable (7 to 90).')
+param softDeleteRetentionDays int
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: vaultName
   location: location
   tags: tags
   properties: {
+    createMode: recover ? 'recover' : 'default'
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true
-    softDeleteRetentionInDays: 30
-    enablePurgeProtection: true
+    softDeleteRetentionInDays: softDeleteRetentionDays
+    // Never sent as false: a vault that has it (one recovered) refuses to turn it off.
+    enablePurgeProtection: purgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
   }
 }

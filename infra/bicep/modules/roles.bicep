@@ -9,7 +9,7 @@ param insightsName string
 param publisherPrincipalId string
 
 var roleIds = {
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975'
@@ -38,12 +38,13 @@ resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: insightsName
 }
 
-// Blobs: the app's chains, snapshots, dead letters and delivery claims; the host's Event Hubs checkpoints, timer locks
-// and the deployment package.
+// Blobs: the app's chains, snapshots, dead letters and delivery claims; the host's Event Hubs checkpoints and timer
+// locks. Owner, as the Functions documentation requires for AzureWebJobsStorage with an identity. The deployment
+// package is in another account, where this identity has no role (modules/packagestorage.bicep).
 resource blobData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
-  name: guid(storage.id, principalId, roleIds.storageBlobDataContributor)
-  properties: { principalId: principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataContributor) }
+  name: guid(storage.id, principalId, roleIds.storageBlobDataOwner)
+  properties: { principalId: principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.storageBlobDataOwner) }
 }
 
 // Tables: aggregates, receipts, API keys and quotas.

@@ -1,9 +1,9 @@
-// The storage account: the app's tables and containers (docs/storage.md), and the container Flex Consumption deploys
-// the app package from. Shared-key access is off: every caller uses Entra ID.
+// The storage account: the app's tables and containers (docs/storage.md) and the host's own (AzureWebJobsStorage:
+// Event Hubs checkpoints, timer locks). The app package lives in an account of its own (modules/packagestorage.bicep).
+// Shared-key access is off: every caller uses Entra ID.
 param location string
 param tags object
 param accountName string
-param deploymentContainerName string
 
 @description('Tables the app uses (AzureStorage.Tables).')
 var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas' ]
@@ -32,7 +32,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in concat(containers, [ deploymentContainerName ]): {
+resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in containers: {
   parent: blobService
   name: name
   properties: { publicAccess: 'None' }
@@ -81,4 +81,3 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 output accountName string = account.name
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output blobEndpoint string = account.properties.primaryEndpoints.blob
-output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
