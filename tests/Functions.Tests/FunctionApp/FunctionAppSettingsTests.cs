@@ -68,7 +68,7 @@ public sealed partial class FunctionAppSettingsTests
         Assert.DoesNotContain("listKeys(", all, StringComparison.Ordinal);
         Assert.Contains("allowSharedKeyAccess: false", all, StringComparison.Ordinal);
         Assert.Contains("disableLocalAuth: true", all, StringComparison.Ordinal);
-        foreach (var role in new[] { "storageBlobDataContributor", "storageTableDataContributor", "eventHubsDataReceiver", "keyVaultSecretsUser" })
+        foreach (var role in new[] { "storageBlobDataOwner", "storageTableDataContributor", "eventHubsDataReceiver", "keyVaultSecretsUser" })
         {
             Assert.Matches($"roleIds\\.{role}\\)", all);
         }
