@@ -42,7 +42,7 @@ public sealed class StorageArguments
     {
         var options = new StorageOptions
         {
-            Mode = StorageOptions.AzureMode,
+            Mode = StorageMode.Azure,
             ConnectionString = parse.GetValue(ConnectionString) ?? Env("FLOWCTL_STORAGE") ?? Env("AzureWebJobsStorage"),
             TableServiceUri = parse.GetValue(TableEndpoint),
             BlobServiceUri = parse.GetValue(BlobEndpoint),

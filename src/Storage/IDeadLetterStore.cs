@@ -14,7 +14,7 @@ public sealed record StoredContent(string Location, long Bytes, string Sha256)
 }
 
 /// <summary>
-/// The refused part of one batch (SPEC §3, §6: one dead letter per rejected batch part). <see cref="Content"/> is set
+/// The refused part of one batch (docs/api.md "Events": one dead letter per rejected batch part). <see cref="Content"/> is set
 /// when the whole input was stored beside the letter (an invocation the handler will never accept).
 /// </summary>
 public sealed record DeadLetter(string BatchId, DateTimeOffset ReceivedUtc, IReadOnlyList<DeadLetterEvent> Events)

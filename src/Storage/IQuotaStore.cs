@@ -11,7 +11,7 @@ public readonly record struct QuotaDecision(bool Allowed, QuotaUsage Usage);
 
 /// <summary>
 /// Request counters per key per UTC day and per UTC minute. Counted in the store, not per process, so every instance
-/// of the app sees the same totals (SPEC §5). Thread-safe.
+/// of the app sees the same totals (docs/api.md "Keys, plans and quotas"). Thread-safe.
 /// </summary>
 public interface IQuotaStore
 {

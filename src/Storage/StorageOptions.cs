@@ -8,11 +8,9 @@ namespace FlowFunctions.Storage;
 public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
-    public const string MemoryMode = "memory";
-    public const string AzureMode = "azure";
 
-    /// <summary><c>memory</c> or <c>azure</c>; unset takes the host's default (memory standalone, azure under the Functions host).</summary>
-    public string? Mode { get; set; }
+    /// <summary>Memory or Azure; the app resolves an unset <c>Storage:Mode</c> to its host's default (memory standalone, azure under the Functions host).</summary>
+    public StorageMode Mode { get; set; }
 
     /// <summary>A storage connection string: <c>UseDevelopmentStorage=true</c> for Azurite, or an account's with its key.</summary>
     public string? ConnectionString { get; set; }

@@ -2,7 +2,7 @@ using FlowFunctions.Analytics.Events;
 
 namespace FlowFunctions.Analytics.Aggregates;
 
-/// <summary>Minute buckets: timestamps floored to the minute, UTC (SPEC §4), as minutes since the Unix epoch.</summary>
+/// <summary>Minute buckets: timestamps floored to the minute, UTC (docs/methodology.md §1), as minutes since the Unix epoch.</summary>
 public static class MinuteBucket
 {
     private const long TicksPerMinute = TimeSpan.TicksPerMinute;
@@ -12,7 +12,7 @@ public static class MinuteBucket
     public static DateTimeOffset Start(long minute) => DateTimeOffset.UnixEpoch.AddTicks(minute * TicksPerMinute);
 
     /// <summary>
-    /// The buckets of "the last N minutes ending now" (SPEC §4): bucket starts b with now − N min &lt; b ≤ now, which is
+    /// The buckets of "the last N minutes ending now" (docs/methodology.md §1): bucket starts b with now − N min &lt; b ≤ now, which is
     /// exactly N buckets, the newest being the one now falls in.
     /// </summary>
     public static (long First, long Last) Window(DateTimeOffset now, int minutes)

@@ -41,7 +41,7 @@ public sealed class FlowFold(PricingParameters pricing)
 
     /// <summary>
     /// Folds a parsed batch in input order: spot and chain events update <paramref name="market"/>, prints are valued
-    /// with it (SPEC §3: a print's spot, else the last known; its IV, else the chain's, else implied).
+    /// with it (docs/api.md "Events": a print's spot, else the last known; its IV, else the chain's, else implied).
     /// </summary>
     public void AddBatch(EventBatch batch, MarketState market)
     {
@@ -112,7 +112,7 @@ public sealed class FlowFold(PricingParameters pricing)
     }
 
     /// <summary>
-    /// SPEC §4: signed delta-dollars = s × Δ × size × 100 × S; signed gamma-dollars = s × Γ × size × 100 × S² × 0.01;
+    /// docs/methodology.md §4: signed delta-dollars = s × Δ × size × 100 × S; signed gamma-dollars = s × Γ × size × 100 × S² × 0.01;
     /// greeks at the print's time, spot and IV. Returned in cents, rounded half away from zero.
     /// </summary>
     public static (long DeltaCents, long GammaCents) SignedDollarCents(in TradeEvent trade, int sign, double spot, double iv, PricingParameters pricing)

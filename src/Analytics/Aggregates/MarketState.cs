@@ -10,7 +10,7 @@ public readonly record struct SpotMark(double Price, DateTimeOffset Timestamp);
 
 /// <summary>
 /// What the fold needs to know beyond a print: each underlying's last known spot and its chain for the trading date,
-/// so a print without <c>spot</c> or <c>iv</c> can be valued (SPEC §3, §4). Not thread-safe.
+/// so a print without <c>spot</c> or <c>iv</c> can be valued (docs/api.md "Events", docs/methodology.md §3). Not thread-safe.
 /// </summary>
 public sealed class MarketState
 {
@@ -71,7 +71,7 @@ public sealed class MarketState
 
     /// <summary>
     /// The print's IV, else the chain's latest IV for the contract, else implied from the print's price
-    /// (SPEC §4). NaN when none of these exists.
+    /// (docs/methodology.md §3). NaN when none of these exists.
     /// </summary>
     public double ResolveIv(in TradeEvent trade, double spot, PricingParameters pricing)
     {

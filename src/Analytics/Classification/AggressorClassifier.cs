@@ -2,7 +2,7 @@ using FlowFunctions.Analytics.Events;
 
 namespace FlowFunctions.Analytics.Classification;
 
-/// <summary>Aggressor side of a print (SPEC §4).</summary>
+/// <summary>Aggressor side of a print (docs/methodology.md §2).</summary>
 public enum AggressorSide : byte
 {
     Mid = 0,
@@ -23,7 +23,7 @@ public readonly record struct SideClassification(AggressorSide Side, byte Confid
 }
 
 /// <summary>
-/// SPEC §4: the print's own <c>side</c> if given; else buy at or above the ask, sell at or below the bid, otherwise
+/// docs/methodology.md §2: the print's own <c>side</c> if given; else buy at or above the ask, sell at or below the bid, otherwise
 /// buy above the mid, sell below it, mid at it; mid when there is no quote. Confidence: full for a given side or a
 /// print at/through the quote, half inside the spread, none at the mid or without a quote. Thread-safe (stateless).
 /// </summary>

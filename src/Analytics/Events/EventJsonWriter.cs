@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace FlowFunctions.Analytics.Events;
 
 /// <summary>
-/// Writes events in the SPEC §3 wire format, the inverse of <see cref="EventParser"/>: the simulator streams through
+/// Writes events in the wire format of docs/api.md "Events", the inverse of <see cref="EventParser"/>: the simulator streams through
 /// the same ingest path as real feeds, and dead letters can carry events in the format they arrived in.
 /// Thread-safe (stateless).
 /// </summary>

@@ -14,10 +14,10 @@ public static class EventLimits
     public const int MaxConditions = 32;
     public const int MaxExpiryYears = 10;
 
-    /// <summary>SPEC §5: 1–12 of A-Z 0-9 . _ - after trimming and upper-casing.</summary>
+    /// <summary>docs/api.md "Parameters": 1–12 of A-Z 0-9 . _ - after trimming and upper-casing.</summary>
     public static bool IsSymbolChar(char c) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-';
 
-    /// <summary>Trims and upper-cases a symbol into <paramref name="buffer"/>; false when it breaks SPEC §5's rule.</summary>
+    /// <summary>Trims and upper-cases a symbol into <paramref name="buffer"/>; false when it breaks docs/api.md "Parameters" rule.</summary>
     public static bool TryNormalizeSymbol(ReadOnlySpan<char> raw, Span<char> buffer, out int length)
     {
         var s = raw.Trim();
@@ -41,7 +41,7 @@ public static class EventLimits
         return true;
     }
 
-    /// <summary>The trimmed, upper-cased symbol, or null when it breaks SPEC §5's rule.</summary>
+    /// <summary>The trimmed, upper-cased symbol, or null when it breaks docs/api.md "Parameters" rule.</summary>
     public static string? NormalizeSymbol(ReadOnlySpan<char> raw)
     {
         Span<char> buffer = stackalloc char[MaxSymbolLength];

@@ -6,7 +6,7 @@ using FlowFunctions.Analytics.Time;
 namespace FlowFunctions.Analytics.Events;
 
 /// <summary>
-/// Parses and validates SPEC §3 events from UTF-8 JSON: one object, an array of objects, or several values one after
+/// Parses and validates events (docs/api.md "Events") from UTF-8 JSON: one object, an array of objects, or several values one after
 /// another (NDJSON, or one message per line). A bad event never spoils its neighbours: it becomes an
 /// <see cref="EventRejection"/> with a reason a person understands, and parsing goes on. Malformed JSON is refused up
 /// to the end of its line (one event per line in NDJSON) or, inside an array, up to the end of the input.
@@ -245,7 +245,7 @@ public sealed class EventParser(SymbolTable symbols, EventParserOptions? options
             else if (!TryReadContractField(ref reader, ref f.Contract, ref f.Error, inChain: false))
             {
                 reader.Read();
-                reader.Skip(); // unknown properties are ignored (SPEC §3)
+                reader.Skip(); // unknown properties are ignored (docs/api.md "Events")
             }
         }
     }

@@ -1,6 +1,6 @@
 namespace FlowFunctions.Analytics.Events;
 
-/// <summary>The <c>side</c> an event may carry to override classification (SPEC §3).</summary>
+/// <summary>The <c>side</c> an event may carry to override classification (docs/api.md "Events").</summary>
 public enum SideHint : byte
 {
     None = 0,
@@ -24,7 +24,7 @@ public enum TradeConditions : ushort
     Floor = 1 << 7,
 }
 
-/// <summary>Kinds of event in the contract of SPEC §3.</summary>
+/// <summary>Kinds of event in the contract of docs/api.md "Events".</summary>
 public enum MarketEventKind : byte
 {
     Trade = 1,
@@ -33,7 +33,7 @@ public enum MarketEventKind : byte
 }
 
 /// <summary>
-/// An option print (SPEC §3). Optional numbers are <see cref="double.NaN"/> when absent, so the struct stays
+/// An option print (docs/api.md "Events"). Optional numbers are <see cref="double.NaN"/> when absent, so the struct stays
 /// compact and the hot path needs no nullable unwrapping. <see cref="Timestamp"/> is in UTC.
 /// </summary>
 public readonly record struct TradeEvent(
@@ -66,10 +66,10 @@ public readonly record struct TradeEvent(
 public readonly record struct ChainContract(OptionKey Contract, long OpenInterest, double Iv = double.NaN, double Bid = double.NaN, double Ask = double.NaN);
 
 /// <summary>
-/// An option-chain snapshot (SPEC §3). The first of a trading date is that date's settled open-interest baseline;
+/// An option-chain snapshot (docs/api.md "Events"). The first of a trading date is that date's settled open-interest baseline;
 /// later ones refresh quotes, IV and spot. <see cref="Spot"/> is NaN when absent.
 /// </summary>
 public sealed record ChainEvent(DateTimeOffset Timestamp, string Underlying, double Spot, IReadOnlyList<ChainContract> Contracts);
 
-/// <summary>An underlying price (SPEC §3).</summary>
+/// <summary>An underlying price (docs/api.md "Events").</summary>
 public readonly record struct SpotEvent(DateTimeOffset Timestamp, string Underlying, double Price);

@@ -8,12 +8,12 @@ namespace FlowFunctions.Analytics.Exposure;
 /// <param name="Effective">max(0, Baseline + Delta).</param>
 public readonly record struct OiEstimate(long Baseline, double Delta, double Effective)
 {
-    /// <summary>True when the effective OI differs from the baseline (SPEC §5 <c>contracts_with_flow</c>).</summary>
+    /// <summary>True when the effective OI differs from the baseline (docs/methodology.md §8 <c>contracts_with_flow</c>).</summary>
     public bool HasFlow => Effective != Baseline;
 }
 
 /// <summary>
-/// The intraday open-interest model (SPEC §5), written out with a worked example in docs/methodology.md.
+/// The intraday open-interest model (docs/methodology.md §8), written out with a worked example in docs/methodology.md.
 /// <list type="number">
 /// <item>Each print contributes s × w × size: s = +1 for a customer buy (treated as opening), −1 for a customer
 /// sell (treated as closing), 0 at the mid; w = the classification confidence (1 for a given side or a print at or

@@ -11,7 +11,7 @@ public readonly record struct ChainQuote(long BaselineOi, double Iv, double Bid,
 }
 
 /// <summary>
-/// One underlying's option chain for one trading date (SPEC §3): the earliest chain event of the date sets the
+/// One underlying's option chain for one trading date (docs/api.md "Events"): the earliest chain event of the date sets the
 /// settled open-interest baseline; every chain event refreshes quotes, IV and spot where it is newer than what is held.
 /// Chain events with the same timestamp are parts of one snapshot (a producer splits a wide chain to keep each message
 /// small, README "Event Hubs batch size"), so every part of the earliest snapshot sets its contracts' baseline.

@@ -29,7 +29,7 @@ public sealed record ChainFlowInput(
 public readonly record struct ContractPosition(OptionKey Key, ChainQuote Quote, bool Listed, ContractDayFlow Flow, OiEstimate Oi, double Iv, double Delta, double Gamma);
 
 /// <summary>
-/// Joins a chain with today's flow (SPEC §5): the universe is every contract the chain lists plus every contract that
+/// Joins a chain with today's flow (docs/methodology.md §9): the universe is every contract the chain lists plus every contract that
 /// traded today, not yet expired, restricted to the expiry filter when one is given. Thread-safe (stateless).
 /// </summary>
 public static class ChainFlow

@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/options/{symbol}/cumulative</c> (seed page 002).</summary>
+/// <summary>Response of <c>GET /v1/flow/options/{symbol}/cumulative</c> (docs/api.md).</summary>
 public sealed record CumulativeFlowResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("minutes")] int Minutes,
@@ -18,7 +18,7 @@ public sealed record CumulativePoint(
     [property: JsonPropertyName("tradeCount")] long TradeCount);
 
 /// <summary>
-/// The cumulative series (SPEC §5): one point per minute bucket with prints, ascending; netVolume = buy − sell
+/// The cumulative series (docs/methodology.md §5): one point per minute bucket with prints, ascending; netVolume = buy − sell
 /// contracts; cumulative = running sum from the window's first point; vwap = Σ price·size / Σ size over all prints of
 /// the minute; tradeCount = prints in the minute. Thread-safe (stateless).
 /// </summary>

@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Exposure;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/summary/{symbol}</c> (seed page 001).</summary>
+/// <summary>Response of <c>GET /v1/flow/summary/{symbol}</c> (docs/api.md).</summary>
 public sealed record FlowSummaryResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("as_of")] DateTimeOffset AsOf,
@@ -20,7 +20,7 @@ public sealed record FlowSummaryResponse(
 public readonly record struct GexComparison(double Settled, double Live, int ContractsWithFlow, int ContractsTotal, double IntradayOiDelta);
 
 /// <summary>
-/// Flow summary (SPEC §5): settled GEX on the baseline OI, live GEX on the OI simulator's effective OI, both at the
+/// Flow summary (docs/methodology.md §9): settled GEX on the baseline OI, live GEX on the OI simulator's effective OI, both at the
 /// current spot and IV; the percent shift and the direction label between them. Thread-safe (stateless).
 /// </summary>
 public static class FlowSummary

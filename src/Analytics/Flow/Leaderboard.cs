@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/options/leaderboard</c> (seed page 004).</summary>
+/// <summary>Response of <c>GET /v1/flow/options/leaderboard</c> (docs/api.md).</summary>
 public sealed record LeaderboardResponse(
     [property: JsonPropertyName("generatedUtc")] DateTimeOffset GeneratedUtc,
     [property: JsonPropertyName("n")] int N,
@@ -22,7 +22,7 @@ public sealed record LeaderboardRow(
     [property: JsonPropertyName("lastTradeUtc")] DateTimeOffset LastTradeUtc);
 
 /// <summary>
-/// Cross-symbol ranking (SPEC §5): each symbol's window totals become a row; buyers are rows with netNotional &gt; 0,
+/// Cross-symbol ranking (docs/methodology.md §6): each symbol's window totals become a row; buyers are rows with netNotional &gt; 0,
 /// largest first; sellers rows with netNotional &lt; 0, most negative first; ties by symbol (ordinal). Thread-safe.
 /// </summary>
 public static class Leaderboard

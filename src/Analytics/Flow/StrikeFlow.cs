@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/zero-dte/strike-flow/{symbol}</c> (seed page 003).</summary>
+/// <summary>Response of <c>GET /v1/flow/zero-dte/strike-flow/{symbol}</c> (docs/api.md).</summary>
 public sealed record StrikeFlowResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("underlying_price")] double? UnderlyingPrice,
@@ -28,7 +28,7 @@ public sealed record GapInterval(
     [property: JsonPropertyName("end")] DateTimeOffset End);
 
 /// <summary>
-/// The 0DTE strike grid (SPEC §5): for today's expiry, one bar per minute with prints, ascending; per strike of
+/// The 0DTE strike grid (docs/methodology.md §7): for today's expiry, one bar per minute with prints, ascending; per strike of
 /// <c>strikes_grid</c> (every strike with flow in the window, ascending) Σ signed delta-dollars, Σ signed
 /// gamma-dollars and Σ contracts of that minute; 0 where a strike had no flow in the bar. Thread-safe.
 /// </summary>

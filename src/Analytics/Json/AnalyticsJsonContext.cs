@@ -5,7 +5,7 @@ using FlowFunctions.Analytics.Flow.Anomaly;
 namespace FlowFunctions.Analytics.Json;
 
 /// <summary>
-/// Source-generated serialization of every response record, so the wire names of the seed pages are fixed at
+/// Source-generated serialization of every response record, so the wire names in docs/api.md are fixed at
 /// compile time and serialization needs no reflection. Property names come from the records' attributes.
 /// </summary>
 [JsonSourceGenerationOptions(

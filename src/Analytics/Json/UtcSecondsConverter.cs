@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace FlowFunctions.Analytics.Json;
 
 /// <summary>
-/// Writes timestamps as the seed pages do: UTC with a <c>Z</c>, <c>yyyy-MM-ddTHH:mm:ssZ</c>, with milliseconds only when
+/// Writes timestamps as docs/api.md states: UTC with a <c>Z</c>, <c>yyyy-MM-ddTHH:mm:ssZ</c>, with milliseconds only when
 /// the value has them. Reads any ISO 8601 timestamp.
 /// </summary>
 public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>

@@ -1,7 +1,7 @@
 namespace FlowFunctions.Analytics.Pricing;
 
 /// <summary>
-/// Rates for the Black-Scholes-Merton model (SPEC §2: <c>Greeks:RiskFreeRate</c>, <c>Greeks:DividendYield</c>),
+/// Rates for the Black-Scholes-Merton model (README "Settings": <c>Greeks:RiskFreeRate</c>, <c>Greeks:DividendYield</c>),
 /// both continuously compounded decimals.
 /// </summary>
 public sealed record PricingParameters(double RiskFreeRate = 0.04, double DividendYield = 0.0)

@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Time;
 namespace FlowFunctions.Analytics.Pricing;
 
 /// <summary>
-/// SPEC §4: time to expiry = seconds from the valuation instant to 16:00 New York on the expiry date,
+/// docs/methodology.md §3: time to expiry = seconds from the valuation instant to 16:00 New York on the expiry date,
 /// floored at 60 seconds, divided by 365 × 86,400.
 /// </summary>
 public static class TimeToExpiry

@@ -28,7 +28,7 @@ public static class NewYorkTime
     /// <summary>The instant expressed in New York wall-clock time.</summary>
     public static DateTimeOffset ToNewYork(DateTimeOffset instant) => instant.ToOffset(OffsetAt(instant));
 
-    /// <summary>The trading date of an instant: its calendar date in New York (SPEC §4).</summary>
+    /// <summary>The trading date of an instant: its calendar date in New York (docs/methodology.md §1).</summary>
     public static DateOnly TradingDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToNewYork(instant).DateTime);
 
     /// <summary>The UTC instant of a New York wall-clock time on a date.</summary>

@@ -75,7 +75,7 @@ public sealed class CsvLayout
             : throw new FlowctlException($"The CSV header lacks {string.Join(", ", missing)}. It has: {header}");
     }
 
-    /// <summary>One record as a SPEC §3 trade event (JSON), or why it cannot be one.</summary>
+    /// <summary>One record as a trade event in JSON (docs/api.md "Events"), or why it cannot be one.</summary>
     public (byte[]? Json, string? Error) ToJson(string line)
     {
         var values = Split(line);

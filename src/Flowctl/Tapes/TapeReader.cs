@@ -4,7 +4,7 @@ using FlowFunctions.Analytics.Events;
 namespace FlowFunctions.Flowctl.Tapes;
 
 /// <summary>
-/// Reads a recorded tape, NDJSON (one SPEC §3 event per line) or CSV of trade prints (<see cref="CsvLayout"/>), gzip
+/// Reads a recorded tape, NDJSON (one event per line, docs/api.md "Events") or CSV of trade prints (<see cref="CsvLayout"/>), gzip
 /// or not (told by its first two bytes, whatever the name), streaming: millions of lines in constant memory. Every
 /// event is checked by the app's own parser (EventParser) without the app's time window, so a line refused here
 /// names its line number and the app's reason (a line over 1 MB is refused unread, <see cref="LineReader"/>); what the

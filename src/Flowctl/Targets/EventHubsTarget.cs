@@ -7,7 +7,7 @@ namespace FlowFunctions.Flowctl.Targets;
 
 /// <summary>
 /// An Event Hub, through the official SDK's <see cref="EventHubProducerClient"/> (AMQP): each event one message
-/// whose body is the event's JSON, with its underlying as partition key (SPEC §3), so the hub keeps each underlying's
+/// whose body is the event's JSON, with its underlying as partition key (docs/api.md "Events"), so the hub keeps each underlying's
 /// events in order on one partition. A batch's events are grouped by underlying and packed into
 /// <see cref="EventDataBatch"/>es, which the SDK sizes to the hub's limit (1 MB on the standard tier); the groups are
 /// sent concurrently, each one in order. A chain event over <see cref="EventMessages.MaxMessageBytes"/> goes as several

@@ -17,7 +17,7 @@ public sealed record AccountResponse(
     [property: JsonPropertyName("per_minute_limit")] long? PerMinuteLimit,
     [property: JsonPropertyName("used_this_minute")] long UsedThisMinute);
 
-/// <summary><c>GET /v1/account</c>: any plan; not counted against the quota (SPEC §5).</summary>
+/// <summary><c>GET /v1/account</c>: any plan; not counted against the quota (docs/api.md "Keys, plans and quotas").</summary>
 public static class AccountApi
 {
     public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)

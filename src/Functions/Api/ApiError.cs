@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
 
-/// <summary>The one error body of the API (SPEC §5); the plan fields appear on 403 only.</summary>
+/// <summary>The one error body of the API (docs/api.md "Errors"); the plan fields appear on 403 only.</summary>
 public sealed record ApiError(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("error")] string Error,
@@ -12,7 +12,7 @@ public sealed record ApiError(
     [property: JsonPropertyName("required_plan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequiredPlan = null);
 
 /// <summary>
-/// Every error the API answers, built here and nowhere else: the codes and statuses of SPEC §5 plus the few the
+/// Every error the API answers, built here and nowhere else: the codes and statuses docs/api.md "Errors" lists, plus the few the
 /// ingest endpoint and the router need. Endpoints return these as typed results; middleware writes them with
 /// <see cref="WriteAsync"/>.
 /// </summary>

@@ -58,7 +58,7 @@ public static class ChainFlowQuery
 
     /// <summary>
     /// The input to compute from, or 404 <c>symbol_not_found</c> when the symbol has neither a chain nor a print today
-    /// (SPEC §5).
+    /// (docs/methodology.md §9).
     /// </summary>
     private static async Task<(ChainFlowInput? Input, JsonHttpResult<ApiError>? NotFound)> ReadAsync(
         ChainFlowRequest query,

@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// <c>GET /v1/flow/options/{symbol}/cumulative?minutes=</c> (seed page 002), alpha plan. An unknown symbol is 200
-/// with <c>count: 0</c> (SPEC §5).
+/// <c>GET /v1/flow/options/{symbol}/cumulative?minutes=</c> (docs/api.md), alpha plan. An unknown symbol is 200
+/// with <c>count: 0</c> (docs/api.md "Endpoints").
 /// </summary>
 public static class CumulativeFlowApi
 {

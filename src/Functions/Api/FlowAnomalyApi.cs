@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
 
-/// <summary><c>GET /v1/strategies/flow-anomaly/{symbol}?expiry=</c> (seed page 000), growth plan and up.</summary>
+/// <summary><c>GET /v1/strategies/flow-anomaly/{symbol}?expiry=</c> (docs/api.md), growth plan and up.</summary>
 public static class FlowAnomalyApi
 {
     public static RouteGroupBuilder MapFlowAnomalyApi(this RouteGroupBuilder v1)

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// <c>GET /v1/flow/summary/{symbol}?expiry=</c> (seed page 001), growth plan and up. A symbol with no chain and no
+/// <c>GET /v1/flow/summary/{symbol}?expiry=</c> (docs/api.md), growth plan and up. A symbol with no chain and no
 /// prints today is 404 <c>symbol_not_found</c>, as for flow anomaly, rather than a made-up <c>no_flow</c>.
 /// </summary>
 public static class FlowSummaryApi

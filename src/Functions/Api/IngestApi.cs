@@ -18,17 +18,8 @@ public sealed record IngestErrorItem(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("reason")] string Reason);
 
-/// <summary>The <c>Ingest</c> configuration section.</summary>
-public sealed class IngestOptions
-{
-    public const string Section = "Ingest";
-
-    /// <summary>Largest request body accepted; larger is 413.</summary>
-    public int MaxBodyBytes { get; set; } = 8 * 1024 * 1024;
-}
-
 /// <summary>
-/// <c>POST /v1/ingest/events</c>, admin keys only, standalone mode: a JSON array (or object) or NDJSON of SPEC §3
+/// <c>POST /v1/ingest/events</c>, admin keys only, standalone mode: a JSON array (or object) or NDJSON of events (docs/api.md "Events")
 /// events through the same <see cref="IngestPipeline"/> as the feed. With an <c>Idempotency-Key</c> the batch commits
 /// once: a retry with the same key and body answers the first result (<c>Idempotent-Replayed: true</c>), the same key
 /// with another body is 422.

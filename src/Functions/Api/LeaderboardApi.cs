@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// <c>GET /v1/flow/options/leaderboard?n=&amp;windowMinutes=</c> (seed page 004), alpha plan, answered from the
+/// <c>GET /v1/flow/options/leaderboard?n=&amp;windowMinutes=</c> (docs/api.md), alpha plan, answered from the
 /// 30-second snapshots (<see cref="LeaderboardSnapshots"/>). <c>Cache-Control</c> tells clients how long the
 /// snapshot they got stays the answer. The serialized head of a snapshot is shared for <see cref="ResponseCache.Lifetime"/>.
 /// </summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// Parses and validates the path and query values of the seed endpoints: symbols (SPEC §5 rule), whole-number
+/// Parses and validates the path and query values of the flow endpoints: symbols (the docs/api.md "Parameters" rule), whole-number
 /// windows (clamped, never refused for size or sign), expiries (yyyy-MM-dd). Query values arrive as strings so that
 /// a bad value gets our error body rather than the framework's bare 400.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
@@ -26,7 +27,7 @@ public static class ServiceApi
 
     public static JsonHttpResult<HealthResponse> Health(MarketClock clock, AppMode mode) =>
         TypedResults.Json(
-            new HealthResponse("OK", mode.Name, mode.Storage, Analytics.Flow.Rounding.Seconds(clock.Now), clock.IsReplay),
+            new HealthResponse("OK", mode.Name, mode.Storage.Name(), Analytics.Flow.Rounding.Seconds(clock.Now), clock.IsReplay),
             ApiJsonContext.Default.HealthResponse);
 
     public static FileContentHttpResult OpenApi() => TypedResults.File(OpenApiDocument.Value, "application/json");

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// <c>GET /v1/flow/zero-dte/strike-flow/{symbol}?bar=&amp;minutes=</c> (seed page 003), alpha plan: today's 0DTE
+/// <c>GET /v1/flow/zero-dte/strike-flow/{symbol}?bar=&amp;minutes=</c> (docs/api.md), alpha plan: today's 0DTE
 /// expiry (New York date), bars inside both the window and today's date.
 /// </summary>
 public static class StrikeFlowApi

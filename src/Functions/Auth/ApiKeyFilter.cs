@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FlowFunctions.Functions.Auth;
 
 /// <summary>
-/// Guards every <c>/v1</c> endpoint, in SPEC §5's order: a missing, malformed, unknown or revoked key is 401; a key
+/// Guards every <c>/v1</c> endpoint, in the order docs/api.md "Keys, plans and quotas" gives: a missing, malformed, unknown or revoked key is 401; a key
 /// below the endpoint's plan (or not admin, for admin endpoints) is 403; neither counts. Then the quota: one request
 /// counted in the store, 429 with <c>Retry-After</c> when a window is full. Every authenticated answer carries the
 /// <c>X-RateLimit-*</c> headers. The key is read from <c>X-Api-Key</c>, else the <c>apiKey</c> query parameter, and
@@ -61,7 +61,7 @@ public sealed partial class ApiKeyFilter(
                 : null;
         if (forbidden is not null || metadata?.GetMetadata<QuotaExempt>() is not null)
         {
-            // Not counted (SPEC §5), but the caller still learns where its quota stands.
+            // Not counted (docs/api.md "Keys, plans and quotas"), but the caller still learns where its quota stands.
             var usage = await quotas.GetUsageAsync(key.Id, now, ct);
             if (forbidden is null)
             {

@@ -4,36 +4,6 @@ using FlowFunctions.Storage.Keys;
 
 namespace FlowFunctions.Functions.Auth;
 
-/// <summary>One Development key from configuration (<c>Auth:DevelopmentKeys</c>).</summary>
-public sealed class DevelopmentKeyOptions
-{
-    public string Key { get; set; } = string.Empty;
-
-    public string Plan { get; set; } = string.Empty;
-
-    public string Name { get; set; } = string.Empty;
-
-    public bool Admin { get; set; }
-}
-
-/// <summary>The <c>Auth</c> configuration section.</summary>
-public sealed class AuthOptions
-{
-    public const string Section = "Auth";
-
-    /// <summary>The secret API keys are hashed under (at least 16 bytes of text). Required outside the memory store.</summary>
-    public string? KeyHashSecret { get; set; }
-
-    /// <summary>
-    /// How long an instance keeps the answer of a key lookup, found or not (<see cref="CachingApiKeyStore"/>); a key
-    /// revoked elsewhere stops working on every instance within this time. 0 reads the store on every request.
-    /// </summary>
-    public int KeyCacheSeconds { get; set; } = 30;
-
-    /// <summary>SPEC §2's keys, one per plan plus an admin key; seeded in the Development environment only.</summary>
-    public List<DevelopmentKeyOptions> DevelopmentKeys { get; set; } = [];
-}
-
 /// <summary>
 /// Seeds the Development keys into the key store before the server starts, storing their keyed hashes like any other
 /// key: in the Development environment only, and only into the memory store or the storage emulator, never into a real
@@ -56,7 +26,7 @@ public sealed partial class DevelopmentKeys(
             return;
         }
 
-        if (mode.Storage == StorageOptions.AzureMode && !services.GetRequiredService<StorageOptions>().IsEmulator)
+        if (mode.Storage == StorageMode.Azure && !services.GetRequiredService<StorageOptions>().IsEmulator)
         {
             LogRealAccount(logger);
             return;

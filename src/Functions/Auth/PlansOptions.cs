@@ -13,7 +13,7 @@ public sealed class PlanLimitOptions
 
 /// <summary>
 /// The <c>Plans</c> configuration section. Read through <c>IOptionsMonitor</c>, so an operator's change to the
-/// settings applies without a release. Defaults are SPEC §5's: free 5/day, basic 100/day, growth 2,500/day, alpha
+/// settings applies without a release. Defaults (docs/api.md "Keys, plans and quotas"): free 5/day, basic 100/day, growth 2,500/day, alpha
 /// unlimited per day with 1,200 per minute.
 /// </summary>
 public sealed class PlansOptions

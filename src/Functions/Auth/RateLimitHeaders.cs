@@ -10,7 +10,7 @@ public readonly record struct RateLimitWindow(long Limit, long Remaining, DateTi
 }
 
 /// <summary>
-/// The <c>X-RateLimit-*</c> headers of SPEC §5. A plan with a daily limit reports the UTC day; a plan with only a
+/// The <c>X-RateLimit-*</c> headers of docs/api.md "Keys, plans and quotas". A plan with a daily limit reports the UTC day; a plan with only a
 /// per-minute limit (alpha) reports the UTC minute; with both, the one with less left; with neither,
 /// <see cref="RateLimitWindow.Unlimited"/>.
 /// </summary>

@@ -9,6 +9,7 @@ using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
 using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Storage;
 using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,7 +57,7 @@ public static partial class FlowFunctionsSetup
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             var functionApp = !string.IsNullOrEmpty(configuration[AppMode.CustomHandlerPortVariable]);
-            return new AppMode(functionApp ? AppMode.FunctionApp : AppMode.Standalone, StorageSetup.Mode(configuration, functionApp));
+            return new AppMode(functionApp ? HostingMode.FunctionApp : HostingMode.Standalone, StorageSetup.Mode(configuration, functionApp));
         });
         services.AddSingleton(sp =>
         {
@@ -139,7 +140,7 @@ public static partial class FlowFunctionsSetup
             return Encoding.UTF8.GetBytes(secret);
         }
 
-        if (services.GetRequiredService<AppMode>().Storage != StorageSetup.Memory)
+        if (services.GetRequiredService<AppMode>().Storage != StorageMode.Memory)
         {
             throw new InvalidOperationException("Auth:KeyHashSecret is required with Storage:Mode=azure: stored key hashes must verify across restarts and instances.");
         }

@@ -1,4 +1,5 @@
 using FlowFunctions.Functions.Auth;
+using FlowFunctions.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public sealed class StartupBanner(
         var baseUrl = address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
         var o = Console.Out;
         o.WriteLine();
-        o.WriteLine($"  FlowFunctions {mode.Name} · {mode.Storage} store · {environment.EnvironmentName}");
+        o.WriteLine($"  FlowFunctions {mode.Name} · {mode.Storage.Name()} store · {environment.EnvironmentName}");
         if (!mode.IsStandalone)
         {
             // Under the host the public address is the host's; this port is loopback, for the host alone.

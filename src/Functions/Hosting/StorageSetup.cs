@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FlowFunctions.Functions.Hosting;
 
 /// <summary>
-/// Chooses and builds the stores (SPEC §2). The <c>Storage</c> section is bound once into
+/// Chooses and builds the stores (docs/storage.md "Configuration"). The <c>Storage</c> section is bound once into
 /// <see cref="StorageOptions"/>: <c>Storage:Mode</c> is <c>memory</c> (the standalone default) or <c>azure</c> (the
 /// function-app default); the Azure account is <c>Storage:ConnectionString</c>, or <c>Storage:TableServiceUri</c> +
 /// <c>Storage:BlobServiceUri</c> with a managed identity (<c>Storage:ClientId</c> for a user-assigned one), or in
@@ -15,9 +15,6 @@ namespace FlowFunctions.Functions.Hosting;
 /// </summary>
 public static class StorageSetup
 {
-    public const string Memory = StorageOptions.MemoryMode;
-    public const string Azure = StorageOptions.AzureMode;
-
     public static IServiceCollection AddFlowStores(this IServiceCollection services)
     {
         // Bound once; resolved only in azure mode, by the factories below.
@@ -36,13 +33,10 @@ public static class StorageSetup
     }
 
     /// <summary><c>Storage:Mode</c>, defaulting to <c>memory</c> standalone and <c>azure</c> under the Functions host.</summary>
-    public static string Mode(IConfiguration config, bool functionApp)
-    {
-        var mode = (config[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Mode)}"] ?? (functionApp ? Azure : Memory)).Trim().ToLowerInvariant();
-        return mode is Memory or Azure
-            ? mode
-            : throw new InvalidOperationException($"Storage:Mode '{mode}' is not known; use '{Memory}' or '{Azure}'.");
-    }
+    public static StorageMode Mode(IConfiguration config, bool functionApp) =>
+        config[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Mode)}"] is { } value
+            ? StorageModes.Parse(value)
+            : functionApp ? StorageMode.Azure : StorageMode.Memory;
 
     /// <summary>
     /// The <c>Storage</c> section as <see cref="StorageOptions"/>, with <see cref="StorageOptions.Mode"/> resolved; in
@@ -51,8 +45,10 @@ public static class StorageSetup
     /// </summary>
     public static StorageOptions Bind(IConfiguration config, bool functionApp)
     {
+        // Mode is read (and refused when unknown) before the section is bound, so its message names the setting.
+        var mode = Mode(config, functionApp);
         var options = config.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        options.Mode = Mode(config, functionApp);
+        options.Mode = mode;
         if (functionApp && !options.HasAccount)
         {
             var host = config.GetSection("AzureWebJobsStorage");
@@ -68,7 +64,7 @@ public static class StorageSetup
             }
         }
 
-        if (options.Mode == Azure && !options.HasAccount)
+        if (options.Mode == StorageMode.Azure && !options.HasAccount)
         {
             throw new InvalidOperationException(
                 "Storage:Mode=azure needs Storage:ConnectionString (UseDevelopmentStorage=true for Azurite) or Storage:TableServiceUri and "
@@ -81,7 +77,7 @@ public static class StorageSetup
     private static Uri AbsoluteUri(string? value, string setting) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"{setting} must be an absolute URI.");
 
-    private static bool UseAzure(IServiceProvider services) => services.GetRequiredService<AppMode>().Storage == Azure;
+    private static bool UseAzure(IServiceProvider services) => services.GetRequiredService<AppMode>().Storage == StorageMode.Azure;
 
     private static AzureStorage AccountOf(IServiceProvider services) => services.GetRequiredService<AzureStorage>();
 }

@@ -7,7 +7,7 @@ using FlowFunctions.Storage;
 namespace FlowFunctions.Functions.Leaderboards;
 
 /// <summary>
-/// The leaderboard's caching rule (SPEC §5): a (n, windowMinutes) request answers a stored snapshot while it is under
+/// The leaderboard's caching rule (docs/api.md "Leaderboard caching"): a (n, windowMinutes) request answers a stored snapshot while it is under
 /// <see cref="FreshFor"/> old, so polling faster than that returns the same snapshot; an older one is rebuilt on
 /// demand (once, however many requests wait for it), so nothing served is ever <see cref="MaxAge"/> old. Snapshots are
 /// built at full depth (50 rows a side) per window, and a smaller <c>n</c> is the head of the same ranking.

@@ -14,7 +14,7 @@ namespace FlowFunctions.Functions.Simulation;
 /// <summary>
 /// Standalone mode's market feed: the built-in simulator for the market clock's trading date. On start it backfills
 /// the session from the morning chains up to now, then streams each new stretch of the tape every tick, all through
-/// <see cref="IngestPipeline"/> in batches of Event Hubs size, serialized to the SPEC §3 wire format first so the
+/// <see cref="IngestPipeline"/> in batches of Event Hubs size, serialized to the wire format of docs/api.md "Events" first so the
 /// parser sees exactly what a real feed would send. Batch ids are deterministic (date, seed, event offset), so a
 /// restarted app replaying the same session into a persistent store changes nothing twice.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace FlowFunctions.Functions.Simulation;
 
-/// <summary>The <c>Simulator</c> configuration section (SPEC §2).</summary>
+/// <summary>The <c>Simulator</c> configuration section (README "Settings").</summary>
 public sealed class SimulatorFeedOptions
 {
     public const string Section = "Simulator";

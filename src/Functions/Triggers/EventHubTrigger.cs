@@ -5,6 +5,7 @@ using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Ingest;
+using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Triggers;
 
@@ -15,7 +16,7 @@ namespace FlowFunctions.Functions.Triggers;
 /// <c>PartitionContext</c> (<c>FullyQualifiedNamespace</c>, <c>EventHubName</c>, <c>ConsumerGroup</c>,
 /// <c>PartitionId</c>). The delivery goes to <see cref="EventHubIngest"/>; the answer is 200 once it is durably folded
 /// (refused events dead-lettered), 503 when storage failed, so the host's retry policy delivers it again. An invocation
-/// that will never be accepted (larger than <see cref="MaxInvocationBytes"/>, or not an Event Hubs invocation at all) is
+/// that will never be accepted (larger than <see cref="IngestOptions.MaxInvocationBytes"/>, or not an Event Hubs invocation at all) is
 /// dead-lettered whole, streamed to storage, and answered 200 with an error log: redelivering it cannot help, and
 /// holding up the partition would stop every later event (docs/reliability.md, "Invocations that can never succeed";
 /// the size arithmetic is in the README, "Event Hubs batch size").
@@ -24,12 +25,6 @@ public static partial class EventHubTrigger
 {
     /// <summary>The trigger binding's name in <c>IngestEvents/function.json</c>.</summary>
     public const string BindingName = "events";
-
-    /// <summary>Largest invocation held in memory and folded, by default (<c>Ingest:MaxInvocationBytes</c>).</summary>
-    public const int MaxInvocationBytes = 64 * 1024 * 1024;
-
-    /// <summary>The setting that overrides <see cref="MaxInvocationBytes"/>.</summary>
-    public const string MaxInvocationBytesSetting = "Ingest:MaxInvocationBytes";
 
     public static IEndpointRouteBuilder MapEventHubTrigger(this IEndpointRouteBuilder app)
     {
@@ -42,6 +37,7 @@ public static partial class EventHubTrigger
         EventHubIngest ingest,
         IDeadLetterStore deadLetters,
         IConfiguration configuration,
+        IOptions<IngestOptions> options,
         MarketClock clock,
         ILoggerFactory loggers)
     {
@@ -49,7 +45,7 @@ public static partial class EventHubTrigger
         var cancellationToken = context.RequestAborted;
         try
         {
-            var max = configuration.GetValue(MaxInvocationBytesSetting, MaxInvocationBytes);
+            var max = options.Value.MaxInvocationBytes;
             var (stream, overflow) = await RequestBody.ReadOrStreamAsync(context, max, cancellationToken);
             if (stream is null)
             {

@@ -7,7 +7,7 @@ namespace FlowFunctions.Functions.Triggers;
 /// </summary>
 public static class FunctionNames
 {
-    /// <summary>The <c>eventHubTrigger</c>: batches of SPEC §3 events from the hub.</summary>
+    /// <summary>The <c>eventHubTrigger</c>: batches of events (docs/api.md "Events") from the hub.</summary>
     public const string IngestEvents = "IngestEvents";
 
     /// <summary>The <c>timerTrigger</c> every 30 seconds: the leaderboard snapshots and pruning.</summary>

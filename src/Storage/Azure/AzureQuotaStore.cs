@@ -5,7 +5,7 @@ using global::Azure.Data.Tables;
 namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
-/// Quota counters in the <c>quotas</c> table, shared by every instance (SPEC §5). Partition = key id; rows
+/// Quota counters in the <c>quotas</c> table, shared by every instance (docs/api.md "Keys, plans and quotas"). Partition = key id; rows
 /// <c>d-{yyyyMMdd}</c> (requests counted today) and <c>m-{yyyyMMddHHmm}</c> (tokens leased this minute).
 /// <para>
 /// A daily limit is counted exactly: one compare-and-swap on the day row per request (If-Match, retried on a race), so

@@ -1,6 +1,6 @@
 namespace FlowFunctions.Storage.Keys;
 
-/// <summary>Plan tiers in order (SPEC §5): a key reaches every endpoint at or below its plan.</summary>
+/// <summary>Plan tiers in order (docs/api.md "Keys, plans and quotas"): a key reaches every endpoint at or below its plan.</summary>
 public enum Plan
 {
     Free = 0,

@@ -162,7 +162,7 @@ public sealed class HostProtocolTests
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7999",
             ["Storage:Mode"] = "memory",
-            [EventHubTrigger.MaxInvocationBytesSetting] = "65536",
+            ["Ingest:MaxInvocationBytes"] = "65536",
         });
         using var client = app.CreateClient();
         var oversize = HostPayloads.EventHub(TradeMessages(0, 400), 0);

@@ -4,7 +4,7 @@ using FlowFunctions.Analytics.Events;
 namespace FlowFunctions.Analytics.Flow.Anomaly;
 
 /// <summary>
-/// The flow-anomaly strategy (SPEC §5, seed page 000): scores how one-sided today's directional option flow is and,
+/// The flow-anomaly strategy (docs/methodology.md §10, docs/api.md): scores how one-sided today's directional option flow is and,
 /// when it is decisive, proposes the short vertical on the side of the flow. Every threshold and weight is a named
 /// constant here and a line in docs/methodology.md. Thread-safe (stateless).
 /// </summary>

@@ -6,7 +6,7 @@ namespace FlowFunctions.Analytics.Flow.Anomaly;
 public readonly record struct LegQuote(double Strike, double Delta, double Premium, double Bid, double Ask, long OpenInterest);
 
 /// <summary>
-/// Short vertical credit spreads (SPEC §5): credit = short premium − long premium, max profit = credit,
+/// Short vertical credit spreads (docs/methodology.md §10): credit = short premium − long premium, max profit = credit,
 /// max loss = width − credit, breakeven = short strike − credit for a put spread and + credit for a call spread.
 /// Premiums are taken at 2 dp before the arithmetic, as a trader would quote them. Thread-safe (stateless).
 /// </summary>
