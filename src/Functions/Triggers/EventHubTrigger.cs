@@ -51,7 +51,10 @@ public static partial class EventHubTrigger
             {
                 await using (overflow)
                 {
-                    await DeadLetterWholeAsync(context, "size", $"invocation larger than {max:N0} bytes", overflow!);
+                    // Named by time and a random part: its hash is known only once it is stored. A redelivery after a
+                    // crash between storing and answering stores it again, under another name.
+                    var id = $"eh:invocation:{clock.Now:yyyyMMddTHHmmssfff}:{Guid.NewGuid():N}";
+                    await DeadLetterWholeAsync(context, id, "size", $"invocation larger than {max:N0} bytes", overflow!);
                 }
 
                 return;
@@ -68,8 +71,10 @@ public static partial class EventHubTrigger
                 }
                 catch (FormatException e)
                 {
+                    // Named by its hash, so a redelivery of the same invocation leaves one letter (stores write create-only).
+                    var id = $"eh:invocation:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span))[..32]}";
                     stream.Position = 0;
-                    await DeadLetterWholeAsync(context, "shape", "invocation not understood: " + e.Message, stream);
+                    await DeadLetterWholeAsync(context, id, "shape", "invocation not understood: " + e.Message, stream);
                     return;
                 }
 
@@ -83,9 +88,8 @@ public static partial class EventHubTrigger
             await HostInvocation.RespondAsync(context, 503, [$"Storage failed ({e.Message}); nothing of this delivery is counted twice when it is delivered again."]);
         }
 
-        async Task DeadLetterWholeAsync(HttpContext context, string kind, string reason, Stream content)
+        async Task DeadLetterWholeAsync(HttpContext context, string id, string kind, string reason, Stream content)
         {
-            var id = $"eh:invocation:{clock.Now:yyyyMMddTHHmmssfff}:{Guid.NewGuid():N}";
             var letter = await deadLetters.WriteWholeAsync(id, clock.Now, reason, content, cancellationToken);
             IngestMetrics.InvocationsDeadLettered.Add(1, new KeyValuePair<string, object?>("flowfunctions.reason", kind));
             LogDeadLetteredWhole(logger, id, reason, letter.Content!.Bytes, letter.Content.Location);

@@ -149,6 +149,14 @@ public sealed class HostProtocolTests
         Assert.Contains("\"events\":42", Assert.Single(letter.Events).Raw, StringComparison.Ordinal);
         Assert.StartsWith("invocation not understood", letter.Events[0].Reason, StringComparison.Ordinal);
         AssertWhole(letter, body);
+
+        // Delivered again (the host retrying after a lost answer): still one letter.
+        using (var again = await client.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        Assert.Single(await app.Services.GetRequiredService<IDeadLetterStore>().ListRecentAsync(10, CancellationToken.None));
         await InvokeOkAsync(client, HostPayloads.EventHub(TradeMessages(0, 5), 0));
         Assert.Equal(5, TradeCount(await CumulativeAsync(app)));
     }
