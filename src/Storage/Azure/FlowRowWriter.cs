@@ -8,7 +8,8 @@ namespace FlowFunctions.Storage.Azure;
 /// partition, entity-group transactions built from the cached state of each row, each row merged under its ETag (or
 /// inserted when not known to exist) with the batch's tag appended to its history; a row whose history holds the tag
 /// already is skipped. A transaction that meets a changed row (412) or an existing one (409) changes nothing, so its
-/// rows are re-read and it goes again. One writer per partition at a time within the instance. Thread-safe.
+/// rows are re-read and it goes again, smaller each time it loses in a row. One writer per partition at a time within
+/// the instance. Thread-safe.
 /// </summary>
 internal sealed class FlowRowWriter : IDisposable
 {
@@ -53,7 +54,9 @@ internal sealed class FlowRowWriter : IDisposable
             while (pending.Count > 0)
             {
                 await ReadRowsToCompactAsync(partition, pending, cache, tag, cancellationToken);
-                var transaction = Next(partition, pending, cache, tag);
+                // Under contention each lost race halves the next transaction (100, 50, ... 1 rows): a smaller one
+                // is less likely to meet a row the other writer just changed, so a writer is never starved for long.
+                var transaction = Next(partition, pending, cache, tag, Math.Max(1, StoreTable.MaxTransactionSize >> attempts));
                 if (transaction.Count == 0)
                 {
                     break;
@@ -149,12 +152,12 @@ internal sealed class FlowRowWriter : IDisposable
         || row.DeltaProperties + ((deltaLength + FlowRow.ChunkBytes - 1) / FlowRow.ChunkBytes) > MaxDeltaProperties
         || row.DeltaBytes + deltaLength > MaxDeltaBytes;
 
-    /// <summary>The next transaction: up to 100 rows and <see cref="MaxTransactionBytes"/> of cells, skipping rows that hold the tag.</summary>
-    private static List<Write> Next(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag)
+    /// <summary>The next transaction: up to <paramref name="maxRows"/> rows (at most 100) and <see cref="MaxTransactionBytes"/> of cells, skipping rows that hold the tag.</summary>
+    private static List<Write> Next(string partition, Queue<FlowRowChange> pending, FlowRowCache cache, ulong tag, int maxRows)
     {
         var transaction = new List<Write>();
         var bytes = 0;
-        while (pending.Count > 0 && transaction.Count < StoreTable.MaxTransactionSize)
+        while (pending.Count > 0 && transaction.Count < maxRows)
         {
             var change = pending.Peek();
             var row = cache.Get(change.RowKey);
