@@ -27,14 +27,12 @@ public sealed class TappedStream(Stream inner, int keep) : ForwardOnlyStream
     /// <summary>The SHA-256 of everything read so far, in lower-case hex.</summary>
     public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
-    /// <summary>Reads the inner stream to its end through the tap (what a store that keeps no content does).</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[81_920];
-        while (await ReadAsync(buffer, cancellationToken) > 0)
-        {
-        }
-    }
+    /// <summary>
+    /// The letter for a whole input read through this tap (<see cref="IDeadLetterStore.WriteWholeAsync"/>): one event
+    /// with <paramref name="reason"/> and the first bytes, and the content's <paramref name="location"/>, length and hash.
+    /// </summary>
+    public DeadLetter Letter(string batchId, DateTimeOffset receivedUtc, string reason, string location) =>
+        new(batchId, receivedUtc, [new DeadLetterEvent(0, reason, Head)]) { Content = new StoredContent(location, BytesRead, Sha256()) };
 
     public override int Read(Span<byte> buffer)
     {

@@ -33,8 +33,8 @@ public static class EventMessages
         }
 
         chain.Remove("contracts");
-        var head = Encoding.UTF8.GetByteCount(chain.ToJsonString());
-        var room = maxBytes - head - ",\"contracts\":[]".Length;
+        var head = chain.ToJsonString(); // every part is this object with its share of the contracts appended
+        var room = maxBytes - Encoding.UTF8.GetByteCount(head) - ",\"contracts\":[]".Length;
         var parts = new List<byte[]>();
         var part = new List<string>();
         var used = 0;
@@ -44,7 +44,7 @@ public static class EventMessages
             var size = Encoding.UTF8.GetByteCount(text) + (part.Count > 0 ? 1 : 0);
             if (used + size > room && part.Count > 0)
             {
-                parts.Add(Part(chain, part));
+                parts.Add(Part(head, part));
                 part.Clear();
                 used = 0;
                 size -= 1;
@@ -59,13 +59,10 @@ public static class EventMessages
             used += size;
         }
 
-        parts.Add(Part(chain, part));
+        parts.Add(Part(head, part));
         return parts;
     }
 
-    private static byte[] Part(JsonObject chain, List<string> contracts)
-    {
-        var head = chain.ToJsonString();
-        return Encoding.UTF8.GetBytes(string.Concat(head.AsSpan(0, head.Length - 1), ",\"contracts\":[", string.Join(',', contracts), "]}"));
-    }
+    private static byte[] Part(string head, List<string> contracts) =>
+        Encoding.UTF8.GetBytes(string.Concat(head.AsSpan(0, head.Length - 1), ",\"contracts\":[", string.Join(',', contracts), "]}"));
 }

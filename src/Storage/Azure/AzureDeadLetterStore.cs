@@ -42,13 +42,10 @@ public sealed class AzureDeadLetterStore(StoreContainer blobs) : IDeadLetterStor
         catch (StoreException e) when (e.Failure is StoreFailure.Conflict or StoreFailure.PreconditionFailed)
         {
             // Stored by an earlier delivery of the same input (same batch id): the rest is read so the hash is whole.
-            await tap.DrainAsync(cancellationToken);
+            await tap.CopyToAsync(Stream.Null, cancellationToken);
         }
 
-        var letter = new DeadLetter(batchId, receivedUtc, [new DeadLetterEvent(0, reason, tap.Head)])
-        {
-            Content = new StoredContent($"{blobs.Name}/{name}", tap.BytesRead, tap.Sha256()),
-        };
+        var letter = tap.Letter(batchId, receivedUtc, reason, $"{blobs.Name}/{name}");
         await WriteAsync(letter, cancellationToken);
         return letter;
     }

@@ -37,11 +37,8 @@ public sealed class MemoryDeadLetterStore(int capacity = 1_000) : IDeadLetterSto
     public async Task<DeadLetter> WriteWholeAsync(string batchId, DateTimeOffset receivedUtc, string reason, Stream content, CancellationToken cancellationToken)
     {
         using var tap = new TappedStream(content, IDeadLetterStore.ExcerptBytes);
-        await tap.DrainAsync(cancellationToken);
-        var letter = new DeadLetter(batchId, receivedUtc, [new DeadLetterEvent(0, reason, tap.Head)])
-        {
-            Content = new StoredContent(StoredContent.NotKept, tap.BytesRead, tap.Sha256()),
-        };
+        await tap.CopyToAsync(Stream.Null, cancellationToken);
+        var letter = tap.Letter(batchId, receivedUtc, reason, StoredContent.NotKept);
         await WriteAsync(letter, cancellationToken);
         return letter;
     }
