@@ -29,8 +29,7 @@ public static class RequestBody
     private static async Task<(MemoryStream? Body, Stream? Overflow)> ReadCoreAsync(HttpContext context, int max, bool keepOverflow, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature ? feature : null;
-        if (limit is not null)
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = keepOverflow ? null : (long)max + 1;
         }
@@ -47,20 +46,18 @@ public static class RequestBody
             int read;
             while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                if (body.Length + read > max)
+                if (body.Length + read > max && !keepOverflow)
                 {
-                    if (!keepOverflow)
-                    {
-                        await body.DisposeAsync();
-                        return (null, null);
-                    }
-
-                    body.Write(chunk, 0, read);
-                    body.Position = 0;
-                    return (null, new ConcatenatedStream(body, request.Body));
+                    await body.DisposeAsync();
+                    return (null, null);
                 }
 
                 body.Write(chunk, 0, read);
+                if (body.Length > max)
+                {
+                    body.Position = 0;
+                    return (null, new ConcatenatedStream(body, request.Body));
+                }
             }
 
             return (body, null);
