@@ -27,7 +27,7 @@ public class FoldBenchmarks
     public void Setup()
     {
         _trades = TapeFixture.Trades(Prints);
-        _batches = _trades.Chunk(BatchSize).Select(TapeFixture.Json).ToArray();
+        _batches = Batches();
         _parser = new EventParser(new SymbolTable());
     }
 
@@ -44,10 +44,13 @@ public class FoldBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Prints, Description = "raw System.Text.Json token scan")]
-    public int RawJsonScan()
+    public int RawJsonScan() => RawJsonScan(_batches);
+
+    /// <summary>Every token of every batch read, nothing done with it: what any JSON parser of these bytes must pay.</summary>
+    public static int RawJsonScan(byte[][] batches)
     {
         var tokens = 0;
-        foreach (var bytes in _batches)
+        foreach (var bytes in batches)
         {
             var reader = new System.Text.Json.Utf8JsonReader(bytes);
             while (reader.Read())
@@ -60,18 +63,23 @@ public class FoldBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Prints, Description = "parse + validate")]
-    public int Parse()
+    public int Parse() => Parse(_parser, _batch, _batches);
+
+    public static int Parse(EventParser parser, EventBatch batch, byte[][] batches)
     {
         var count = 0;
-        foreach (var bytes in _batches)
+        foreach (var bytes in batches)
         {
-            _batch.Clear();
-            _parser.Parse(bytes, _batch);
-            count += _batch.Trades.Count;
+            batch.Clear();
+            parser.Parse(bytes, batch);
+            count += batch.Trades.Count;
         }
 
         return count;
     }
+
+    /// <summary>The benchmark's input: the first <see cref="Prints"/> prints as JSON arrays of <see cref="BatchSize"/>.</summary>
+    public static byte[][] Batches() => [.. TapeFixture.Trades(Prints).Chunk(BatchSize).Select(TapeFixture.Json)];
 
     [Benchmark(OperationsPerInvoke = Prints, Description = "parse + validate + fold")]
     public int ParseAndFold()

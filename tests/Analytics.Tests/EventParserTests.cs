@@ -21,7 +21,7 @@ public sealed partial class EventParserTests
         Assert.Equal("SPY", t.Underlying);
         Assert.Equal(new OptionKey(new DateOnly(2026, 6, 5), 590_000, OptionRight.Call), t.Contract);
         Assert.Equal((1.32, 10, 1.30, 1.33, 590.42, 0.182), (t.Price, t.Size, t.Bid, t.Ask, t.Spot, t.Iv));
-        Assert.Equal((SideHint.Buy, "CBOE", TradeConditions.Sweep, "opt-123"), (t.Side, t.Exchange, t.Conditions, t.Id));
+        Assert.Equal((SideHint.Buy, "CBOE", TradeConditions.Sweep, "opt-123"), (t.Side, t.Exchange, t.Conditions, t.Id.ToString()));
     }
 
     [Fact]

@@ -77,9 +77,14 @@ public static class EventJsonWriter
             w.WriteEndArray();
         }
 
-        if (e.Id is not null)
+        Span<byte> id = stackalloc byte[TradeId.InlineBytes];
+        if (e.Id.TryCopyInline(id, out var idLength))
         {
-            w.WriteString("id"u8, e.Id);
+            w.WriteString("id"u8, id[..idLength]);
+        }
+        else if (!e.Id.IsNone)
+        {
+            w.WriteString("id"u8, e.Id.ToString());
         }
 
         w.WriteEndObject();

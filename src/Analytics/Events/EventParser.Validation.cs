@@ -62,7 +62,8 @@ public sealed partial class EventParser
             return EventErrors.ExpiryBeforeTradeDate(key.Expiry, tradeDate);
         }
 
-        if (key.Expiry > tradeDate.AddYears(EventLimits.MaxExpiryYears))
+        // Ten years are at least 3,652 days, so a nearer expiry needs no calendar arithmetic.
+        if (key.Expiry.DayNumber - tradeDate.DayNumber > 365 * EventLimits.MaxExpiryYears && key.Expiry > tradeDate.AddYears(EventLimits.MaxExpiryYears))
         {
             return EventErrors.ExpiryTooFar;
         }

@@ -26,11 +26,12 @@ public sealed partial class EventParser
     /// <summary>Reads a number; NaN when the value is null. A wrong type records an error.</summary>
     private static double ReadNumber(ref Utf8JsonReader reader, string name, ref string? error)
     {
-        reader.Read();
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
                 return double.NaN;
+            case JsonTokenType.Number when TryParseShortDecimal(reader.ValueSpan, out var simple):
+                return simple;
             case JsonTokenType.Number when reader.TryGetDouble(out var value) && double.IsFinite(value):
                 return value;
             case JsonTokenType.Number:
@@ -41,6 +42,45 @@ public sealed partial class EventParser
                 reader.Skip();
                 return double.NaN;
         }
+    }
+
+    private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+    /// <summary>
+    /// A non-negative decimal without exponent and with at most 15 digits, such as <c>590.42</c>, read directly: its
+    /// digits and its power of ten are both exact doubles, so one division gives the correctly rounded value, the same
+    /// one the reader's general parser gives. False for anything else, which that parser then reads.
+    /// </summary>
+    internal static bool TryParseShortDecimal(ReadOnlySpan<byte> number, out double value)
+    {
+        value = 0;
+        ulong digits = 0;
+        var count = 0;
+        var scale = -1;
+        foreach (var b in number)
+        {
+            var digit = unchecked((uint)(b - '0'));
+            if (digit <= 9)
+            {
+                if (++count > 15)
+                {
+                    return false;
+                }
+
+                digits = (digits * 10) + digit;
+            }
+            else if (b == '.' && scale < 0)
+            {
+                scale = count;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        value = scale < 0 ? digits : digits / PowersOfTen[count - scale];
+        return count > 0;
     }
 
     private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader, ref string? error)
@@ -57,13 +97,82 @@ public sealed partial class EventParser
         }
 
         Span<byte> buffer = stackalloc byte[MaxShortString];
-        if (!TryGetShortString(in reader, buffer, out var text) || !HasOffset(text) || !reader.TryGetDateTimeOffset(out var value))
+        if (!TryGetShortString(in reader, buffer, out var text))
+        {
+            error ??= EventErrors.TsForm;
+            return null;
+        }
+
+        if (TryParseUtc(text, out var utc))
+        {
+            return utc;
+        }
+
+        if (!HasOffset(text) || !reader.TryGetDateTimeOffset(out var value))
         {
             error ??= EventErrors.TsForm;
             return null;
         }
 
         return value.ToUniversalTime();
+    }
+
+    /// <summary>
+    /// The common form <c>yyyy-MM-ddTHH:mm:ss[.f to .fffffff]Z</c>, read directly; false for anything else, which the
+    /// reader's general ISO 8601 parser then decides. Accepts only what that parser accepts, with the same value.
+    /// </summary>
+    internal static bool TryParseUtc(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length is < 20 or > 28 || text[^1] != 'Z' || text[4] != '-' || text[7] != '-' || text[10] != 'T'
+            || text[13] != ':' || text[16] != ':' || text[19] != (text.Length == 20 ? 'Z' : '.') || text.Length == 21)
+        {
+            return false;
+        }
+
+        var year = Digits(text, 0, 4);
+        var month = Digits(text, 5, 2);
+        var day = Digits(text, 8, 2);
+        var hour = Digits(text, 11, 2);
+        var minute = Digits(text, 14, 2);
+        var second = Digits(text, 17, 2);
+        var fraction = text.Length > 21 ? Digits(text, 20, text.Length - 21) : 0;
+        if ((year | month | day | hour | minute | second | fraction) < 0)
+        {
+            return false; // a part has a byte that is not a digit
+        }
+
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        for (var i = text.Length - 21; i < 7; i++)
+        {
+            fraction *= 10;
+        }
+
+        var ticks = (new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay) + (((hour * 3600L) + (minute * 60) + second) * TimeSpan.TicksPerSecond) + fraction;
+        value = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>The decimal number in <paramref name="count"/> (at most 7) bytes from <paramref name="start"/>; negative when one is not a digit.</summary>
+    private static int Digits(ReadOnlySpan<byte> text, int start, int count)
+    {
+        var value = 0;
+        foreach (var b in text.Slice(start, count))
+        {
+            var digit = unchecked((uint)(b - '0'));
+            if (digit > 9)
+            {
+                return int.MinValue;
+            }
+
+            value = (value * 10) + (int)digit;
+        }
+
+        return value;
     }
 
     /// <summary>True when an ISO 8601 text ends in <c>Z</c> or a ±hh:mm / ±hhmm offset after the time part.</summary>
@@ -195,13 +304,25 @@ public sealed partial class EventParser
 
     private string? ReadSymbol(ref Utf8JsonReader reader, string name, ref string? error)
     {
+        var raw = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
+        if (raw && _underlyings.TryGet(reader.ValueSpan, out var seen))
+        {
+            return seen;
+        }
+
         Span<byte> buffer = stackalloc byte[MaxShortString];
         Span<char> chars = stackalloc char[MaxShortString];
         if (reader.TokenType == JsonTokenType.String && TryGetShortString(in reader, buffer, out var text)
             && Ascii.ToUtf16(text, chars, out var written) == OperationStatus.Done
             && EventLimits.TryNormalizeSymbol(chars[..written], chars, out var length))
         {
-            return symbols.Intern(chars[..length]);
+            var symbol = symbols.Intern(chars[..length]);
+            if (raw)
+            {
+                _underlyings.Add(reader.ValueSpan, symbol);
+            }
+
+            return symbol;
         }
 
         if (reader.TokenType != JsonTokenType.Null)
@@ -213,7 +334,41 @@ public sealed partial class EventParser
         return null;
     }
 
-    private string? ReadShortName(ref Utf8JsonReader reader, string name, int maxLength, bool intern, ref string? error)
+    /// <summary>An exchange code, interned: a code seen before allocates nothing.</summary>
+    private string? ReadExchange(ref Utf8JsonReader reader, ref string? error)
+    {
+        Span<char> chars = stackalloc char[EventLimits.MaxExchangeLength];
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            if (_exchanges.TryGet(reader.ValueSpan, out var seen))
+            {
+                return seen;
+            }
+
+            if (Ascii.ToUtf16(reader.ValueSpan, chars, out var written) == OperationStatus.Done)
+            {
+                var code = symbols.Intern(chars[..written]);
+                _exchanges.Add(reader.ValueSpan, code);
+                return code;
+            }
+        }
+
+        return ReadShortString(ref reader, "exchange", EventLimits.MaxExchangeLength, ref error) is { } exchange ? symbols.Intern(exchange) : null;
+    }
+
+    /// <summary>A print's id: up to <see cref="TradeId.InlineBytes"/> printable ASCII bytes are held without a string.</summary>
+    private static TradeId ReadId(ref Utf8JsonReader reader, ref string? error)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && TradeId.TryInline(reader.ValueSpan, out var inline))
+        {
+            return inline;
+        }
+
+        return TradeId.From(ReadShortString(ref reader, "id", EventLimits.MaxIdLength, ref error));
+    }
+
+    /// <summary>A string of at most <paramref name="maxLength"/> UTF-16 characters, or null (and an error when it is not one).</summary>
+    private static string? ReadShortString(ref Utf8JsonReader reader, string name, int maxLength, ref string? error)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -250,7 +405,7 @@ public sealed partial class EventParser
             return null;
         }
 
-        return intern ? symbols.Intern(value) : value;
+        return value;
     }
 
     private static OptionKey? ReadOcc(ref Utf8JsonReader reader, ref string? error)

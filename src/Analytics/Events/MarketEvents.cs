@@ -49,7 +49,7 @@ public readonly record struct TradeEvent(
     SideHint Side = SideHint.None,
     string? Exchange = null,
     TradeConditions Conditions = TradeConditions.None,
-    string? Id = null)
+    TradeId Id = default)
 {
     public bool HasSpot => Spot > 0;
 

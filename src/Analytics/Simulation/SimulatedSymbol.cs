@@ -209,7 +209,12 @@ internal sealed class SimulatedSymbol
         }
 
         var exchange = Exchanges[_rng.Next(Exchanges.Length)];
-        var id = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"sim-{_date:yyyyMMdd}-{_u.Symbol}-{_sequence++}");
+        // The feed's sequence number, unique per underlying and trading date (docs/api.md "Events"); short enough to
+        // be held without a string (TradeId).
+        Span<byte> text = stackalloc byte[TradeId.InlineBytes];
+        "sim-"u8.CopyTo(text);
+        _sequence++.TryFormat(text[4..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        TradeId.TryInline(text[..(4 + digits)], out var id);
         trades.Add(new TradeEvent(ts, _u.Symbol, key, Math.Round(price, 4), size, bid, ask, Math.Round(spot, 2),
             options.IncludeIv ? Math.Round(iv, 4) : double.NaN, SideHint.None, exchange, conditions, id));
     }

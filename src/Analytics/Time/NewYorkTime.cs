@@ -29,7 +29,8 @@ public static class NewYorkTime
     public static DateTimeOffset ToNewYork(DateTimeOffset instant) => instant.ToOffset(OffsetAt(instant));
 
     /// <summary>The trading date of an instant: its calendar date in New York (docs/methodology.md §1).</summary>
-    public static DateOnly TradingDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToNewYork(instant).DateTime);
+    public static DateOnly TradingDate(DateTimeOffset instant) =>
+        DateOnly.FromDayNumber((int)((instant.UtcTicks + OffsetAt(instant).Ticks) / TimeSpan.TicksPerDay));
 
     /// <summary>The UTC instant of a New York wall-clock time on a date.</summary>
     public static DateTimeOffset ToUtc(DateOnly date, TimeOnly localTime)
@@ -52,11 +53,20 @@ public static class NewYorkTime
     private static (DateTime Start, DateTime End) DaylightWindowLocal(int year) =>
         (NthSunday(year, 3, 2).AddHours(2), NthSunday(year, 11, 1).AddHours(2));
 
-    private static (DateTime Start, DateTime End) DaylightWindowUtc(int year)
+    private static (DateTime Start, DateTime End) DaylightWindowUtc(int year) =>
+        (uint)(year - FirstTabulatedYear) < (uint)DaylightWindowsUtc.Length ? DaylightWindowsUtc[year - FirstTabulatedYear] : ComputeDaylightWindowUtc(year);
+
+    private static (DateTime Start, DateTime End) ComputeDaylightWindowUtc(int year)
     {
         var (start, end) = DaylightWindowLocal(year);
         return (start.AddHours(5), end.AddHours(4)); // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC
     }
+
+    // The UTC daylight windows of 2000–2199, worked out once: the parser and the fold ask for one per event.
+    private const int FirstTabulatedYear = 2000;
+
+    private static readonly (DateTime Start, DateTime End)[] DaylightWindowsUtc =
+        [.. Enumerable.Range(FirstTabulatedYear, 200).Select(ComputeDaylightWindowUtc)];
 
     private static DateTime NthSunday(int year, int month, int n)
     {
