@@ -1,17 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowFunctions.Analytics.Flow;
-using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage.Keys;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;
 
 /// <summary>
-/// <c>/v1/openapi.json</c> is written by hand, so these tests hold it to the running app: every route and method,
-/// each endpoint's plan, every parameter's default and clamp, and every response's field set at every level.
+/// <c>/v1/openapi.json</c> is written by hand, so these tests hold it to the endpoint list (Api/Endpoints.cs, which the
+/// app maps: EndpointListTests) and to the running app: every route and method, each endpoint's plan, every parameter's default and clamp, and every response's field set at every level.
 /// </summary>
 public sealed class OpenApiTests(IngestedApp app) : IClassFixture<IngestedApp>
 {
@@ -20,27 +18,33 @@ public sealed class OpenApiTests(IngestedApp app) : IClassFixture<IngestedApp>
     {
         var doc = await DocumentAsync();
         var paths = doc.GetProperty("paths");
-        var mapped = app.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToArray();
         var documented = new HashSet<string>();
-        foreach (var endpoint in mapped)
+        foreach (var endpoint in Endpoints.All)
         {
             // A catch-all parameter ({*file}) is an ordinary path parameter in OpenAPI.
-            var route = "/" + endpoint.RoutePattern.RawText!.TrimStart('/').Replace("{*", "{", StringComparison.Ordinal);
+            var route = endpoint.Path.Replace("{*", "{", StringComparison.Ordinal);
             // HEAD is answered wherever GET is (docs/api.md) and, as usual, not listed as an operation of its own.
-            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods;
-            Assert.Equal(methods.Contains("GET"), methods.Contains("HEAD"));
-            var method = methods.Single(m => m != "HEAD").ToLowerInvariant();
+            Assert.Equal(endpoint.Methods.Contains("GET"), endpoint.Methods.Contains("HEAD"));
+            var method = endpoint.Methods.Single(m => m != "HEAD").ToLowerInvariant();
             Assert.True(paths.TryGetProperty(route, out var path), $"{route} is not documented");
             Assert.True(path.TryGetProperty(method, out var operation), $"{method} {route} is not documented");
             documented.Add($"{method} {route}");
 
-            var plan = endpoint.Metadata.GetMetadata<PlanRequirement>()?.Plan.Name();
-            var admin = endpoint.Metadata.GetMetadata<AdminRequirement>() is not null;
-            if (route.StartsWith("/v1/", StringComparison.Ordinal) && route != "/v1/openapi.json")
+            if (endpoint.Access != EndpointAccess.Public)
             {
-                Assert.Equal(admin ? "admin" : plan ?? "free", operation.GetProperty("x-required-plan").GetString());
+                var plan = endpoint.Access switch
+                {
+                    EndpointAccess.Admin => "admin",
+                    EndpointAccess.Plan => endpoint.Plan.Name(),
+                    _ => "free",
+                };
+                Assert.Equal(plan, operation.GetProperty("x-required-plan").GetString());
                 Assert.Equal(2, operation.GetProperty("security").GetArrayLength());
                 Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), route);
+            }
+            else
+            {
+                Assert.False(operation.TryGetProperty("x-required-plan", out _), route);
             }
         }
 

@@ -20,10 +20,10 @@ public sealed record AccountResponse(
 /// <summary><c>GET /v1/account</c>: any plan; not counted against the quota (docs/api.md "Keys, plans and quotas").</summary>
 public static class AccountApi
 {
-    public static RouteGroupBuilder MapAccountApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
-        v1.MapMethods("/account", ReadVerbs.GetOrHead, Get).ExemptFromQuota().WithName("Account");
-        return v1;
+        app.MapMethods(Endpoints.Account.Path, Endpoints.Account.Methods, Get).As(Endpoints.Account);
+        return app;
     }
 
     public static JsonHttpResult<AccountResponse> Get(HttpContext context)

@@ -1,10 +1,8 @@
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Json;
-using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
@@ -15,10 +13,10 @@ namespace FlowFunctions.Functions.Api;
 /// </summary>
 public static class CumulativeFlowApi
 {
-    public static RouteGroupBuilder MapCumulativeFlowApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapCumulativeFlowApi(this IEndpointRouteBuilder app)
     {
-        v1.MapMethods("/flow/options/{symbol}/cumulative", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("CumulativeFlow");
-        return v1;
+        app.MapMethods(Endpoints.CumulativeFlow.Path, Endpoints.CumulativeFlow.Methods, GetAsync).As(Endpoints.CumulativeFlow);
+        return app;
     }
 
     public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(

@@ -1,10 +1,8 @@
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Json;
 using FlowFunctions.Analytics.Pricing;
-using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
@@ -15,10 +13,10 @@ namespace FlowFunctions.Functions.Api;
 /// </summary>
 public static class FlowSummaryApi
 {
-    public static RouteGroupBuilder MapFlowSummaryApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapFlowSummaryApi(this IEndpointRouteBuilder app)
     {
-        v1.MapMethods("/flow/summary/{symbol}", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Growth).WithName("FlowSummary");
-        return v1;
+        app.MapMethods(Endpoints.FlowSummary.Path, Endpoints.FlowSummary.Methods, GetAsync).As(Endpoints.FlowSummary);
+        return app;
     }
 
     public static Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(

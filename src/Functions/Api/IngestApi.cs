@@ -33,10 +33,10 @@ public static class IngestApi
     public const string IngestLane = "api";
     private const int MaxIdempotencyKeyLength = 255;
 
-    public static RouteGroupBuilder MapIngestApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        v1.MapPost("/ingest/events", PostAsync).RequireAdmin().WithName("IngestEvents");
-        return v1;
+        app.MapMethods(Endpoints.IngestEvents.Path, Endpoints.IngestEvents.Methods, PostAsync).As(Endpoints.IngestEvents);
+        return app;
     }
 
     public static async Task<Results<JsonHttpResult<IngestResponse>, JsonHttpResult<ApiError>>> PostAsync(

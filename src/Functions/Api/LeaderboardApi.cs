@@ -1,9 +1,7 @@
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Json;
-using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
@@ -15,10 +13,10 @@ namespace FlowFunctions.Functions.Api;
 /// </summary>
 public static class LeaderboardApi
 {
-    public static RouteGroupBuilder MapLeaderboardApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapLeaderboardApi(this IEndpointRouteBuilder app)
     {
-        v1.MapMethods("/flow/options/leaderboard", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("Leaderboard");
-        return v1;
+        app.MapMethods(Endpoints.Leaderboard.Path, Endpoints.Leaderboard.Methods, GetAsync).As(Endpoints.Leaderboard);
+        return app;
     }
 
     public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(

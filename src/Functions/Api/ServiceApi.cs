@@ -20,8 +20,8 @@ public static class ServiceApi
 
     public static IEndpointRouteBuilder MapServiceApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/health", ReadVerbs.GetOrHead, Health).WithName("Health");
-        app.MapMethods("/v1/openapi.json", ReadVerbs.GetOrHead, OpenApi).WithName("OpenApi");
+        app.MapMethods(Endpoints.Health.Path, Endpoints.Health.Methods, Health).As(Endpoints.Health);
+        app.MapMethods(Endpoints.OpenApi.Path, Endpoints.OpenApi.Methods, OpenApi).As(Endpoints.OpenApi);
         return app;
     }
 

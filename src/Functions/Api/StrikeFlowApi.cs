@@ -2,10 +2,8 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Json;
 using FlowFunctions.Analytics.Time;
-using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
@@ -16,10 +14,10 @@ namespace FlowFunctions.Functions.Api;
 /// </summary>
 public static class StrikeFlowApi
 {
-    public static RouteGroupBuilder MapStrikeFlowApi(this RouteGroupBuilder v1)
+    public static IEndpointRouteBuilder MapStrikeFlowApi(this IEndpointRouteBuilder app)
     {
-        v1.MapMethods("/flow/zero-dte/strike-flow/{symbol}", ReadVerbs.GetOrHead, GetAsync).RequirePlan(Plan.Alpha).WithName("StrikeFlow");
-        return v1;
+        app.MapMethods(Endpoints.StrikeFlow.Path, Endpoints.StrikeFlow.Methods, GetAsync).As(Endpoints.StrikeFlow);
+        return app;
     }
 
     public static async Task<Results<CachedJson, JsonHttpResult<ApiError>>> GetAsync(

@@ -33,9 +33,9 @@ public static class DashboardApi
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/", ReadVerbs.GetOrHead, (HttpContext context) => Serve(context, "index.html")).WithName("Dashboard").ExcludeFromDescription();
-        app.MapMethods("/dashboard/config.json", ReadVerbs.GetOrHead, Config).WithName("DashboardConfig").ExcludeFromDescription();
-        app.MapMethods("/dashboard/{*file}", ReadVerbs.GetOrHead, (HttpContext context, string file) => Serve(context, file)).WithName("DashboardAsset").ExcludeFromDescription();
+        app.MapMethods(Endpoints.Dashboard.Path, Endpoints.Dashboard.Methods, (HttpContext context) => Serve(context, "index.html")).As(Endpoints.Dashboard);
+        app.MapMethods(Endpoints.DashboardConfig.Path, Endpoints.DashboardConfig.Methods, Config).As(Endpoints.DashboardConfig);
+        app.MapMethods(Endpoints.DashboardAsset.Path, Endpoints.DashboardAsset.Methods, (HttpContext context, string file) => Serve(context, file)).As(Endpoints.DashboardAsset);
         return app;
     }
 

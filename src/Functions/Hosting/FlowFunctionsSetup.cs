@@ -98,8 +98,9 @@ public static partial class FlowFunctionsSetup
     }
 
     /// <summary>
-    /// The routes: the service routes and the <c>/v1</c> API in both modes; the ingest endpoint standalone only (under
-    /// the host events come through Event Hubs); the trigger invocations (<c>POST /{FunctionName}</c>) under the host only.
+    /// The routes, each an entry of <see cref="Endpoints"/>: the service routes and the <c>/v1</c> API in both modes; the
+    /// ingest endpoint standalone only (under the host events come through Event Hubs); the trigger invocations
+    /// (<c>POST /{FunctionName}</c>) under the host only.
     /// </summary>
     public static WebApplication MapFlowFunctions(this WebApplication app)
     {
@@ -107,8 +108,7 @@ public static partial class FlowFunctionsSetup
         app.UseApiErrors();
         app.MapServiceApi();
         app.MapDashboard();
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
-        v1.MapFlowAnomalyApi()
+        app.MapFlowAnomalyApi()
             .MapFlowSummaryApi()
             .MapCumulativeFlowApi()
             .MapStrikeFlowApi()
@@ -116,7 +116,7 @@ public static partial class FlowFunctionsSetup
             .MapAccountApi();
         if (mode.IsStandalone)
         {
-            v1.MapIngestApi();
+            app.MapIngestApi();
         }
         else
         {

@@ -14,15 +14,14 @@ namespace FlowFunctions.Functions.Tests.FunctionApp;
 /// </summary>
 public sealed class FunctionAppLayoutTests
 {
-    internal static string FunctionAppFolder => Path.Combine(AzuriteFixture.RepositoryRoot(), "src", "Functions", "FunctionApp");
-
+    /// <summary>The function folders as publishing writes them (Triggers/FunctionFolders.cs, from Api/Endpoints.cs).</summary>
     internal static IReadOnlyDictionary<string, JsonElement> Functions()
     {
         var functions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var folder in Directory.GetDirectories(FunctionAppFolder))
+        foreach (var (name, json) in FunctionFolders.Generate())
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "function.json")));
-            functions[Path.GetFileName(folder)] = doc.RootElement.Clone();
+            using var doc = JsonDocument.Parse(json);
+            functions[name] = doc.RootElement.Clone();
         }
 
         return functions;

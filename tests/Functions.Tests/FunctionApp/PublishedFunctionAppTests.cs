@@ -28,17 +28,15 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         var root = AzuriteFixture.RepositoryRoot();
         var app = published.Folder;
         Assert.Equal(File.ReadAllText(Path.Combine(root, "host.json")), File.ReadAllText(Path.Combine(app, "host.json")));
-        var functions = Directory.GetDirectories(Path.Combine(root, "src", "Functions", "FunctionApp")).Select(Path.GetFileName).ToArray();
-        Assert.Equal(11, functions.Length);
-        foreach (var name in functions)
+        var functions = FunctionFolders.Generate();
+        Assert.Equal(11, functions.Count);
+        foreach (var (name, json) in functions)
         {
-            Assert.Equal(
-                File.ReadAllText(Path.Combine(root, "src", "Functions", "FunctionApp", name!, "function.json")),
-                File.ReadAllText(Path.Combine(app, name!, "function.json")));
+            Assert.Equal(json, File.ReadAllText(Path.Combine(app, name, "function.json")));
         }
 
         // Only the function folders are folders: nothing else at the root looks like a function to the host.
-        Assert.Equal(functions.Order(), Directory.GetDirectories(app).Select(Path.GetFileName).Order());
+        Assert.Equal(functions.Keys.Order(), Directory.GetDirectories(app).Select(Path.GetFileName).Order());
 
         var executable = Path.Combine(app, "FlowFunctions");
         Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the handler is not executable");

@@ -11,8 +11,8 @@ public sealed record AdminRequirement;
 /// <summary>Endpoint metadata: calls are not counted against the quota (account, admin operations).</summary>
 public sealed record QuotaExempt;
 
-/// <summary>Declares who may call an endpoint; <see cref="ApiKeyFilter"/> enforces it.</summary>
-public static class EndpointAccess
+/// <summary>Declares who may call an endpoint (from its entry in Api/Endpoints.cs); <see cref="ApiKeyFilter"/> enforces it.</summary>
+public static class AccessMetadata
 {
     public static RouteHandlerBuilder RequirePlan(this RouteHandlerBuilder endpoint, Plan plan) =>
         endpoint.WithMetadata(new PlanRequirement(plan));

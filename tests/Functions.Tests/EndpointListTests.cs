@@ -1,0 +1,57 @@
+using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Tests.FunctionApp;
+using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Functions.Triggers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowFunctions.Functions.Tests;
+
+/// <summary>
+/// <see cref="Endpoints"/> is the one list of HTTP endpoints: in each run mode the app maps exactly its entries (the
+/// function app adds only the trigger invocations), each with the entry's route, methods, name and access, and every
+/// entry with a function has exactly that function folder.
+/// </summary>
+public sealed class EndpointListTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheAppMapsExactlyTheListInEachMode(bool functionApp)
+    {
+        using var app = functionApp ? HostProtocolTests.FunctionApp() : new FlowApiFactory();
+        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .ToDictionary(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
+
+        var expected = Endpoints.All.Where(e => !(functionApp && e.StandaloneOnly)).ToArray();
+        var triggers = functionApp ? FunctionNames.Triggers : [];
+        Assert.Equal(expected.Select(e => e.Name).Concat(triggers).Order(), mapped.Keys.Order());
+        foreach (var entry in expected)
+        {
+            var endpoint = mapped[entry.Name];
+            Assert.Equal(entry.Path, endpoint.RoutePattern.RawText);
+            Assert.Equal(entry.Methods, endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods);
+            Assert.Equal(entry.Access == EndpointAccess.Plan ? entry.Plan : null, endpoint.Metadata.GetMetadata<PlanRequirement>()?.Plan);
+            Assert.Equal(entry.Access == EndpointAccess.Admin, endpoint.Metadata.GetMetadata<AdminRequirement>() is not null);
+            Assert.Equal(entry.Access is EndpointAccess.Admin or EndpointAccess.AnyKeyUncounted, endpoint.Metadata.GetMetadata<QuotaExempt>() is not null);
+            Assert.Equal(entry.Access != EndpointAccess.Public, entry.Route.StartsWith("v1/", StringComparison.Ordinal) && entry != Endpoints.OpenApi);
+        }
+    }
+
+    [Fact]
+    public void EveryEntryWithAFunctionHasThatFolderAndNoOtherHttpFunctionExists()
+    {
+        var functions = FunctionAppLayoutTests.Functions();
+        var http = functions.Where(f => FunctionAppLayoutTests.Trigger(f.Value).GetProperty("type").GetString() == "httpTrigger").ToDictionary();
+        var withFunction = Endpoints.All.Where(e => e.Function is not null).ToArray();
+        Assert.Equal(withFunction.Select(e => e.Name).Order(), http.Keys.Order());
+        foreach (var entry in withFunction)
+        {
+            var trigger = FunctionAppLayoutTests.Trigger(http[entry.Name]);
+            Assert.Equal(entry.Function, trigger.GetProperty("route").GetString());
+            Assert.Equal(entry.Methods.Select(m => m.ToLowerInvariant()), trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+            Assert.False(entry.StandaloneOnly);
+        }
+    }
+}
