@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Benchmarks;
 
@@ -26,7 +27,7 @@ public class FoldBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _trades = TapeFixture.Trades(Prints);
+        _trades = SimulatedDays.Trades(Prints);
         _batches = Batches();
         _parser = new EventParser(new SymbolTable());
     }
@@ -79,7 +80,7 @@ public class FoldBenchmarks
     }
 
     /// <summary>The benchmark's input: the first <see cref="Prints"/> prints as JSON arrays of <see cref="BatchSize"/>.</summary>
-    public static byte[][] Batches() => [.. TapeFixture.Trades(Prints).Chunk(BatchSize).Select(TapeFixture.Json)];
+    public static byte[][] Batches() => [.. SimulatedDays.Trades(Prints).Chunk(BatchSize).Select(SimulatedDays.JsonArray)];
 
     [Benchmark(OperationsPerInvoke = Prints, Description = "parse + validate + fold")]
     public int ParseAndFold()

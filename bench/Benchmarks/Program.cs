@@ -13,7 +13,7 @@ using FlowFunctions.Testing;
 
 if (args.Length > 0 && args[0] == "tape")
 {
-    var sim = new MarketSimulator(new SimulatorOptions { Seed = 1 }, TapeFixture.Date);
+    var sim = SimulatedDays.Simulator();
     Console.WriteLine(TapeSummary.Markdown(sim, sim.FullDay()));
     return 0;
 }

@@ -52,7 +52,7 @@ public sealed class SnapshotSuite(Report report, BenchOptions options)
                     for (var start = 0; start < trades.Length; start += 1_000)
                     {
                         var chunk = trades.AsSpan(start, Math.Min(1_000, trades.Length - start)).ToArray();
-                        var outcome = await pipeline.IngestAsync(TapeFixture.Json(chunk), $"snap-{date:yyyyMMdd}-{lane.Key}-{start}", $"eh-{lane.Key}", default);
+                        var outcome = await pipeline.IngestAsync(SimulatedDays.JsonArray(chunk), $"snap-{date:yyyyMMdd}-{lane.Key}-{start}", $"eh-{lane.Key}", default);
                         prints += outcome.Receipt.Accepted;
                     }
                 }

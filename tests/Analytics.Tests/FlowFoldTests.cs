@@ -1,6 +1,7 @@
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Analytics.Tests;
 
@@ -12,7 +13,7 @@ public sealed class FlowFoldTests
     [InlineData(3, 17)]
     public void MergeOfRandomSplitsEqualsOneFold(int seed, int parts)
     {
-        var trades = TestTape.Day.Trades;
+        var trades = SimulatedDays.Day(seed: 11, symbols: 20, intensity: 0.5).Trades;
         var whole = new FlowFold(PricingParameters.Default);
         foreach (var t in trades)
         {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;
@@ -39,7 +39,7 @@ public sealed class AuthTests
     public async Task EachPlanReachesExactlyTheEndpointsAtOrBelowIt(string plan, string path, string required)
     {
         using var factory = new FlowApiFactory();
-        await factory.IngestAsync(Tapes.Hand);
+        await factory.IngestAsync(HandTapes.Hand);
         using var client = factory.ClientWithKey(Keys.ForPlan(plan));
         using var response = await client.GetAsync(path);
         Assert.True(response.Headers.CacheControl?.Private, $"{path} for {plan}: Cache-Control {response.Headers.CacheControl}"); // one key's answer
@@ -74,7 +74,7 @@ public sealed class AuthTests
     public async Task TheAdminKeyReadsEveryEndpointAsAlpha()
     {
         using var factory = new FlowApiFactory();
-        await factory.IngestAsync(Tapes.Hand);
+        await factory.IngestAsync(HandTapes.Hand);
         using var client = factory.ClientWithKey(Keys.Admin);
         foreach (var (path, _) in PlanEndpointPairs().Select(row => ((string)row[1], (string)row[2])).Distinct())
         {

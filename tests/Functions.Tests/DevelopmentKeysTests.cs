@@ -1,6 +1,6 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Memory;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

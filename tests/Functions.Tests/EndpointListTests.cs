@@ -1,8 +1,8 @@
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Tests.FunctionApp;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,18 +1,18 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 
 /// <summary>
-/// <see cref="Tapes.Hand"/> through <c>POST /v1/ingest/events</c>, and every number of cumulative, leaderboard and
+/// <see cref="HandTapes.Hand"/> through <c>POST /v1/ingest/events</c>, and every number of cumulative, leaderboard and
 /// strike-flow checked against arithmetic done here, independently of the product's code (greeks included).
 /// </summary>
 public sealed class HandComputedTapeTests : IAsyncLifetime
 {
     private readonly FlowApiFactory _factory = new();
 
-    public async Task InitializeAsync() => await _factory.IngestAsync(Tapes.Hand);
+    public async Task InitializeAsync() => await _factory.IngestAsync(HandTapes.Hand);
 
     public Task DisposeAsync() => _factory.DisposeAsync().AsTask();
 
@@ -74,12 +74,12 @@ public sealed class HandComputedTapeTests : IAsyncLifetime
         Assert.Equal([590.40, 590.50, 590.60], bars.Select(b => b.GetProperty("spot").GetDouble()));
 
         // 18:40, strike 590: buy 10 calls then sell 4, each valued at its own time, spot and IV.
-        var buy = Greeks.Signed(+1, isCall: true, 590.42, 590, 0.18, Tapes.At(18, 40, 10), 10);
-        var sell = Greeks.Signed(-1, isCall: true, 590.40, 590, 0.18, Tapes.At(18, 40, 30), 4);
+        var buy = Greeks.Signed(+1, isCall: true, 590.42, 590, 0.18, HandTapes.At(18, 40, 10), 10);
+        var sell = Greeks.Signed(-1, isCall: true, 590.40, 590, 0.18, HandTapes.At(18, 40, 30), 4);
         AssertBar(bars[0], [0, Greeks.Dollars(buy.DeltaCents + sell.DeltaCents), 0], [0, Greeks.Dollars(buy.GammaCents + sell.GammaCents), 0], [0, 14, 0]);
 
         // 18:41, strike 589: a customer buying 6 puts: negative delta-dollars, positive gamma-dollars.
-        var put = Greeks.Signed(+1, isCall: false, 590.50, 589, 0.20, Tapes.At(18, 41, 5), 6);
+        var put = Greeks.Signed(+1, isCall: false, 590.50, 589, 0.20, HandTapes.At(18, 41, 5), 6);
         Assert.True(put.DeltaCents < 0 && put.GammaCents > 0);
         AssertBar(bars[1], [Greeks.Dollars(put.DeltaCents), 0, 0], [Greeks.Dollars(put.GammaCents), 0, 0], [6, 0, 0]);
 
@@ -91,7 +91,7 @@ public sealed class HandComputedTapeTests : IAsyncLifetime
     public async Task AnIngestedPrintIsVisibleOnTheVeryNextRead()
     {
         var before = await GetAsync("/v1/flow/zero-dte/strike-flow/SPY?minutes=5");
-        await _factory.IngestAsync([TestEvents.Trade(Tapes.At(18, 44, 59), "SPY", Tapes.Today, 592, "C", 0.5, 7, spot: 590.7, iv: 0.18, side: "buy")]);
+        await _factory.IngestAsync([TestEvents.Trade(HandTapes.At(18, 44, 59), "SPY", HandTapes.Today, 592, "C", 0.5, 7, spot: 590.7, iv: 0.18, side: "buy")]);
         var cumulative = await GetAsync("/v1/flow/options/SPY/cumulative?minutes=2");
         var strikes = await GetAsync("/v1/flow/zero-dte/strike-flow/SPY?minutes=5");
 
@@ -110,7 +110,7 @@ public sealed class HandComputedTapeTests : IAsyncLifetime
         var a = await first.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((true, TimeSpan.FromSeconds(30)), (first.Headers.CacheControl!.Private, first.Headers.CacheControl.MaxAge));
 
-        await _factory.IngestAsync([TestEvents.Trade(Tapes.At(18, 45, 20), "AMD", Tapes.Later, 150, "C", 2, 1_000, side: "buy")]);
+        await _factory.IngestAsync([TestEvents.Trade(HandTapes.At(18, 45, 20), "AMD", HandTapes.Later, 150, "C", 2, 1_000, side: "buy")]);
         _factory.Clock.Advance(TimeSpan.FromSeconds(20));
         using var cached = await client.GetAsync("/v1/flow/options/leaderboard?windowMinutes=60");
         var b = await cached.Content.ReadFromJsonAsync<JsonElement>();

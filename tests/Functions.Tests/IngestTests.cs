@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using static FlowFunctions.Functions.Tests.Support.TestEvents;
+using static FlowFunctions.Testing.TestEvents;
 
 namespace FlowFunctions.Functions.Tests;
 
@@ -31,10 +31,10 @@ public sealed class IngestTests : IDisposable
     public async Task BadEventsAreRefusedByIndexWithReasonsAndTheirBatchMatesFolded()
     {
         var body = $$"""
-            [{{Serialize(Trade(Tapes.At(18, 40, 0), "SPY", Tapes.Later, 600, "C", 2.5, 10, side: "buy"))}},
+            [{{Serialize(Trade(HandTapes.At(18, 40, 0), "SPY", HandTapes.Later, 600, "C", 2.5, 10, side: "buy"))}},
              {"type":"trade","ts":"2026-06-05T18:40:00Z","underlying":"SPY","expiry":"2026-06-19","strike":600,"right":"C","price":-1,"size":1},
              {"type":"trade","ts":"2026-06-05T18:40:00Z","underlying":"SPY","contract":"NOT-OCC","price":1,"size":1},
-             {{Serialize(Trade(Tapes.At(18, 41, 0), "SPY", Tapes.Later, 600, "C", 2.6, 5, side: "sell"))}},
+             {{Serialize(Trade(HandTapes.At(18, 41, 0), "SPY", HandTapes.Later, 600, "C", 2.6, 5, side: "sell"))}},
              {"type":"trade","ts":"2020-01-01T00:00:00Z","underlying":"SPY","expiry":"2026-06-19","strike":600,"right":"C","price":1,"size":1}]
             """;
         var result = await PostAsync(body);
@@ -56,9 +56,9 @@ public sealed class IngestTests : IDisposable
     public async Task NdjsonIsAcceptedAndAMalformedLineIsRefusedAlone()
     {
         var body = string.Join('\n',
-            Serialize(Trade(Tapes.At(18, 40, 0), "QQQ", Tapes.Later, 500, "P", 3, 7, side: "buy")),
+            Serialize(Trade(HandTapes.At(18, 40, 0), "QQQ", HandTapes.Later, 500, "P", 3, 7, side: "buy")),
             "{\"type\":\"trade\",\"ts\":",
-            Serialize(Spot(Tapes.At(18, 40, 1), "QQQ", 510.25)),
+            Serialize(Spot(HandTapes.At(18, 40, 1), "QQQ", 510.25)),
             string.Empty);
         var result = await PostAsync(body, "application/x-ndjson");
         Assert.Equal((2, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
@@ -79,7 +79,7 @@ public sealed class IngestTests : IDisposable
     public async Task ABodyOverTheLimitIs413()
     {
         using var client = _factory.ClientWithKey(Keys.Admin);
-        var big = "[" + string.Join(',', Enumerable.Repeat(Serialize(Spot(Tapes.At(18, 40, 0), "SPY", 590)), 1_000)) + "]";
+        var big = "[" + string.Join(',', Enumerable.Repeat(Serialize(Spot(HandTapes.At(18, 40, 0), "SPY", 590)), 1_000)) + "]";
         Assert.True(Encoding.UTF8.GetByteCount(big) > 65_536);
         await ErrorAssert.IsAsync(await client.PostAsync("/v1/ingest/events", Json(big)), 413, "payload_too_large");
 
@@ -101,7 +101,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task AReplayedIdempotencyKeyAnswersTheFirstResultAndCountsNothingTwice()
     {
-        var body = "[" + Serialize(Trade(Tapes.At(18, 44, 0), "NVDA", Tapes.Later, 130, "C", 4, 100, side: "buy")) + ",{\"type\":\"nope\"}]";
+        var body = "[" + Serialize(Trade(HandTapes.At(18, 44, 0), "NVDA", HandTapes.Later, 130, "C", 4, 100, side: "buy")) + ",{\"type\":\"nope\"}]";
         using var first = await PostRawAsync(body, "batch-0001");
         using var second = await PostRawAsync(body, "batch-0001");
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -123,7 +123,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task WithoutAnIdempotencyKeyTheSameBodyCountsAgain()
     {
-        var body = "[" + Serialize(Trade(Tapes.At(18, 44, 0), "NVDA", Tapes.Later, 130, "C", 4, 100, side: "buy")) + "]";
+        var body = "[" + Serialize(Trade(HandTapes.At(18, 44, 0), "NVDA", HandTapes.Later, 130, "C", 4, 100, side: "buy")) + "]";
         (await PostRawAsync(body, null)).Dispose();
         (await PostRawAsync(body, null)).Dispose();
         var cumulative = await GetAsync("/v1/flow/options/NVDA/cumulative?minutes=10");

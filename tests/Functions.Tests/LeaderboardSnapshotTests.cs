@@ -1,6 +1,6 @@
 using FlowFunctions.Functions.Leaderboards;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;
@@ -12,7 +12,7 @@ public sealed class LeaderboardSnapshotTests
     public async Task RefreshRebuildsTheStandardWindowsAndTheRecentlyRequestedOnes()
     {
         using var factory = new FlowApiFactory();
-        await factory.IngestAsync(Tapes.Hand);
+        await factory.IngestAsync(HandTapes.Hand);
         var snapshots = factory.Services.GetRequiredService<LeaderboardSnapshots>();
         var store = factory.Services.GetRequiredService<ISnapshotStore>();
         using var client = factory.ClientWithKey(Keys.Alpha);

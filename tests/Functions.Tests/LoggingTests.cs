@@ -1,5 +1,5 @@
 using System.Text;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 
@@ -23,7 +23,7 @@ public sealed class LoggingTests
             await headed.PostAsync("/v1/ingest/events", new StringContent("[{\"type\":\"x\"}]", Encoding.UTF8, "application/json"));
         }
 
-        await factory.IngestAsync(Tapes.Hand);
+        await factory.IngestAsync(HandTapes.Hand);
         Assert.NotEmpty(factory.Logs.Lines);
         foreach (var line in factory.Logs.Lines)
         {

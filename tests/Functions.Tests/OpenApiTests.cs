@@ -2,8 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Functions.Api;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage.Keys;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 
@@ -118,7 +118,7 @@ public sealed class ParameterTests(IngestedApp app) : IClassFixture<IngestedApp>
     public async Task ExpiryFilterRestrictsTheChain()
     {
         var all = await app.GetJsonAsync("/v1/flow/summary/SPY", Keys.Growth);
-        var zeroDte = await app.GetJsonAsync($"/v1/flow/summary/SPY?expiry={Tapes.Today}", Keys.Growth);
+        var zeroDte = await app.GetJsonAsync($"/v1/flow/summary/SPY?expiry={HandTapes.Today}", Keys.Growth);
         Assert.True(all.GetProperty("contracts_total").GetInt32() > zeroDte.GetProperty("contracts_total").GetInt32());
         Assert.Equal(3, zeroDte.GetProperty("contracts_total").GetInt32()); // 590C, 589P, 591C traded, none listed
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using FlowFunctions.Functions.Api;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 
@@ -113,9 +113,9 @@ public sealed class ResponseCacheTests
         }
 
         Assert.Equal(0, await PointsAsync()); // cached now; the clock does not move in this test
-        await factory.IngestAsync([TestEvents.Trade(Tapes.At(18, 40, 0), "SPY", Tapes.Later, 600, "C", 2.5, 10, side: "buy")]);
+        await factory.IngestAsync([TestEvents.Trade(HandTapes.At(18, 40, 0), "SPY", HandTapes.Later, 600, "C", 2.5, 10, side: "buy")]);
         Assert.Equal(1, await PointsAsync());
-        await factory.IngestAsync([TestEvents.Trade(Tapes.At(18, 41, 0), "SPY", Tapes.Later, 600, "C", 2.5, 10, side: "buy")]);
+        await factory.IngestAsync([TestEvents.Trade(HandTapes.At(18, 41, 0), "SPY", HandTapes.Later, 600, "C", 2.5, 10, side: "buy")]);
         Assert.Equal(2, await PointsAsync());
     }
 

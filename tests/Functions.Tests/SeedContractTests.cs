@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
-using static FlowFunctions.Functions.Tests.Support.JsonShape;
+using FlowFunctions.Testing;
+using static FlowFunctions.Testing.JsonShape;
 
 namespace FlowFunctions.Functions.Tests;
 
@@ -13,8 +13,8 @@ public sealed class IngestedApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Factory.IngestAsync(Tapes.Bullish());
-        await Factory.IngestAsync(Tapes.Hand);
+        await Factory.IngestAsync(HandTapes.Bullish());
+        await Factory.IngestAsync(HandTapes.Hand);
         Factory.Clock.Advance(TimeSpan.FromSeconds(31)); // past the start-up leaderboard snapshot
     }
 
@@ -92,7 +92,7 @@ public sealed class SeedContractTests(IngestedApp app) : IClassFixture<IngestedA
     {
         var body = await app.GetJsonAsync("/v1/flow/zero-dte/strike-flow/SPY?bar=1m&minutes=120");
         HasExactly(body, "symbol", "underlying_price", "expiration", "bar_size", "as_of", "tier_used", "strikes_grid", "bars", "gap_intervals");
-        Assert.Equal(("1m", "raw", Tapes.Today), (body.GetProperty("bar_size").GetString(), body.GetProperty("tier_used").GetString(), body.GetProperty("expiration").GetString()));
+        Assert.Equal(("1m", "raw", HandTapes.Today), (body.GetProperty("bar_size").GetString(), body.GetProperty("tier_used").GetString(), body.GetProperty("expiration").GetString()));
         Assert.Equal(0, body.GetProperty("gap_intervals").GetArrayLength());
         var strikes = body.GetProperty("strikes_grid").GetArrayLength();
         foreach (var bar in body.GetProperty("bars").EnumerateArray())

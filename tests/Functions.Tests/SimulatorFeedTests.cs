@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
 namespace FlowFunctions.Functions.Tests;

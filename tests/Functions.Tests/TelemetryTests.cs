@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using FlowFunctions.Functions.Telemetry;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -53,7 +53,7 @@ public sealed class TelemetryTests
         using (var admin = new HttpClient(factory.Server.CreateHandler()) { BaseAddress = factory.Server.BaseAddress })
         {
             admin.DefaultRequestHeaders.Add("X-Api-Key", Keys.Admin);
-            using var ingested = await admin.PostAsync("/v1/ingest/events", new StringContent(System.Text.Json.JsonSerializer.Serialize(Tapes.Hand), Encoding.UTF8, "application/json"));
+            using var ingested = await admin.PostAsync("/v1/ingest/events", new StringContent(System.Text.Json.JsonSerializer.Serialize(HandTapes.Hand), Encoding.UTF8, "application/json"));
             Assert.Equal(System.Net.HttpStatusCode.OK, ingested.StatusCode);
         }
         factory.Services.GetRequiredService<TracerProvider>().ForceFlush();

@@ -1,12 +1,12 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Keys;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
 /// <summary>The key rows as an operator may leave them: revocation fails closed, whatever type RevokedUtc holds.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureApiKeyStoreTests(AzuriteFixture azurite)
 {
     public static TheoryData<string, object?, bool> RevokedValues => new()

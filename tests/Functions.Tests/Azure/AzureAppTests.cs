@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
 /// <summary>The whole app with <c>Storage:Mode=azure</c> on Azurite: same answers as the memory store, kept across a restart.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureAppTests(AzuriteFixture azurite)
 {
     private static readonly string[] Reads =
@@ -112,7 +112,7 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
     }
 
     /// <summary>The app on Azurite through a full connection string (account, key and endpoints), as against a real account.</summary>
-    private Dictionary<string, string?> Settings(string prefix) => Faults.FaultApps.Settings(azurite.Account, prefix, functionApp: false);
+    private Dictionary<string, string?> Settings(string prefix) => FlowApiFactory.AzureSettings(azurite.Account, prefix, functionApp: false);
 
     private static void AssertSame(Dictionary<string, string> expected, Dictionary<string, string> actual)
     {
@@ -128,8 +128,8 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
     /// </summary>
     private static async Task IngestTapesAsync(FlowApiFactory app)
     {
-        await app.IngestAsync(Tapes.Bullish());
-        await app.IngestAsync(Tapes.Hand);
+        await app.IngestAsync(HandTapes.Bullish());
+        await app.IngestAsync(HandTapes.Hand);
         app.Clock.Set(AfterIngest);
     }
 

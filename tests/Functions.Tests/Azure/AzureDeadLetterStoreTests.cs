@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
@@ -11,7 +11,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// Whole dead-lettered inputs on Azurite: streamed to a blob in blocks (never one request, never held whole), described
 /// by a letter with their length and hash, and listed as letters only.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureDeadLetterStoreTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Received = new(2026, 6, 5, 18, 45, 0, TimeSpan.Zero);

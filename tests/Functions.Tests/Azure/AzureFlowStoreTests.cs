@@ -1,8 +1,8 @@
 using FlowFunctions.Analytics.Simulation;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Memory;
+using FlowFunctions.Testing;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 
@@ -12,11 +12,11 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// The Azure aggregate store's exactly-once effect and cost on a stretch of the simulated tape: whatever the
 /// redeliveries, writers and failures, every figure equals one clean pass through the memory store.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<AzureFlowStoreTests.Tape>
 {
     private const int Minutes = 40;
-    private static readonly DateTimeOffset Now = SimulatedTape.Open.AddMinutes(Minutes);
+    private static readonly DateTimeOffset Now = SimulatedDays.Open.AddMinutes(Minutes);
 
     [Fact]
     public async Task ARedeliveredBatchChangesNothingEvenWhenItsReceiptWasLost()
@@ -29,7 +29,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
             Assert.True((await first.CommitAsync(commit, default)).Applied);
         }
 
-        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(first, tape.Symbols, Now));
+        Assert.Equal(tape.Expected, await StoreFigures.FiguresAsync(first, tape.Symbols, Now));
 
         // A crash after the rows and before the receipts of the last batches in flight: their redelivery finds no receipt,
         // so only the rows' batch tags stand between it and double counting. Every batch comes again, in another order,
@@ -48,7 +48,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
             Assert.False((await first.CommitAsync(commit, default)).Applied);
         }
 
-        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(second, tape.Symbols, Now));
+        Assert.Equal(tape.Expected, await StoreFigures.FiguresAsync(second, tape.Symbols, Now));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
         var forB = tape.Commits.OrderBy(_ => random.Next()).ToArray();
         await Task.WhenAll(Task.Run(() => DeliverAsync(a, forA)), Task.Run(() => DeliverAsync(b, forB)));
 
-        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(a, tape.Symbols, Now));
+        Assert.Equal(tape.Expected, await StoreFigures.FiguresAsync(a, tape.Symbols, Now));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
         }
 
         Assert.True(failures > 0);
-        Assert.Equal(tape.Expected, await SimulatedTape.FiguresAsync(steady, tape.Symbols, Now));
+        Assert.Equal(tape.Expected, await StoreFigures.FiguresAsync(steady, tape.Symbols, Now));
     }
 
     [Fact]
@@ -101,9 +101,9 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
     {
         // Batches of four events on two names: every batch writes a delta to the same few rows (the day's rollups, the
         // spot row, the contract rows), so each of them passes its delta log's limit and is compacted, several times.
-        var payloads = SimulatedTape.Payloads(2, 20, 4);
-        var commits = SimulatedTape.Commits(payloads);
-        var symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 2 }, SimulatedTape.Date).Universe.Select(u => u.Symbol).ToArray();
+        var payloads = SimulatedDays.Payloads(SimulatedDays.Morning(2, 20), 4);
+        var commits = StoreFigures.Commits(payloads);
+        var symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 2 }, SimulatedDays.Friday).Universe.Select(u => u.Symbol).ToArray();
         using var memory = new MemoryFlowStore();
         var names = AzuriteFixture.UniqueName("f");
         using var store = AzureTestClients.FlowStore(azurite, names);
@@ -115,12 +115,12 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
 
         var stats = store.WriteStats;
         Assert.True(stats.Compactions >= 3 && stats.Deltas > 10 * stats.Compactions, $"{commits.Count} batches: {stats.Inserts} inserts, {stats.Deltas} deltas, {stats.Compactions} compactions");
-        var expected = await SimulatedTape.FiguresAsync(memory, symbols, Now);
-        Assert.Equal(expected, await SimulatedTape.FiguresAsync(store, symbols, Now));
+        var expected = await StoreFigures.FiguresAsync(memory, symbols, Now);
+        Assert.Equal(expected, await StoreFigures.FiguresAsync(store, symbols, Now));
 
         // A cold store reads the same rows, deltas and all; a redelivery of every batch to it writes nothing.
         using var cold = AzureTestClients.FlowStore(azurite, names);
-        Assert.Equal(expected, await SimulatedTape.FiguresAsync(cold, symbols, Now));
+        Assert.Equal(expected, await StoreFigures.FiguresAsync(cold, symbols, Now));
         var receipts = AzureTestClients.TableNamed(azurite, names + "receipts");
         foreach (var commit in commits)
         {
@@ -133,14 +133,14 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
         }
 
         Assert.Equal(0, cold.WriteStats.Rows);
-        Assert.Equal(expected, await SimulatedTape.FiguresAsync(cold, symbols, Now));
+        Assert.Equal(expected, await StoreFigures.FiguresAsync(cold, symbols, Now));
     }
 
     [Fact]
     public async Task TheFullMarketTapeCostsAtMostTwentyStorageRequestsPerThousandPrints()
     {
-        var payloads = SimulatedTape.Payloads(64, 30, 1_000);
-        var commits = SimulatedTape.Commits(payloads);
+        var payloads = SimulatedDays.Payloads(SimulatedDays.Morning(64, 30), 1_000);
+        var commits = StoreFigures.Commits(payloads);
         var counter = new StorageRequestCounter();
         using var store = AzureTestClients.FlowStore(azurite, null, counter);
         await store.FindReceiptAsync("warm-up", default); // creates the tables
@@ -183,15 +183,15 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
     {
         public Tape()
         {
-            Commits = SimulatedTape.Commits(SimulatedTape.Payloads(12, Minutes, 150));
-            Symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 12 }, SimulatedTape.Date).Universe.Select(u => u.Symbol).ToArray();
+            Commits = StoreFigures.Commits(SimulatedDays.Payloads(SimulatedDays.Morning(12, Minutes), 150));
+            Symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 12 }, SimulatedDays.Friday).Universe.Select(u => u.Symbol).ToArray();
             using var memory = new MemoryFlowStore();
             foreach (var commit in Commits)
             {
                 memory.CommitAsync(commit, default).GetAwaiter().GetResult();
             }
 
-            Expected = SimulatedTape.FiguresAsync(memory, Symbols, Now).GetAwaiter().GetResult();
+            Expected = StoreFigures.FiguresAsync(memory, Symbols, Now).GetAwaiter().GetResult();
         }
 
         public List<FlowCommit> Commits { get; }

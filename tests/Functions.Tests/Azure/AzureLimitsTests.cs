@@ -1,5 +1,5 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage.Azure;
+using FlowFunctions.Testing;
 using global::Azure.Data.Tables;
 
 namespace FlowFunctions.Functions.Tests.Azure;
@@ -8,7 +8,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// The Table service's limits, which Azurite does not enforce, checked before a write is sent (<see cref="AzureLimits"/>):
 /// each one refused at one past its limit and accepted at it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureLimitsTests(AzuriteFixture azurite)
 {
     [Fact]

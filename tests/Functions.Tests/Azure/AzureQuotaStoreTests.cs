@@ -1,11 +1,11 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
 /// <summary>The Azure quota store's cost: a burst-only plan pays storage per leased block, not per request.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureQuotaStoreTests(AzuriteFixture azurite)
 {
     [Fact]

@@ -1,43 +1,43 @@
 using FlowFunctions.Functions.Tests.Storage;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
+using FlowFunctions.Testing;
 using global::Azure.Core.Pipeline;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
 /// <summary>The store contract suites again, on Azurite: each test gets its own table or container.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureApiKeyStoreContractTests(AzuriteFixture azurite) : ApiKeyStoreContract
 {
     protected override IApiKeyStore CreateStore() => new AzureApiKeyStore(AzureTestClients.Table(azurite, "keys"));
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureQuotaStoreContractTests(AzuriteFixture azurite) : QuotaStoreContract
 {
     protected override IQuotaStore CreateStore() => new AzureQuotaStore(AzureTestClients.Table(azurite, "quotas"));
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureSnapshotStoreContractTests(AzuriteFixture azurite) : SnapshotStoreContract
 {
     protected override ISnapshotStore CreateStore() => new AzureSnapshotStore(AzureTestClients.Blobs(azurite, "snap"));
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureDeadLetterStoreContractTests(AzuriteFixture azurite) : DeadLetterStoreContract
 {
     protected override IDeadLetterStore CreateStore() => new AzureDeadLetterStore(AzureTestClients.Blobs(azurite, "dead"));
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureBurstOnlyQuotaContractTests(AzuriteFixture azurite) : BurstOnlyQuotaContract
 {
     protected override IQuotaStore CreateStore() => new AzureQuotaStore(AzureTestClients.Table(azurite, "burst"));
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureFlowStoreContractTests(AzuriteFixture azurite) : FlowStoreContract
 {
     protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using FlowFunctions.Functions.Auth;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Memory;
+using FlowFunctions.Testing;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +16,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// What a request costs the key and quota tables on Azure Storage (Azurite), counted per table by a pipeline policy on
 /// the app's own clients: made-up keys, a valid key, a key over its quota and a key below an endpoint's plan.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class KeyAndQuotaReadsTests(AzuriteFixture azurite)
 {
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
@@ -10,7 +10,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// is written within the service's limits (every table write is checked by <c>AzureLimits</c>), read back whole, and
 /// served by the flow summary and the flow anomaly.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class LargestChainTests(AzuriteFixture azurite)
 {
     private const int Expiries = 15;
@@ -20,8 +20,8 @@ public sealed class LargestChainTests(AzuriteFixture azurite)
     public async Task ADayOfThirtyThousandTradedContractsIsStoredReadAndServed()
     {
         var prefix = AzuriteFixture.UniqueName("big");
-        using var app = new FlowApiFactory(Faults.FaultApps.Settings(azurite.Account, prefix, functionApp: false));
-        var ts = Tapes.At(14, 0, 0);
+        using var app = new FlowApiFactory(FlowApiFactory.AzureSettings(azurite.Account, prefix, functionApp: false));
+        var ts = HandTapes.At(14, 0, 0);
         var contracts = new List<(string Expiry, double Strike, string Right)>();
         for (var e = 0; e < Expiries; e++)
         {

@@ -1,10 +1,10 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
+using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.Azure;
 
 /// <summary>The stores' container on the SDK's BlobContainerClient against Azurite: conditions fail as the store's own exception.</summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class StoreContainerTests(AzuriteFixture azurite)
 {
     [Fact]

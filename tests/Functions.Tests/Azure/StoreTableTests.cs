@@ -1,6 +1,6 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
+using FlowFunctions.Testing;
 using global::Azure;
 using global::Azure.Data.Tables;
 
@@ -10,7 +10,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 /// The stores' table on the SDK's <see cref="TableClient"/> against Azurite: types survive, conditions and
 /// transactions fail as the store's own exception with the meaning and index, filters are escaped by the SDK.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class StoreTableTests(AzuriteFixture azurite)
 {
     private async Task<StoreTable> NewTableAsync()

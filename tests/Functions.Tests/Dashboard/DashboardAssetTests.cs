@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowFunctions.Functions.Dashboard;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace FlowFunctions.Functions.Tests.Dashboard;
@@ -20,7 +20,8 @@ public sealed class DashboardAssetTests : IDisposable
 
     [Theory]
     [InlineData("/", "text/html")]
-    [InlineData("/dashboard/dashboard.js", "text/javascript")]
+    [InlineData("/dashboard/main.js", "text/javascript")]
+    [InlineData("/dashboard/logic.js", "text/javascript")]
     [InlineData("/dashboard/dashboard.css", "text/css")]
     [InlineData("/dashboard/vendor/uPlot.iife.min.js", "text/javascript")]
     [InlineData("/dashboard/vendor/uPlot.min.css", "text/css")]

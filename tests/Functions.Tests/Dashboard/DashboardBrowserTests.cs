@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -14,9 +14,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// app on Azurite (where every request reads its key from storage): exactly SPEC §5's status and body, the rate-limit
 /// headers on every authenticated answer and on no other, and no key in any log line at any level.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
-public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private sealed record Endpoint(string Name, HttpMethod Method, string Path, string? Required, bool Admin = false);
 
@@ -39,12 +37,12 @@ public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper ou
     public async Task EveryPlanEndpointAndKeyPlacementAnswersExactlyTheSpec()
     {
         // Every category at Trace, ASP.NET Core's request logging included, as an operator chasing a problem might set it.
-        var settings = FaultApps.Settings(azurite.Account, AzuriteFixture.UniqueName("auth"), functionApp: false);
+        var settings = FlowApiFactory.AzureSettings(Azurite.Account, AzuriteFixture.UniqueName("auth"), functionApp: false);
         settings["Logging:LogLevel:Default"] = "Trace";
         settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
         settings["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace";
         using var app = new FlowApiFactory(settings);
-        await app.IngestAsync(Tapes.Bullish());
+        await app.IngestAsync(HandTapes.Bullish());
         using var client = app.CreateClient();
 
         // A revoked key per plan: used once (so its answers and its key record are warm), then revoked.
@@ -97,7 +95,7 @@ public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper ou
             Assert.True(leak is null, $"a key appears in the logs: {leak}");
         }
 
-        output.WriteLine($"{cases} cases; {lines.Length} log lines searched for {secrets.Length} keys");
+        Output.WriteLine($"{cases} cases; {lines.Length} log lines searched for {secrets.Length} keys");
         Assert.Equal(Plans.Length * Endpoints.Length * Modes.Length, cases);
     }
 

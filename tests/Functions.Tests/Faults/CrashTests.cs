@@ -1,6 +1,5 @@
 using System.Net;
 using FlowFunctions.Functions.Tests.FunctionApp;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -12,10 +11,8 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// after the last batch answered 200, cut into batches of another size (a restarted host hands out whatever is at
 /// hand). Every endpoint then answers what one clean pass answers.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : IClassFixture<PublishedAppFixture>
+public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : FaultTest(azurite, output), IClassFixture<PublishedAppFixture>
 {
     private const int Trials = 20;
     private const int Partitions = 2;
@@ -28,7 +25,7 @@ public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture publi
         var start = DateTimeOffset.UtcNow;
         var tape = SessionTape.EndingAt(start, 3, intensity: 0.1);
         var original = tape.Deliveries(100, Partitions);
-        await using var own = await azurite.StartOwnAsync();
+        await using var own = await Azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("crash");
         var settings = new Dictionary<string, string>
         {
@@ -109,7 +106,7 @@ public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture publi
         }
 
         Assert.Equal(end, checkpoints);
-        output.WriteLine($"seed {seed}: {tape.Prints:N0} prints; {Trials} kills, {killedInFlight} with a batch in flight; {invocations} invocations answered, {failedInvocations} cut off or failed");
+        Output.WriteLine($"seed {seed}: {tape.Prints:N0} prints; {Trials} kills, {killedInFlight} with a batch in flight; {invocations} invocations answered, {failedInvocations} cut off or failed");
         Assert.True(killedInFlight >= Trials / 2, $"only {killedInFlight} of {Trials} kills landed during a batch");
 
         // Against one clean pass of the same tape, in process on the same Azurite; both read at one clock.

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Testing;
 
@@ -31,24 +29,6 @@ public static class FaultApps
 
     public static readonly DateTimeOffset AfterClose = new(2026, 6, 5, 20, 5, 0, TimeSpan.Zero);
 
-    /// <summary>Settings of the app on <paramref name="account"/> under <paramref name="prefix"/>; function-app mode when asked.</summary>
-    public static Dictionary<string, string?> Settings(AzuriteAccount account, string prefix, bool functionApp)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Mode"] = "azure",
-            ["Storage:ConnectionString"] = account.ConnectionString,
-            ["Storage:NamePrefix"] = prefix,
-            ["Storage:CheckServiceLimits"] = "true",
-        };
-        if (functionApp)
-        {
-            settings["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7999";
-        }
-
-        return settings;
-    }
-
     /// <summary>The host's invocation of one delivery; answers the status and the handler's log lines.</summary>
     public static async Task<(HttpStatusCode Status, string[] Logs)> DeliverAsync(HttpClient client, Delivery delivery, CancellationToken cancellationToken = default)
     {
@@ -68,7 +48,7 @@ public static class FaultApps
         IReadOnlyList<string> symbols, DateOnly today, DateTimeOffset at, int? prints)
     {
         var cleanPrefix = AzuriteFixture.UniqueName("clean");
-        using (var clean = new FlowApiFactory(Settings(cleanAccount, cleanPrefix, functionApp: true), at))
+        using (var clean = new FlowApiFactory(FlowApiFactory.AzureSettings(cleanAccount, cleanPrefix, functionApp: true), at))
         {
             using var client = clean.CreateClient();
             await Task.WhenAll(partitions.Select(async p =>
@@ -81,8 +61,8 @@ public static class FaultApps
             }));
         }
 
-        using var cleanReader = new FlowApiFactory(Settings(cleanAccount, cleanPrefix, functionApp: false), at);
-        using var reader = new FlowApiFactory(Settings(account, prefix, functionApp: false), at);
+        using var cleanReader = new FlowApiFactory(FlowApiFactory.AzureSettings(cleanAccount, cleanPrefix, functionApp: false), at);
+        using var reader = new FlowApiFactory(FlowApiFactory.AzureSettings(account, prefix, functionApp: false), at);
         var expected = await EndpointAnswers.ReadAsync(cleanReader, symbols, today);
         var counted = EndpointAnswers.Prints(expected);
         Assert.True(prints is null ? counted > 0 : counted == prints, $"the clean pass counts {counted} prints, expected {prints}");
@@ -95,59 +75,4 @@ public static class FaultApps
         var messages = partition.SelectMany(d => d.Messages.Select((m, i) => (Sequence: d.FirstSequence + i, Message: m))).Where(m => m.Sequence >= fromSequence).ToList();
         return [.. messages.Chunk(size).Select(c => new Delivery(partition[0].Partition, c[0].Sequence, [.. c.Select(m => m.Message)], 0))];
     }
-}
-
-/// <summary>Every endpoint's answer for a set of symbols, read with the alpha key at the app's current clock.</summary>
-public static class EndpointAnswers
-{
-    public static IEnumerable<string> Paths(IEnumerable<string> symbols, DateOnly today)
-    {
-        var expiry = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var s in symbols)
-        {
-            yield return $"/v1/strategies/flow-anomaly/{s}";
-            yield return $"/v1/flow/summary/{s}";
-            yield return $"/v1/flow/summary/{s}?expiry={expiry}";
-            yield return $"/v1/flow/options/{s}/cumulative?minutes=390";
-            yield return $"/v1/flow/options/{s}/cumulative?minutes=10080";
-            yield return $"/v1/flow/zero-dte/strike-flow/{s}?bar=1m&minutes=390";
-        }
-
-        foreach (var window in new[] { 15, 390, 10_080 })
-        {
-            yield return $"/v1/flow/options/leaderboard?n=50&windowMinutes={window}";
-        }
-    }
-
-    public static async Task<SortedDictionary<string, string>> ReadAsync(FlowApiFactory app, IEnumerable<string> symbols, DateOnly today)
-    {
-        using var client = app.ClientWithKey(Keys.Alpha);
-        var answers = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Paths(symbols, today))
-        {
-            using var response = await client.GetAsync(path);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
-            answers[path] = body;
-        }
-
-        return answers;
-    }
-
-    /// <summary>Asserts two readings are identical, naming the first path that differs.</summary>
-    public static void AssertSame(SortedDictionary<string, string> clean, SortedDictionary<string, string> actual)
-    {
-        Assert.Equal(clean.Keys, actual.Keys);
-        foreach (var (path, body) in clean)
-        {
-            Assert.True(body == actual[path], $"{path} differs from the clean pass\nclean:  {Excerpt(body)}\nfaults: {Excerpt(actual[path])}");
-        }
-    }
-
-    /// <summary>Prints counted by the cumulative answers (all windows of 10,080 minutes): proof a reading is not empty.</summary>
-    public static int Prints(SortedDictionary<string, string> answers) => answers
-        .Where(a => a.Key.Contains("cumulative?minutes=10080", StringComparison.Ordinal))
-        .Sum(a => JsonDocument.Parse(a.Value).RootElement.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()));
-
-    private static string Excerpt(string body) => body.Length <= 600 ? body : body[..600] + "…";
 }

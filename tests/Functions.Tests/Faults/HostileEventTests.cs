@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +15,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// OCC symbols, timestamps far in the past or future, truncated JSON). Every batch answers 200, every mutated event is
 /// dead-lettered with a reason at its own index, and the valid siblings fold to exactly what they fold to alone.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
-public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private const int Mutated = 10_000;
     private const int BatchSize = 100;
@@ -98,11 +95,11 @@ public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutpu
         var dirty = Batches(messages);
         var clean = Batches([.. messages.Where(m => m.Mutation is null)]);
 
-        await using var own = await azurite.StartOwnAsync();
+        await using var own = await Azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("hostile");
         var folded = 0;
         var refused = 0;
-        using (var app = new FlowApiFactory(FaultApps.Settings(own.Account, prefix, functionApp: true), FaultApps.AfterClose))
+        using (var app = new FlowApiFactory(FlowApiFactory.AzureSettings(own.Account, prefix, functionApp: true), FaultApps.AfterClose))
         {
             using var client = app.CreateClient();
             foreach (var (delivery, _) in dirty)
@@ -130,10 +127,10 @@ public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutpu
             }
 
             var reasons = letters.SelectMany(l => l.Events).GroupBy(e => Regex.Replace(e.Reason, "[0-9]+", "#")).OrderByDescending(g => g.Count());
-            output.WriteLine($"seed {seed}: {messages.Count:N0} events, {mutated:N0} mutated; {folded:N0} folded, {refused:N0} dead-lettered in {letters.Count} letters");
+            Output.WriteLine($"seed {seed}: {messages.Count:N0} events, {mutated:N0} mutated; {folded:N0} folded, {refused:N0} dead-lettered in {letters.Count} letters");
             foreach (var g in reasons.Take(40))
             {
-                output.WriteLine($"  {g.Count(),5}  {g.Key}");
+                Output.WriteLine($"  {g.Count(),5}  {g.Key}");
             }
         }
 

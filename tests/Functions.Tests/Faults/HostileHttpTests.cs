@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -15,9 +14,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// symbol's or another key's data or any key, and afterwards the app is healthy and answers exactly what it answered
 /// before.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
-public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private const int Requests = 10_000;
     private const int Parallelism = 8;
@@ -54,8 +51,8 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
     public async Task TenThousandHostileRequestsAnswerWithoutServerErrorsOrLeaks()
     {
         var seed = Environment.TickCount;
-        await using var own = await azurite.StartOwnAsync();
-        var settings = FaultApps.Settings(own.Account, AzuriteFixture.UniqueName("fuzz"), functionApp: false);
+        await using var own = await Azurite.StartOwnAsync();
+        var settings = FlowApiFactory.AzureSettings(own.Account, AzuriteFixture.UniqueName("fuzz"), functionApp: false);
         settings["Plans:alpha:PerMinuteLimit"] = "0";
         using var app = new FlowApiFactory(settings, FaultApps.AfterClose);
 
@@ -129,7 +126,7 @@ public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper o
             }
         }));
 
-        output.WriteLine($"seed {seed}: {Requests:N0} requests; statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}");
+        Output.WriteLine($"seed {seed}: {Requests:N0} requests; statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}");
         Assert.True(failures.IsEmpty, $"seed {seed}: {failures.Count} bad answers, first: {string.Join("\n", failures.Take(10))}");
 
         using var plain = app.CreateClient();

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using FlowFunctions.Functions.Tests.FunctionApp;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
@@ -16,10 +15,8 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// delivering Event Hubs batches: every answer is the one expected (200 for reads and batches, 400 for the bad
 /// requests mixed in), none is an error or a dropped connection, and the handler's memory levels off.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : IClassFixture<PublishedAppFixture>
+public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : FaultTest(azurite, output), IClassFixture<PublishedAppFixture>
 {
     private const string Secret = "load-test-key-hash-secret";
     private const string AlphaKey = "load-test-alpha-key-0000000001";
@@ -33,7 +30,7 @@ public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture publis
     [Fact]
     public async Task SixtySecondsOfMixedTrafficWithIngestRunningAnswerWithoutErrorsInLevelMemory()
     {
-        await using var own = await azurite.StartOwnAsync();
+        await using var own = await Azurite.StartOwnAsync();
         var prefix = AzuriteFixture.UniqueName("load");
         var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
         await own.Account.Storage(prefix).CreateApiKeyStore()
@@ -147,11 +144,11 @@ public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture publis
         var early = Median(samples.Where(s => s.Second is >= 15 and < 30));
         var late = Median(samples.Where(s => s.Second >= Duration.TotalSeconds - 15));
         var answered = statuses.Values.Sum();
-        output.WriteLine($"{elapsed:N0} s: {answered:N0} answers ({answered / elapsed:N0}/s) by {Readers} readers and {Partitions} partitions; "
+        Output.WriteLine($"{elapsed:N0} s: {answered:N0} answers ({answered / elapsed:N0}/s) by {Readers} readers and {Partitions} partitions; "
             + $"{batches:N0} batches, {prints:N0} prints ingested ({prints / elapsed:N0}/s); {errors.Count} unexpected");
-        output.WriteLine($"working set: median {early / 1e6:N0} MB over seconds 15-30, {late / 1e6:N0} MB over the last 15 s ({(late / (double)early) - 1:+0.0%;-0.0%}); "
+        Output.WriteLine($"working set: median {early / 1e6:N0} MB over seconds 15-30, {late / 1e6:N0} MB over the last 15 s ({(late / (double)early) - 1:+0.0%;-0.0%}); "
             + $"peak {samples.Max(s => s.Bytes) / 1e6:N0} MB");
-        output.WriteLine(string.Join(", ", statuses.OrderByDescending(s => s.Value).Select(s => $"{s.Key}: {s.Value:N0}")));
+        Output.WriteLine(string.Join(", ", statuses.OrderByDescending(s => s.Value).Select(s => $"{s.Key}: {s.Value:N0}")));
 
         Assert.True(errors.IsEmpty, $"{errors.Count} unexpected answers, first: {string.Join("\n", errors.Take(10))}");
         Assert.True(batches > 100, $"only {batches} batches ingested");

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
+using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
 namespace FlowFunctions.Functions.Tests.Faults;
@@ -10,9 +10,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// instances). The daily limit is never exceeded; the per-minute burst overshoots by at most 5% (by design it never
 /// overshoots: tokens are counted in storage when an instance leases them).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
-public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private const int Instances = 3;
     private const int ClientsPerInstance = 12;
@@ -21,13 +19,13 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
     public async Task TheDailyLimitIsNeverExceededAcrossThreeInstances()
     {
         const int Limit = 300;
-        var settings = FaultApps.Settings(azurite.Account, AzuriteFixture.UniqueName("daily"), functionApp: false);
+        var settings = FlowApiFactory.AzureSettings(Azurite.Account, AzuriteFixture.UniqueName("daily"), functionApp: false);
         settings["Plans:growth:DailyLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var apps = Enumerable.Range(0, Instances).Select(_ => new FlowApiFactory(settings)).ToArray();
         try
         {
             var statuses = await HammerAsync(apps, Keys.Growth, "/v1/flow/summary/SPY", requests: 2 * Limit);
-            output.WriteLine($"daily limit {Limit}: {Describe(statuses)}");
+            Output.WriteLine($"daily limit {Limit}: {Describe(statuses)}");
             Assert.Equal(2 * Limit, statuses.Values.Sum());
             Assert.True(statuses.Keys.All(s => s is 200 or 404 or 429), Describe(statuses));
             var served = statuses.GetValueOrDefault(200) + statuses.GetValueOrDefault(404);
@@ -56,7 +54,7 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
     public async Task ThePerMinuteBurstOvershootsByAtMostFivePercentAcrossThreeInstances()
     {
         const int Limit = 1_200; // alpha's burst limit (SPEC §5)
-        var settings = FaultApps.Settings(azurite.Account, AzuriteFixture.UniqueName("burst"), functionApp: false);
+        var settings = FlowApiFactory.AzureSettings(Azurite.Account, AzuriteFixture.UniqueName("burst"), functionApp: false);
         var apps = Enumerable.Range(0, Instances).Select(_ => new FlowApiFactory(settings)).ToArray();
         try
         {
@@ -70,7 +68,7 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
 
                 var statuses = await HammerAsync(apps, Keys.Alpha, "/v1/flow/options/SPY/cumulative?minutes=60", requests: Limit * 3 / 2);
                 var served = statuses.GetValueOrDefault(200);
-                output.WriteLine($"minute {minute}, per-minute limit {Limit}: {Describe(statuses)}; served {served / (double)Limit:P1} of the limit");
+                Output.WriteLine($"minute {minute}, per-minute limit {Limit}: {Describe(statuses)}; served {served / (double)Limit:P1} of the limit");
                 Assert.True(statuses.Keys.All(s => s is 200 or 429), Describe(statuses));
                 Assert.True(served <= Limit * 1.05, $"{served} served over a per-minute limit of {Limit}");
                 Assert.True(served >= Limit * 0.9, $"only {served} served of a per-minute limit of {Limit}");
@@ -106,12 +104,12 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
         })));
         foreach (var body in surprises.Take(3))
         {
-            output.WriteLine("5xx: " + body);
+            Output.WriteLine("5xx: " + body);
         }
 
         foreach (var line in apps.SelectMany(a => a.Logs.Lines).Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).Take(3))
         {
-            output.WriteLine(line.Length > 800 ? line[..800] : line);
+            Output.WriteLine(line.Length > 800 ? line[..800] : line);
         }
 
         return new SortedDictionary<int, int>(statuses);

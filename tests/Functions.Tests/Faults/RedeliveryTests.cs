@@ -1,5 +1,4 @@
 using System.Net;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -10,9 +9,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// partition, at two handler instances that share the partitions (a hand-over: for a stretch both receive the same
 /// partition's batches at once). Every endpoint must answer what one clean pass answers.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
-public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private const int Symbols = 6;
     private const int Partitions = 4;
@@ -29,9 +26,9 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
 
         // The faulty pass: per partition a shuffled multiset of deliveries; instance A takes the first part, B the last,
         // and both take the stretch in between, concurrently.
-        await using var own = await azurite.StartOwnAsync();
+        await using var own = await Azurite.StartOwnAsync();
         var faultyPrefix = AzuriteFixture.UniqueName("redo");
-        var settings = FaultApps.Settings(own.Account, faultyPrefix, functionApp: true);
+        var settings = FlowApiFactory.AzureSettings(own.Account, faultyPrefix, functionApp: true);
         int invocations = 0, skipped = 0;
         using (var a = new FlowApiFactory(settings, FaultApps.AfterClose))
         using (var b = new FlowApiFactory(settings, FaultApps.AfterClose))
@@ -51,7 +48,7 @@ public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper ou
             await Task.WhenAll(work);
         }
 
-        output.WriteLine($"seed {seed}: {tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; {invocations} invocations, {skipped} batches found already committed");
+        Output.WriteLine($"seed {seed}: {tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; {invocations} invocations, {skipped} batches found already committed");
 
         await FaultApps.AssertSameAsCleanPassAsync(own.Account, partitions, own.Account, faultyPrefix, tape.Symbols, FaultApps.Date, FaultApps.AfterClose, tape.Prints);
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -15,10 +14,8 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// pass answers: nothing half-counted, nothing lost. Reads during the outage answer 502 <c>upstream_unavailable</c>
 /// within seconds.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-[Trait(FaultSuite.Trait, FaultSuite.Name)]
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
 
@@ -35,7 +32,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         var partitions = tape.Deliveries(100, 2);
         // The app reaches its own Azurite through two forwarders (blob, table), which the outage cuts: connections
         // refused and reset, as an unreachable account. Azurite keeps running with everything it acknowledged.
-        await using var own = await azurite.StartOwnAsync();
+        await using var own = await Azurite.StartOwnAsync();
         await using var blobs = StorageProxy.Start(own.Account.BlobPort);
         await using var tables = StorageProxy.Start(own.Account.TablePort);
         var account = new AzuriteAccount(blobs.Port, tables.Port);
@@ -44,8 +41,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         var failed = new ConcurrentBag<(int Status, TimeSpan Took, TimeSpan At, string Log)>();
         var reads = new ConcurrentBag<(int Status, string? Error, TimeSpan Took)>();
         var clock = Stopwatch.StartNew();
-        using (var app = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: true), FaultApps.AfterClose))
-        using (var readApp = new FlowApiFactory(FaultApps.Settings(account, prefix, functionApp: false), FaultApps.AfterClose))
+        using (var app = new FlowApiFactory(FlowApiFactory.AzureSettings(account, prefix, functionApp: true), FaultApps.AfterClose))
+        using (var readApp = new FlowApiFactory(FlowApiFactory.AzureSettings(account, prefix, functionApp: false), FaultApps.AfterClose))
         {
             using var host = app.CreateClient();
             var total = partitions.Sum(p => p.Count);
@@ -134,9 +131,9 @@ public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper
         var failures = failed.OrderBy(f => f.At).ToArray();
 
         var readings = reads.ToArray();
-        output.WriteLine($"{tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; outage {Outage.TotalSeconds:N0} s; run {clock.Elapsed.TotalSeconds:N0} s");
-        output.WriteLine($"failed deliveries: {failures.Length} ({string.Join(", ", failures.GroupBy(f => f.Status).Select(g => $"{g.Key}: {g.Count()}"))}), slowest answer {failures.Max(f => f.Took).TotalSeconds:N1} s");
-        output.WriteLine($"reads during the outage: {readings.Length} ({string.Join(", ", readings.GroupBy(r => $"{r.Status} {r.Error}").Select(g => $"{g.Key}: {g.Count()}"))}), slowest {readings.Max(r => r.Took).TotalSeconds:N1} s");
+        Output.WriteLine($"{tape.Prints:N0} prints in {partitions.Sum(p => p.Count)} batches; outage {Outage.TotalSeconds:N0} s; run {clock.Elapsed.TotalSeconds:N0} s");
+        Output.WriteLine($"failed deliveries: {failures.Length} ({string.Join(", ", failures.GroupBy(f => f.Status).Select(g => $"{g.Key}: {g.Count()}"))}), slowest answer {failures.Max(f => f.Took).TotalSeconds:N1} s");
+        Output.WriteLine($"reads during the outage: {readings.Length} ({string.Join(", ", readings.GroupBy(r => $"{r.Status} {r.Error}").Select(g => $"{g.Key}: {g.Count()}"))}), slowest {readings.Max(r => r.Took).TotalSeconds:N1} s");
 
         Assert.NotEmpty(failures);
         Assert.All(failures, f => Assert.True(f.Status is >= 500 and <= 599 && f.Log.StartsWith("Storage failed", StringComparison.Ordinal), $"{f.Status} {f.Log}"));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Ingest;

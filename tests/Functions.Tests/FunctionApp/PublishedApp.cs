@@ -1,4 +1,3 @@
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.FunctionApp;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
@@ -16,7 +15,7 @@ namespace FlowFunctions.Functions.Tests.FunctionApp;
 /// and self-contained, and its handler, started the way the Functions host starts it, answering the host's own
 /// invocations and HTTP requests proxied as the host proxies them (YARP) on Azurite.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : IClassFixture<PublishedAppFixture>
 {
     private const string Secret = "published-app-test-key-hash-secret";

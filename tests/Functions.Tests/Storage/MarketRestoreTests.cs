@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Functions.Tests.Azure;
-using FlowFunctions.Functions.Tests.Support;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Storage.Memory;
+using FlowFunctions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowFunctions.Functions.Tests.Storage;
@@ -17,7 +17,7 @@ namespace FlowFunctions.Functions.Tests.Storage;
 /// </summary>
 public abstract class MarketRestoreContract
 {
-    private static readonly DateTimeOffset Now = SimulatedTape.Open.AddMinutes(30);
+    private static readonly DateTimeOffset Now = SimulatedDays.Open.AddMinutes(30);
 
     protected abstract IFlowStore CreateStore();
 
@@ -26,14 +26,14 @@ public abstract class MarketRestoreContract
     {
         // Chains at the open, then 30 minutes of prints; after the first third, prints carry neither spot nor iv, so
         // their greeks come from the last spot and the chain's implied volatility.
-        var payloads = SimulatedTape.Payloads(8, 30, 200);
+        var payloads = SimulatedDays.Payloads(SimulatedDays.Morning(8, 30), 200);
         var handover = payloads.Count / 3;
         for (var i = handover; i < payloads.Count; i++)
         {
             payloads[i] = WithoutSpotOrIv(payloads[i]);
         }
 
-        var symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 8 }, SimulatedTape.Date).Universe.Select(u => u.Symbol).ToArray();
+        var symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 8 }, SimulatedDays.Friday).Universe.Select(u => u.Symbol).ToArray();
         var warm = CreateStore();
         using (var pipeline = Pipeline(warm))
         {
@@ -60,7 +60,7 @@ public abstract class MarketRestoreContract
             }
         }
 
-        Assert.Equal(await SimulatedTape.FiguresAsync(warm, symbols, Now), await SimulatedTape.FiguresAsync(cold, symbols, Now));
+        Assert.Equal(await StoreFigures.FiguresAsync(warm, symbols, Now), await StoreFigures.FiguresAsync(cold, symbols, Now));
     }
 
     private static IngestPipeline Pipeline(IFlowStore store) =>
@@ -84,7 +84,7 @@ public sealed class MemoryMarketRestoreTests : MarketRestoreContract
     protected override IFlowStore CreateStore() => new MemoryFlowStore();
 }
 
-[Collection(AzuriteCollection.Name)]
+[Collection(AzuriteFixture.Collection)]
 public sealed class AzureMarketRestoreTests(AzuriteFixture azurite) : MarketRestoreContract
 {
     protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);

@@ -1,0 +1,36 @@
+// The flow summary card (GET /v1/flow/summary/{symbol}): dealer-gamma direction, live GEX, its shift since the open,
+// the intraday OI change and how many contracts traded.
+import { h } from './dom.js';
+import { fmt } from './format.js';
+
+const DIRECTION = {
+  amplifying: ['warn', 'Amplifying', 'Flow is adding to dealer gamma'],
+  dampening: ['info', 'Dampening', 'Flow is taking dealer gamma away'],
+  neutral: ['quiet', 'Neutral', 'Flow moved GEX by less than 5%'],
+  regime_flip: ['bad', 'Regime flip', 'Flow flipped the sign of dealer gamma'],
+  no_flow: ['quiet', 'No flow', 'No contract has traded yet'],
+};
+
+function metric(label, value, sub, extra) {
+  return h('div', { class: 'metric' }, h('div', { class: 'label', text: label }), value, sub ? h('div', { class: 'sub', text: sub }) : null, extra || null);
+}
+
+export function renderSummary(view, s) {
+  const [tone, label, meaning] = DIRECTION[s.flow_direction] || ['quiet', fmt.words(s.flow_direction), ''];
+  const shift = s.flow_gex_pct_shift;
+  const coverage = s.contracts_total > 0 ? s.contracts_with_flow / s.contracts_total : 0;
+  const meter = h('div', { class: 'meter' }, h('span'));
+  meter.firstChild.style.width = `${(coverage * 100).toFixed(1)}%`;
+  view.asOf(s.as_of);
+  view.body.replaceChildren(
+    h('div', { class: 'headline' },
+      h('span', { class: `badge ${tone}`, 'data-field': 'flow_direction', text: label }),
+      h('span', { class: 'muted', text: meaning }),
+      h('span', { class: 'price' }, 'Spot ', h('b', { class: 'num', 'data-field': 'underlying_price', text: fmt.price(s.underlying_price) }))),
+    h('div', { class: 'metrics' },
+      metric('Live GEX', h('div', { class: `value ${s.live_gex >= 0 ? 'pos' : 'neg'}`, 'data-field': 'live_gex', text: fmt.money(s.live_gex) }), 'per 1% move'),
+      metric('Shift since open', h('div', { class: `value ${shift > 0 ? 'pos' : shift < 0 ? 'neg' : ''}`, 'data-field': 'flow_gex_pct_shift', text: shift === null ? '—' : fmt.pct(shift) }), 'live vs settled GEX'),
+      metric('Intraday OI Δ', h('div', { class: `value ${s.intraday_oi_delta >= 0 ? 'pos' : 'neg'}`, 'data-field': 'intraday_oi_delta', text: fmt.signedInt(s.intraday_oi_delta) }), 'contracts'),
+      metric('Contracts with flow', h('div', { class: 'value', 'data-field': 'contracts_with_flow', text: `${fmt.int(s.contracts_with_flow)} / ${fmt.int(s.contracts_total)}` }), null, meter)));
+  return false;
+}
