@@ -59,7 +59,7 @@ namespace FlowFunctions.MinimalEndpoint
 
     internal sealed record InvocationAnswer(int Prints);
 
-    /// <summary>Every field of SPEC §3's three event types, typed.</summary>
+    /// <summary>Every field of the three event types of docs/api.md "Events", typed.</summary>
     internal sealed record MarketEventRecord(
         string? Type,
         DateTimeOffset Ts,

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests;
 
-/// <summary>SPEC §5's auth and quota rules: 401, 403 with plans, 429 with Retry-After, and the rate-limit headers.</summary>
+/// <summary>The auth and quota rules of docs/api.md "Keys, plans and quotas": 401, 403 with plans, 429 with Retry-After, and the rate-limit headers.</summary>
 public sealed class AuthTests
 {
     public static TheoryData<string, string, string> PlanEndpointPairs()

@@ -4,7 +4,7 @@ using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests;
 
-/// <summary>Each parameter's default and clamps, and each 400 and 404 of the seed pages and SPEC §5.</summary>
+/// <summary>Each parameter's default and clamps, and each 400 and 404 of docs/api.md "Parameters" and "Errors".</summary>
 public sealed class ParameterTests(IngestedApp app) : IClassFixture<IngestedApp>
 {
     [Theory]

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace FlowFunctions.Testing;
 
-/// <summary>Checks SPEC §5's error body: exactly status, error and message (plus the plan fields on 403).</summary>
+/// <summary>Checks the error body of docs/api.md "Errors": exactly status, error and message (plus the plan fields on 403).</summary>
 public static class ErrorAssert
 {
     public static async Task<string> IsAsync(HttpResponseMessage response, int status, string code)

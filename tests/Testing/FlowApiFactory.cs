@@ -96,7 +96,7 @@ public sealed class FlowApiFactory : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>The Development keys of SPEC §2 (appsettings.Development.json).</summary>
+/// <summary>The Development keys (appsettings.Development.json; README, "Run it").</summary>
 public static class Keys
 {
     public const string Free = "dev-free";

@@ -1,6 +1,6 @@
 namespace FlowFunctions.Testing;
 
-/// <summary>SPEC §3 events as anonymous objects, serialized with the property names of the contract.</summary>
+/// <summary>Events (docs/api.md "Events") as anonymous objects, serialized with the property names of the contract.</summary>
 public static class TestEvents
 {
     public static object Trade(

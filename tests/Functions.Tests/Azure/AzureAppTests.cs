@@ -124,7 +124,7 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
 
     /// <summary>
     /// Ingests both tapes, then moves the clock past the leaderboard's 30-second freshness, so that no snapshot the
-    /// start-up timer built before the tapes arrived is served (SPEC §5 allows serving it for 30 s).
+    /// start-up timer built before the tapes arrived is served (docs/api.md "Leaderboard caching" allows serving it for 30 s).
     /// </summary>
     private static async Task IngestTapesAsync(FlowApiFactory app)
     {

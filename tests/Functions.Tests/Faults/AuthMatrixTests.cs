@@ -11,7 +11,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 
 /// <summary>
 /// Every plan × every <c>/v1</c> endpoint × the key in the header, in the query, missing, revoked or malformed, on the
-/// app on Azurite (where every request reads its key from storage): exactly SPEC §5's status and body, the rate-limit
+/// app on Azurite (where every request reads its key from storage): exactly the status and body of docs/api.md "Keys, plans and quotas", the rate-limit
 /// headers on every authenticated answer and on no other, and no key in any log line at any level.
 /// </summary>
 public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace FlowFunctions.Functions.Tests.Faults;
 
 /// <summary>
-/// Three instances of the app share one Azurite account and serve one key at once (SPEC §5: quotas hold across all
+/// Three instances of the app share one Azurite account and serve one key at once (docs/api.md "Keys, plans and quotas": quotas hold across all
 /// instances). The daily limit is never exceeded; the per-minute burst overshoots by at most 5% (by design it never
 /// overshoots: tokens are counted in storage when an instance leases them).
 /// </summary>
@@ -53,7 +53,7 @@ public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutpu
     [Fact]
     public async Task ThePerMinuteBurstOvershootsByAtMostFivePercentAcrossThreeInstances()
     {
-        const int Limit = 1_200; // alpha's burst limit (SPEC §5)
+        const int Limit = 1_200; // alpha's burst limit (docs/api.md "Keys, plans and quotas")
         var settings = FlowApiFactory.AzureSettings(Azurite.Account, AzuriteFixture.UniqueName("burst"), functionApp: false);
         var apps = Enumerable.Range(0, Instances).Select(_ => new FlowApiFactory(settings)).ToArray();
         try
