@@ -84,7 +84,7 @@ public sealed partial class EventParser
     private string? ReadSymbol(ref Utf8JsonReader reader, string name, ref string? error)
     {
         var raw = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
-        if (raw && _underlyings.TryGet(reader.ValueSpan, out var seen))
+        if (raw && symbols.Underlyings.TryGet(reader.ValueSpan, out var seen))
         {
             return seen;
         }
@@ -98,7 +98,7 @@ public sealed partial class EventParser
             var symbol = symbols.Intern(chars[..length]);
             if (raw)
             {
-                _underlyings.Add(reader.ValueSpan, symbol);
+                symbols.Underlyings.Add(reader.ValueSpan, symbol);
             }
 
             return symbol;
@@ -119,7 +119,7 @@ public sealed partial class EventParser
         Span<char> chars = stackalloc char[EventLimits.MaxExchangeLength];
         if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
         {
-            if (_exchanges.TryGet(reader.ValueSpan, out var seen))
+            if (symbols.Exchanges.TryGet(reader.ValueSpan, out var seen))
             {
                 return seen;
             }
@@ -127,7 +127,7 @@ public sealed partial class EventParser
             if (Ascii.ToUtf16(reader.ValueSpan, chars, out var written) == OperationStatus.Done)
             {
                 var code = symbols.Intern(chars[..written]);
-                _exchanges.Add(reader.ValueSpan, code);
+                symbols.Exchanges.Add(reader.ValueSpan, code);
                 return code;
             }
         }

@@ -8,8 +8,8 @@ namespace FlowFunctions.Analytics.Events;
 /// <see cref="EventRejection"/> with a reason a person understands, and parsing goes on. Malformed JSON is refused up
 /// to the end of its line (one event per line in NDJSON) or, inside an array, up to the end of the input.
 /// <para>Allocation-free for a print whose symbol and exchange were seen before and whose id is short
-/// (<see cref="TradeId"/>). Thread-safe if the <see cref="SymbolTable"/> is (it is, and so are the parser's caches of
-/// names seen before); each call fills its own batch.</para>
+/// (<see cref="TradeId"/>). Thread-safe if the <see cref="SymbolTable"/> is (it is, caches included); each call fills
+/// its own batch.</para>
 /// </summary>
 [System.Runtime.CompilerServices.SkipLocalsInit]
 public sealed partial class EventParser(SymbolTable symbols, EventParserOptions? options = null)
@@ -17,10 +17,6 @@ public sealed partial class EventParser(SymbolTable symbols, EventParserOptions?
     private const int MaxShortString = 64;
 
     private readonly EventParserOptions _options = options ?? EventParserOptions.Default;
-
-    // The strings made of the raw bytes of underlyings and exchanges seen before, so a repeat costs one lookup.
-    private readonly Utf8StringCache _underlyings = new();
-    private readonly Utf8StringCache _exchanges = new(slotBits: 8);
 
     public EventBatch Parse(ReadOnlySpan<byte> utf8)
     {

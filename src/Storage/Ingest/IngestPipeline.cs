@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using FlowFunctions.Analytics.Aggregates;
@@ -40,7 +41,8 @@ public sealed partial class IngestPipeline(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SymbolTable _symbols = new();
     private readonly MarketState _market = new();
-    private readonly EventBatch _batch = new();
+    /// <summary>Parsed batches kept for reuse (their lists keep their capacity), one per batch in flight at most.</summary>
+    private readonly ConcurrentBag<EventBatch> _batches = [];
 
     /// <summary>Chains (underlying, trading date) already looked up in the store, found or not.</summary>
     private readonly HashSet<(string Symbol, DateOnly Date)> _chainsLookedUp = [];
@@ -63,6 +65,26 @@ public sealed partial class IngestPipeline(
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(payload.Span));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // Parsing needs nothing the batches share, so batches from several partitions parse side by side; the fold
+        // and the commit, which must see the batches one at a time, wait for the gate.
+        var now = marketTime.GetUtcNow();
+        var parser = new EventParser(_symbols, new EventParserOptions
+        {
+            NotBefore = now.AddMinutes(-CumulativeFlow.MaxMinutes),
+            NotAfter = now + FutureTolerance,
+        });
+        var batch = _batches.TryTake(out var reused) ? reused : new EventBatch();
+        batch.Clear();
+        if (messages is null)
+        {
+            parser.Parse(payload.Span, batch);
+        }
+        else
+        {
+            parser.Parse(payload.Span, messages, batch);
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -74,35 +96,19 @@ public sealed partial class IngestPipeline(
                 return new IngestOutcome(prior, true, hash);
             }
 
-            var now = marketTime.GetUtcNow();
-            var parser = new EventParser(_symbols, new EventParserOptions
-            {
-                NotBefore = now.AddMinutes(-CumulativeFlow.MaxMinutes),
-                NotAfter = now + FutureTolerance,
-            });
-            _batch.Clear();
-            if (messages is null)
-            {
-                parser.Parse(payload.Span, _batch);
-            }
-            else
-            {
-                parser.Parse(payload.Span, messages, _batch);
-            }
-
-            await RestoreMarketAsync(_batch, cancellationToken);
+            await RestoreMarketAsync(batch, cancellationToken);
             var fold = new FlowFold(pricing);
-            fold.AddBatch(_batch, _market);
-            var receipt = new IngestReceipt(hash, _batch.Order.Count, _batch.Rejections.Count, Errors(_batch), now);
+            fold.AddBatch(batch, _market);
+            var receipt = new IngestReceipt(hash, batch.Order.Count, batch.Rejections.Count, Errors(batch), now);
 
             // Dead letters go first: if the commit then fails, the redelivery finds its letter written (stores keep one per
             // batch id), and no refused event is ever lost.
-            if (_batch.Rejections.Count > 0)
+            if (batch.Rejections.Count > 0)
             {
-                await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, _batch), cancellationToken);
+                await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, batch), cancellationToken);
             }
 
-            var commit = new FlowCommit(batchId, fold, _batch.Chains.ToArray(), SpotsTouched(_batch, _market), receipt) { Lane = lane };
+            var commit = new FlowCommit(batchId, fold, batch.Chains.ToArray(), SpotsTouched(batch, _market), receipt) { Lane = lane };
             CommitResult result;
             try
             {
@@ -131,6 +137,8 @@ public sealed partial class IngestPipeline(
         finally
         {
             _gate.Release();
+            batch.Clear();
+            _batches.Add(batch);
         }
     }
 
