@@ -37,9 +37,10 @@ public sealed record ApiEndpoint(
 }
 
 /// <summary>
-/// Every HTTP endpoint, once: route, methods, who may call it and its function. The route map (<see cref="EndpointRouteBuilderExtensions.As"/>), the function folders
-/// (<see cref="Triggers.FunctionFolders"/>, written at publish) and the OpenAPI document's paths and plans (checked
-/// by tests) follow this list. A new endpoint is one entry here and its handler mapped with <c>.As(entry)</c>.
+/// Every HTTP endpoint, once: route, methods, who may call it and its function. The route map
+/// (<see cref="EndpointRouteBuilderExtensions.As"/>), the function folders (<see cref="Triggers.FunctionFolders"/>,
+/// written at publish) and the OpenAPI document's paths and plans (checked by tests) follow this list. A new endpoint is
+/// one entry here and its handler mapped with <c>.As(entry)</c> (plus its response record in a JSON context).
 /// </summary>
 public static class Endpoints
 {
