@@ -181,9 +181,7 @@ public static partial class EventHubTrigger
             return raw.Length;
         }
 
-        var reader = new Utf8JsonReader(raw);
-        reader.Read();
-        return reader.CopyString(destination);
+        return JsonUnescape.CopyValue(raw, destination);
     }
 
     /// <summary>One sequence number per message, or null when the host passed none or a count that does not match.</summary>
