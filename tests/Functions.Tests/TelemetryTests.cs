@@ -60,8 +60,10 @@ public sealed class TelemetryTests
         factory.Services.GetRequiredService<MeterProvider>().ForceFlush();
         factory.Services.GetRequiredService<LoggerProvider>().ForceFlush();
 
-        // Stop the app (its timers and hosted services export too) before reading what was exported.
+        // Stop the app (its timers and hosted services export too) before reading what was exported, and wait until
+        // nothing more arrives: a span that ends on another thread while the app stops is exported a moment later.
         factory.Dispose();
+        await ExportsSettledAsync(spans, metrics, logs);
 
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") is "/v1/flow/options/{symbol}/cumulative");
         Assert.Contains(metrics, m => m.Name == "flowfunctions.quota.refusals");
@@ -70,14 +72,14 @@ public sealed class TelemetryTests
         Assert.NotEmpty(logs);
 
         var exported = new List<string>();
-        foreach (var span in spans)
+        foreach (var span in spans.ToArray())
         {
             exported.Add(span.DisplayName);
             exported.AddRange(span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
             exported.AddRange(span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name} {t.Key}={t.Value}")));
         }
 
-        foreach (var metric in metrics)
+        foreach (var metric in metrics.ToArray())
         {
             foreach (var point in metric.MetricPoints)
             {
@@ -88,7 +90,7 @@ public sealed class TelemetryTests
             }
         }
 
-        foreach (var log in logs)
+        foreach (var log in logs.ToArray())
         {
             exported.Add($"{log.CategoryName} {log.FormattedMessage} {log.Body} {log.Exception}");
             exported.AddRange(log.Attributes?.Select(a => $"{a.Key}={a.Value}") ?? []);
@@ -104,6 +106,20 @@ public sealed class TelemetryTests
                 Assert.DoesNotContain(key, line, StringComparison.Ordinal);
                 Assert.DoesNotContain(Uri.EscapeDataString(key), line, StringComparison.Ordinal);
             }
+        }
+    }
+
+    /// <summary>Waits (at most 5 s) until three reads 100 ms apart find the same number of spans, metrics and logs.</summary>
+    private static async Task ExportsSettledAsync(List<Activity> spans, List<MetricSnapshot> metrics, List<LogRecord> logs)
+    {
+        var last = -1;
+        var steady = 0;
+        for (var i = 0; i < 50 && steady < 2; i++)
+        {
+            await Task.Delay(100);
+            var count = spans.Count + metrics.Count + logs.Count;
+            steady = count == last ? steady + 1 : 0;
+            last = count;
         }
     }
 
