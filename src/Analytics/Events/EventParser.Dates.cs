@@ -46,27 +46,19 @@ public sealed partial class EventParser
     internal static bool TryParseUtc(ReadOnlySpan<byte> text, out DateTimeOffset value)
     {
         value = default;
-        if (text.Length is < 20 or > 28 || text[^1] != 'Z' || text[4] != '-' || text[7] != '-' || text[10] != 'T'
-            || text[13] != ':' || text[16] != ':' || text[19] != (text.Length == 20 ? 'Z' : '.') || text.Length == 21)
+        if (text.Length is < 20 or > 28 || text[^1] != 'Z' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || text[19] != (text.Length == 20 ? 'Z' : '.') || text.Length == 21 || !TryParseDate(text[..10], out var date))
         {
             return false;
         }
 
-        var year = Digits(text, 0, 4);
-        var month = Digits(text, 5, 2);
-        var day = Digits(text, 8, 2);
         var hour = Digits(text, 11, 2);
         var minute = Digits(text, 14, 2);
         var second = Digits(text, 17, 2);
         var fraction = text.Length > 21 ? Digits(text, 20, text.Length - 21) : 0;
-        if ((year | month | day | hour | minute | second | fraction) < 0)
+        if ((hour | minute | second | fraction) < 0 || hour > 23 || minute > 59 || second > 59)
         {
-            return false; // a part has a byte that is not a digit
-        }
-
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-        {
-            return false;
+            return false; // a negative part has a byte that is not a digit
         }
 
         for (var i = text.Length - 21; i < 7; i++)
@@ -74,7 +66,7 @@ public sealed partial class EventParser
             fraction *= 10;
         }
 
-        var ticks = (new DateOnly(year, month, day).DayNumber * TimeSpan.TicksPerDay) + (((hour * 3600L) + (minute * 60) + second) * TimeSpan.TicksPerSecond) + fraction;
+        var ticks = (date.DayNumber * TimeSpan.TicksPerDay) + (((hour * 3600L) + (minute * 60) + second) * TimeSpan.TicksPerSecond) + fraction;
         value = new DateTimeOffset(ticks, TimeSpan.Zero);
         return true;
     }
@@ -137,33 +129,15 @@ public sealed partial class EventParser
             return false;
         }
 
-        if (!TryDigits(text[..4], out var y) || !TryDigits(text[5..7], out var m) || !TryDigits(text[8..], out var d))
-        {
-            return false;
-        }
-
+        var y = Digits(text, 0, 4);
+        var m = Digits(text, 5, 2);
+        var d = Digits(text, 8, 2);
         if (y < 1 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m))
         {
             return false;
         }
 
         date = new DateOnly(y, m, d);
-        return true;
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> s, out int value)
-    {
-        value = 0;
-        foreach (var b in s)
-        {
-            if (b is < (byte)'0' or > (byte)'9')
-            {
-                return false;
-            }
-
-            value = (value * 10) + (b - '0');
-        }
-
         return true;
     }
 }
