@@ -18,6 +18,15 @@ public sealed class NewYorkTimeTests
         }
     }
 
+    /// <summary>Years outside the worked-out table (2000–2199) are computed: 1999 and earlier once threw an overflow.</summary>
+    [Theory]
+    [InlineData("1999-07-01T12:00:00Z", -4)]
+    [InlineData("0001-01-01T12:00:00Z", -5)]
+    [InlineData("2200-07-01T12:00:00Z", -4)]
+    [InlineData("9999-12-31T12:00:00Z", -5)]
+    public void YearsOutsideTheTableAreComputed(string instant, int hours) =>
+        Assert.Equal(TimeSpan.FromHours(hours), NewYorkTime.OffsetAt(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Theory]
     [InlineData("2026-03-08T06:59:59Z", -5)] // just before 02:00 EST on the second Sunday of March
     [InlineData("2026-03-08T07:00:00Z", -4)]

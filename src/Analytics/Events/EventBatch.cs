@@ -35,6 +35,20 @@ public sealed class EventBatch
         Order.Clear();
     }
 
+    /// <summary>How much the batch holds now, to return to with <see cref="RollBack"/>.</summary>
+    internal (int Trades, int Chains, int Spots, int Rejections, int Order) Mark() =>
+        (Trades.Count, Chains.Count, Spots.Count, Rejections.Count, Order.Count);
+
+    /// <summary>Removes everything added since <paramref name="mark"/>.</summary>
+    internal void RollBack((int Trades, int Chains, int Spots, int Rejections, int Order) mark)
+    {
+        Trades.RemoveRange(mark.Trades, Trades.Count - mark.Trades);
+        Chains.RemoveRange(mark.Chains, Chains.Count - mark.Chains);
+        Spots.RemoveRange(mark.Spots, Spots.Count - mark.Spots);
+        Rejections.RemoveRange(mark.Rejections, Rejections.Count - mark.Rejections);
+        Order.RemoveRange(mark.Order, Order.Count - mark.Order);
+    }
+
     internal void Add(in TradeEvent trade)
     {
         Order.Add(new EventRef(MarketEventKind.Trade, Trades.Count));

@@ -59,6 +59,7 @@ public sealed partial class EventParser(SymbolTable symbols, EventParserOptions?
     private void ParseFrom(ReadOnlySpan<byte> utf8, int pos, ref int index, EventBatch batch)
     {
         var readerOptions = new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = _options.MaxDepth };
+        var flat = _options.FlatPath && _options.MaxDepth >= FlatDepth;
         while (true)
         {
             pos = SkipWhitespace(utf8, pos);
@@ -67,12 +68,20 @@ public sealed partial class EventParser(SymbolTable symbols, EventParserOptions?
                 return;
             }
 
+            if (flat && TryReadFlat(utf8, ref pos, ref index, batch))
+            {
+                continue;
+            }
+
+            // The reader's path. With the flat path on, it reads one top-level value and hands back, so that the
+            // next value may take the flat path again.
+            var readOne = false;
             var reader = new Utf8JsonReader(utf8[pos..], readerOptions);
             var valueStart = pos;
             var insideArray = false;
             try
             {
-                while (reader.Read())
+                while (!readOne && reader.Read())
                 {
                     valueStart = pos + (int)reader.TokenStartIndex;
                     if (reader.TokenType == JsonTokenType.StartArray)
@@ -99,9 +108,15 @@ public sealed partial class EventParser(SymbolTable symbols, EventParserOptions?
                     // A value that is malformed from its first byte throws inside Read(), before it has a token: it
                     // starts after what the reader consumed, not at the last good value.
                     valueStart = SkipWhitespace(utf8, pos + (int)reader.BytesConsumed);
+                    readOne = flat;
                 }
 
-                return;
+                if (!readOne)
+                {
+                    return;
+                }
+
+                pos = valueStart;
             }
             catch (JsonException ex)
             {

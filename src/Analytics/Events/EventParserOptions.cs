@@ -19,4 +19,10 @@ public sealed record EventParserOptions
 
     /// <summary>JSON nesting deeper than this is refused as malformed.</summary>
     public int MaxDepth { get; init; } = 16;
+
+    /// <summary>
+    /// Whether flat events are read straight from the bytes (EventParser.Flat.cs); off, every value goes through the
+    /// reader. The result is the same either way: the switch exists so tests can compare the two paths.
+    /// </summary>
+    internal bool FlatPath { get; init; } = true;
 }

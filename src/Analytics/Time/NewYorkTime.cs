@@ -54,7 +54,7 @@ public static class NewYorkTime
         (NthSunday(year, 3, 2).AddHours(2), NthSunday(year, 11, 1).AddHours(2));
 
     private static (DateTime Start, DateTime End) DaylightWindowUtc(int year) =>
-        (uint)(year - FirstTabulatedYear) < (uint)DaylightWindowsUtc.Length ? DaylightWindowsUtc[year - FirstTabulatedYear] : ComputeDaylightWindowUtc(year);
+        unchecked((uint)(year - FirstTabulatedYear)) < (uint)DaylightWindowsUtc.Length ? DaylightWindowsUtc[year - FirstTabulatedYear] : ComputeDaylightWindowUtc(year);
 
     private static (DateTime Start, DateTime End) ComputeDaylightWindowUtc(int year)
     {
