@@ -14,10 +14,6 @@ public sealed partial class EventParser
     /// <summary>Nesting the flat path reaches: an array of events, an event, its conditions.</summary>
     private const int FlatDepth = 3;
 
-    /// <summary>What a plain string may hold: printable ASCII except the quote and the backslash (so no escapes).</summary>
-    private static readonly SearchValues<byte> PlainStringBytes = SearchValues.Create(
-        [.. Enumerable.Range(0x20, 0x7F - 0x20).Where(b => b is not ('"' or '\\')).Select(b => (byte)b)]);
-
     /// <summary>
     /// Reads the value at <paramref name="pos"/> when it is a flat event object or a non-empty array of them, moving
     /// <paramref name="pos"/> past it; otherwise returns false with the batch and <paramref name="index"/> as they were.
@@ -315,87 +311,4 @@ public sealed partial class EventParser
 
         return false;
     }
-
-    /// <summary>A string of <see cref="PlainStringBytes"/> at <paramref name="p"/>, without its quotes.</summary>
-    private static bool TryReadPlainString(ReadOnlySpan<byte> s, ref int p, out ReadOnlySpan<byte> value)
-    {
-        value = default;
-        if (p >= s.Length || s[p] != '"')
-        {
-            return false;
-        }
-
-        var rest = s[(p + 1)..];
-        var length = rest.IndexOfAnyExcept(PlainStringBytes);
-        if (length < 0 || rest[length] != '"')
-        {
-            return false;
-        }
-
-        value = rest[..length];
-        p += length + 2;
-        return true;
-    }
-
-    /// <summary>A number of the form <c>0</c>, <c>123</c> or <c>12.5</c> (JSON's grammar without sign or exponent), followed by a delimiter.</summary>
-    private static bool TryReadPlainNumber(ReadOnlySpan<byte> s, ref int p, out ReadOnlySpan<byte> number)
-    {
-        number = default;
-        var start = p;
-        if (s[p] == '0')
-        {
-            p++;
-        }
-        else
-        {
-            while (p < s.Length && IsDigit(s[p]))
-            {
-                p++;
-            }
-
-            if (p == start)
-            {
-                return false;
-            }
-        }
-
-        if (p < s.Length && s[p] == '.')
-        {
-            var fraction = ++p;
-            while (p < s.Length && IsDigit(s[p]))
-            {
-                p++;
-            }
-
-            if (p == fraction)
-            {
-                return false;
-            }
-        }
-
-        if (!EndsToken(s, p))
-        {
-            return false;
-        }
-
-        number = s[start..p];
-        return true;
-    }
-
-    private static bool TryReadLiteral(ReadOnlySpan<byte> s, ref int p, ReadOnlySpan<byte> literal)
-    {
-        if (!s[p..].StartsWith(literal) || !EndsToken(s, p + literal.Length))
-        {
-            return false;
-        }
-
-        p += literal.Length;
-        return true;
-    }
-
-    private static bool IsDigit(byte b) => unchecked((uint)(b - '0')) <= 9;
-
-    /// <summary>What may follow a number or a literal inside an object or array.</summary>
-    private static bool EndsToken(ReadOnlySpan<byte> s, int p) =>
-        p < s.Length && s[p] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)',' or (byte)'}' or (byte)']';
 }
