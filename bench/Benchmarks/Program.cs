@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, storage, snapshot
 //   dotnet run -c Release --project bench/Benchmarks -- --no-write      print only
 //   dotnet run -c Release --project bench/Benchmarks -- tape            the simulated trading day, summarised
+//   dotnet run -c Release --project bench/Benchmarks -- accuracy        how right the inferences are (docs/methodology.md "Accuracy")
 // Needs wrk on the PATH for the HTTP suite (Debian: apt-get install wrk) and Node for Azurite (tools/azurite).
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] == "tape")
     var sim = SimulatedDays.Simulator();
     Console.WriteLine(TapeSummary.Markdown(sim, sim.FullDay()));
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "accuracy")
+{
+    return FlowFunctions.Benchmarks.Accuracy.AccuracyCommand.Run(args);
 }
 
 var options = BenchOptions.Parse(args);

@@ -74,7 +74,7 @@ public sealed class FlowAnomalyTests
             for (long done = 0; done < size; done += per)
             {
                 var n = (int)Math.Min(per, size - done);
-                f.Add(new SideClassification(side, 2), n, 200L * 100 * n, new LastPrint(Now.UtcTicks, 590, 0.18, 2));
+                f.Add(new SideClassification(side, 2), side == AggressorSide.Buy ? 950 : 50, n, 200L * 100 * n, new LastPrint(Now.UtcTicks, 590, 0.18, 2)); // at the touch
             }
 
             flows[key] = f;

@@ -1,4 +1,5 @@
 using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Classification;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Testing;
@@ -57,7 +58,11 @@ public sealed class FlowFoldTests
         Assert.Equal(((1.33 * 10) + (1.30 * 4) + (1.315 * 6)) / 20, tally.Vwap, 12);
         Assert.Equal(591, tally.Last.Spot);
         var day = fold.Contracts[new ContractDay("SPY", new DateOnly(2026, 6, 5), key)];
-        Assert.Equal((20L, 8L), (day.WeightedBuyHalves, day.WeightedSellHalves));
+        var q = (Buy: TradeSignModel.BuyMilli(1.33, 1.30, 1.33, 10, TradeConditions.None, SideHint.None),
+            Sell: TradeSignModel.BuyMilli(1.30, 1.30, 1.33, 4, TradeConditions.None, SideHint.None),
+            Mid: TradeSignModel.BuyMilli(1.315, 1.30, 1.33, 6, TradeConditions.None, SideHint.None));
+        Assert.Equal((((2L * q.Buy) - 1000) * 10) + (((2L * q.Sell) - 1000) * 4) + (((2L * q.Mid) - 1000) * 6), day.SignedMilli);
+        Assert.Equal((Math.Abs((2L * q.Buy) - 1000) * 10) + (Math.Abs((2L * q.Sell) - 1000) * 4) + (Math.Abs((2L * q.Mid) - 1000) * 6), day.DecisiveMilli);
         Assert.Empty(fold.ZeroDteStrikes); // not today's expiry
     }
 
@@ -73,7 +78,9 @@ public sealed class FlowFoldTests
         var years = 2.0 * 3600 / TimeToExpiry.SecondsPerYear;
         var g = BlackScholes.Greeks(OptionRight.Put, 590, 590, years, 0.15, PricingParameters.Default);
         Assert.Equal(Math.Round(g.Delta * 10 * 100 * 590 * 100), cell.SignedDeltaCents);
-        Assert.Equal(Math.Round(g.Gamma * 10 * 100 * 590 * 590 * 0.01 * 100), cell.SignedGammaCents);
+        var deltaChange = BlackScholes.Greeks(OptionRight.Put, 590 * 1.005, 590, years, 0.15, PricingParameters.Default).Delta
+            - BlackScholes.Greeks(OptionRight.Put, 590 * 0.995, 590, years, 0.15, PricingParameters.Default).Delta;
+        Assert.Equal(Math.Round(deltaChange * 10 * 100 * 590 * 100), cell.SignedGammaCents);
         Assert.True(cell.SignedDeltaCents < 0 && cell.SignedGammaCents > 0, "bought puts: negative delta-dollars, positive gamma-dollars");
         Assert.Equal(10, cell.Contracts);
     }

@@ -1,3 +1,4 @@
+using FlowFunctions.Analytics.Classification;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Simulation;
 using Xunit.Abstractions;
@@ -59,8 +60,14 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
                 MarketEventKind.Spot => batch.Spots[item.Position].Timestamp,
                 _ => batch.Chains[item.Position].Timestamp,
             };
-            Assert.True(ts >= last);
             Assert.InRange(ts, sim.SessionOpen, sim.SessionClose);
+            if (item.Kind == MarketEventKind.Trade && (batch.Trades[item.Position].Conditions & TradeConditions.Late) != 0)
+            {
+                Assert.True(ts <= last, "a late print appears after prints stamped later than it");
+                continue;
+            }
+
+            Assert.True(ts >= last);
             last = ts;
         }
 
@@ -87,5 +94,76 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
         var zeroDteShare = spy.Where(t => t.Contract.Expiry == sim.TradingDate).Sum(t => (long)t.Size) / (double)spy.Sum(t => (long)t.Size);
         Assert.InRange(zeroDteShare, 0.3, 0.7);
         Assert.Contains(day.Trades, t => t.Size >= 1_000); // heavy tail
+    }
+
+    [Fact]
+    public void TheTruthAddsUpAndRecordingItLeavesTheTapeAlone()
+    {
+        var options = new SimulatorOptions { Seed = 7, UniverseSize = 8 };
+        var date = new DateOnly(2026, 6, 5);
+        var sim = new MarketSimulator(options with { RecordTruth = true }, date);
+        var day = sim.FullDay();
+        Assert.Equal(new MarketSimulator(options, date).FullDay().Trades, day.Trades);
+        var truth = sim.Truth!;
+        Assert.Equal(day.Trades.Count, truth.Prints.Count);
+
+        var changes = new Dictionary<(string, OptionKey), (long Oi, long Dealer)>();
+        foreach (var t in day.Trades)
+        {
+            Assert.True(truth.TryGetPrint(t.Underlying, t.Id, out var p));
+            Assert.Equal((t.Contract, t.Size), (p.Contract, p.Size));
+            Assert.InRange(p.OiChange, -t.Size, t.Size);
+            var c = changes.GetValueOrDefault((t.Underlying, t.Contract));
+            changes[(t.Underlying, t.Contract)] = (c.Oi + p.OiChange, c.Dealer + p.DealerNetChange);
+        }
+
+        foreach (var ((symbol, contract), c) in changes)
+        {
+            var contractTruth = truth.Contracts[(symbol, contract)];
+            Assert.Equal(contractTruth.BaselineOi + c.Oi, contractTruth.CloseOi);
+            Assert.Equal(contractTruth.DealerBaseline + c.Dealer, contractTruth.DealerClose);
+            Assert.True(contractTruth.CloseOi >= 0);
+        }
+
+        var baselines = sim.MorningChains().SelectMany(ch => ch.Contracts.Select(k => (ch.Underlying, k.Contract, k.OpenInterest)));
+        Assert.All(baselines, b => Assert.Equal(b.OpenInterest, truth.Contracts[(b.Underlying, b.Contract)].BaselineOi));
+    }
+
+    [Fact]
+    public void TheRuleIsRightOnACleanTapeAndFooledOnARealisticOne()
+    {
+        double WrongShare(TapeRealism realism)
+        {
+            var sim = new MarketSimulator(new SimulatorOptions { Seed = 3, UniverseSize = 8, Realism = realism, RecordTruth = true }, new DateOnly(2026, 6, 5));
+            var signed = 0;
+            var wrong = 0;
+            foreach (var t in sim.FullDay().Trades)
+            {
+                var rule = AggressorClassifier.Classify(t.Price, t.Bid, t.Ask, t.Side);
+                if (rule.Sign != 0)
+                {
+                    sim.Truth!.TryGetPrint(t.Underlying, t.Id, out var p);
+                    signed++;
+                    wrong += (rule.Sign > 0) == p.BuyerInitiated ? 0 : 1;
+                }
+            }
+
+            return wrong / (double)signed;
+        }
+
+        Assert.Equal(0, WrongShare(TapeRealism.None));
+        Assert.InRange(WrongShare(TapeRealism.Default), 0.03, 0.2);
+    }
+
+    [Fact]
+    public void PackagesAndLatePrintsAppearAtTheirRates()
+    {
+        var sim = new MarketSimulator(new SimulatorOptions { Seed = 4, UniverseSize = 16, RecordTruth = true }, new DateOnly(2026, 6, 5));
+        var trades = sim.FullDay().Trades;
+        var legs = sim.Truth!.Prints.Where(p => p.Package > 0).ToList();
+        Assert.InRange(legs.Select(p => (p.Underlying, p.Package)).Distinct().Count() / (double)trades.Count, 0.01, 0.08);
+        var marked = trades.Count(t => (t.Conditions & TradeConditions.MultiLeg) != 0);
+        Assert.InRange(marked / (double)legs.Count, 0.7, 0.9);
+        Assert.InRange(trades.Count(t => (t.Conditions & TradeConditions.Late) != 0) / (double)trades.Count, 0.002, 0.007);
     }
 }

@@ -63,8 +63,13 @@ public sealed class SeedContractTests(IngestedApp app) : IClassFixture<IngestedA
     public async Task FlowSummaryHasTheSeedFields()
     {
         var body = await app.GetJsonAsync("/v1/flow/summary/SPY", Keys.Growth);
+        // The public pages' fields, and the one this API adds beside them (docs/api.md "Fields beyond the public pages").
         HasExactly(body, "symbol", "as_of", "underlying_price", "expiry", "flow_direction", "intraday_oi_delta", "contracts_with_flow",
-            "contracts_total", "live_gex", "flow_gex_pct_shift");
+            "contracts_total", "live_gex", "flow_gex_pct_shift", "dealer_gex");
+        var dealer = body.GetProperty("dealer_gex");
+        HasExactly(dealer, "settled", "p10", "p50", "p90", "regime", "regime_flip");
+        Assert.True(dealer.GetProperty("p10").GetInt64() <= dealer.GetProperty("p50").GetInt64() && dealer.GetProperty("p50").GetInt64() <= dealer.GetProperty("p90").GetInt64());
+        Assert.Contains(dealer.GetProperty("regime").GetString(), new[] { "long_gamma", "short_gamma", "uncertain" });
         IsUtc(body.GetProperty("as_of"));
         Assert.Equal(JsonValueKind.Null, body.GetProperty("expiry").ValueKind);
         Assert.True(body.GetProperty("contracts_with_flow").GetInt32() > 0);

@@ -61,7 +61,7 @@ public static class StoreFigures
 
             foreach (var (key, c) in (await store.ReadContractsAsync(symbol, SimulatedDays.Friday, default)).OrderBy(c => c.Key))
             {
-                w.AppendLine($"{symbol} c {key} {Tally(c.Flow)} {c.WeightedBuyHalves} {c.WeightedSellHalves}");
+                w.AppendLine($"{symbol} c {key} {Tally(c.Flow)} {c.SignedMilli} {c.DecisiveMilli} {c.SignVarianceMilli}");
             }
 
             if (await store.ReadChainAsync(symbol, SimulatedDays.Friday, default) is { } chain)

@@ -3,8 +3,10 @@ using FlowFunctions.Analytics.Classification;
 namespace FlowFunctions.Analytics.Aggregates;
 
 /// <summary>
-/// One contract's flow over one trading date: volumes and premium by side, and the OI simulator's state, the
-/// confidence-weighted buy and sell volumes in half contracts (integers, so merges are exact). Not thread-safe.
+/// One contract's flow over one trading date: volumes and premium by side (by the aggressor rule), and what the
+/// positioning estimates read (docs/methodology.md §2, §8): the expected signed volume under each print's buy
+/// probability, how decisive those probabilities were, and the variance of the signed volume. Every sum is an
+/// integer (probabilities in thousandths), so merges are exact. Not thread-safe.
 /// </summary>
 public struct ContractDayFlow
 {
@@ -16,31 +18,37 @@ public struct ContractDayFlow
         set => _flow = value;
     }
 
-    /// <summary>Σ confidence-halves × size over buy prints (2 per contract at full confidence).</summary>
-    public long WeightedBuyHalves { get; set; }
+    /// <summary>Σ (2q − 1,000) × size, q the print's buy probability in thousandths: 1,000 × the expected buy-minus-sell contracts.</summary>
+    public long SignedMilli { get; set; }
 
-    /// <summary>Σ confidence-halves × size over sell prints.</summary>
-    public long WeightedSellHalves { get; set; }
+    /// <summary>Σ |2q − 1,000| × size: 1,000 × the contracts, each weighted by how sure its side is (1 for a certain side, 0 for a coin flip).</summary>
+    public long DecisiveMilli { get; set; }
+
+    /// <summary>Σ round(4q(1,000 − q) × size² / 1,000): 1,000 × the variance of the signed contracts, sides independent (saturates at <see cref="long.MaxValue"/>).</summary>
+    public long SignVarianceMilli { get; set; }
 
     public readonly bool IsEmpty => _flow.IsEmpty;
 
-    public void Add(SideClassification c, int size, long premiumCents, in LastPrint print)
+    /// <summary>Expected buy-minus-sell contracts.</summary>
+    public readonly double ExpectedSigned => SignedMilli / 1000.0;
+
+    public void Add(SideClassification c, int buyMilli, int size, long premiumCents, in LastPrint print)
     {
         _flow.Add(c.Side, size, premiumCents, print);
-        if (c.Side == AggressorSide.Buy)
-        {
-            WeightedBuyHalves += (long)c.ConfidenceHalves * size;
-        }
-        else if (c.Side == AggressorSide.Sell)
-        {
-            WeightedSellHalves += (long)c.ConfidenceHalves * size;
-        }
+        var signed = (2L * buyMilli) - 1000;
+        SignedMilli += signed * size;
+        DecisiveMilli += Math.Abs(signed) * size;
+        var variance = 4.0 * buyMilli * (1000 - buyMilli) * size * (double)size / 1000;
+        SignVarianceMilli = SaturatingAdd(SignVarianceMilli, variance < 9e18 ? (long)Math.Round(variance) : long.MaxValue);
     }
 
     public void Merge(in ContractDayFlow other)
     {
         _flow.Merge(other._flow);
-        WeightedBuyHalves += other.WeightedBuyHalves;
-        WeightedSellHalves += other.WeightedSellHalves;
+        SignedMilli += other.SignedMilli;
+        DecisiveMilli += other.DecisiveMilli;
+        SignVarianceMilli = SaturatingAdd(SignVarianceMilli, other.SignVarianceMilli);
     }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }

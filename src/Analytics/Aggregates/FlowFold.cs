@@ -86,7 +86,7 @@ public sealed class FlowFold(PricingParameters pricing)
         CollectionsMarshal.GetValueRefOrAddDefault(Minutes, new SymbolMinute(trade.Underlying, minute), out _)
             .Add(c.Side, trade.Size, premiumCents, print);
         CollectionsMarshal.GetValueRefOrAddDefault(Contracts, new ContractDay(trade.Underlying, tradingDate, trade.Contract), out _)
-            .Add(c, trade.Size, premiumCents, print);
+            .Add(c, TradeSignModel.BuyMilli(trade), trade.Size, premiumCents, print);
 
         if (trade.Contract.Expiry != tradingDate)
         {
@@ -112,16 +112,16 @@ public sealed class FlowFold(PricingParameters pricing)
     }
 
     /// <summary>
-    /// docs/methodology.md §4: signed delta-dollars = s × Δ × size × 100 × S; signed gamma-dollars = s × Γ × size × 100 × S² × 0.01;
-    /// greeks at the print's time, spot and IV. Returned in cents, rounded half away from zero.
+    /// docs/methodology.md §4: signed delta-dollars = s × Δ × size × 100 × S; signed gamma-dollars = s × [Δ(1.005 S) − Δ(0.995 S)]
+    /// × size × 100 × S (<see cref="GammaMove"/>); at the print's time, spot and IV. Returned in cents, rounded half away from zero.
     /// </summary>
     public static (long DeltaCents, long GammaCents) SignedDollarCents(in TradeEvent trade, int sign, double spot, double iv, PricingParameters pricing)
     {
         var years = TimeToExpiry.Years(trade.Timestamp, trade.Contract.Expiry);
-        var (delta, gamma) = BlackScholes.DeltaGamma(trade.Contract.Right, spot, trade.Contract.Strike, years, iv, pricing);
+        var (delta, _) = BlackScholes.DeltaGamma(trade.Contract.Right, spot, trade.Contract.Strike, years, iv, pricing);
         var contractsTimes100 = sign * trade.Size * 100.0;
         var deltaDollars = contractsTimes100 * delta * spot;
-        var gammaDollars = contractsTimes100 * gamma * spot * spot * 0.01;
+        var gammaDollars = contractsTimes100 * GammaMove.DeltaChange(trade.Contract.Right, spot, trade.Contract.Strike, years, iv, pricing) * spot;
         return (ToCents(deltaDollars), ToCents(gammaDollars));
     }
 

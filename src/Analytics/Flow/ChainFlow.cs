@@ -2,6 +2,7 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Exposure;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Time;
 
 namespace FlowFunctions.Analytics.Flow;
 
@@ -25,12 +26,13 @@ public sealed record ChainFlowInput(
 /// <summary>One contract of the chain joined with its flow and valued at request time.</summary>
 /// <param name="Iv">Latest chain IV, else the IV of the contract's last print; NaN when neither.</param>
 /// <param name="Delta">BSM delta at request time, spot and <paramref name="Iv"/>; NaN when not computable.</param>
-/// <param name="Gamma">BSM gamma likewise; NaN when not computable.</param>
+/// <param name="Gamma">Delta change over a ±0.5 % move likewise (<see cref="GammaMove"/>, per share); NaN when not computable.</param>
 public readonly record struct ContractPosition(OptionKey Key, ChainQuote Quote, bool Listed, ContractDayFlow Flow, OiEstimate Oi, double Iv, double Delta, double Gamma);
 
 /// <summary>
 /// Joins a chain with today's flow (docs/methodology.md §9): the universe is every contract the chain lists plus every contract that
-/// traded today, not yet expired, restricted to the expiry filter when one is given. Thread-safe (stateless).
+/// traded today, not expired at the request time (a 0DTE contract drops out at 16:00 New York), restricted to the
+/// expiry filter when one is given. Thread-safe (stateless).
 /// </summary>
 public static class ChainFlow
 {
@@ -63,8 +65,10 @@ public static class ChainFlow
         return result;
     }
 
+    /// <summary>Not expired at the request time (expiry is 16:00 New York on the expiry date), and on the filter if any.</summary>
     private static bool Included(ChainFlowInput input, OptionKey key) =>
-        key.Expiry >= input.Today && (input.Expiry is not { } e || key.Expiry == e);
+        key.Expiry >= input.Today && (key.Expiry > input.Today || input.Now < NewYorkTime.CloseUtc(key.Expiry))
+        && (input.Expiry is not { } e || key.Expiry == e);
 
     private static ContractPosition Position(ChainFlowInput input, OptionKey key, ChainQuote quote, bool listed, ContractDayFlow flow)
     {
@@ -73,9 +77,10 @@ public static class ChainFlow
         if (iv > 0 && input.Spot > 0)
         {
             var years = TimeToExpiry.Years(input.Now, key.Expiry);
-            (delta, gamma) = BlackScholes.DeltaGamma(key.Right, input.Spot, key.Strike, years, iv, input.Pricing);
+            delta = BlackScholes.DeltaGamma(key.Right, input.Spot, key.Strike, years, iv, input.Pricing).Delta;
+            gamma = GammaMove.DeltaChange(key.Right, input.Spot, key.Strike, years, iv, input.Pricing);
         }
 
-        return new ContractPosition(key, quote, listed, flow, OiSimulator.Estimate(quote.BaselineOi, flow), iv, delta, gamma);
+        return new ContractPosition(key, quote, listed, flow, OiSimulator.Estimate(quote.BaselineOi, flow, key.Expiry.DayNumber - input.Today.DayNumber), iv, delta, gamma);
     }
 }

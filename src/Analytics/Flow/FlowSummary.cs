@@ -14,7 +14,20 @@ public sealed record FlowSummaryResponse(
     [property: JsonPropertyName("contracts_with_flow")] int ContractsWithFlow,
     [property: JsonPropertyName("contracts_total")] int ContractsTotal,
     [property: JsonPropertyName("live_gex")] long LiveGex,
-    [property: JsonPropertyName("flow_gex_pct_shift")] double? FlowGexPctShift);
+    [property: JsonPropertyName("flow_gex_pct_shift")] double? FlowGexPctShift,
+    [property: JsonPropertyName("dealer_gex")] DealerGexView DealerGex);
+
+/// <summary>
+/// The dealer-signed view beside the public pages' fields (docs/methodology.md §9, "Dealer gamma"): whole dollars per
+/// 1 % move, positive when dealers are long gamma.
+/// </summary>
+public sealed record DealerGexView(
+    [property: JsonPropertyName("settled")] long Settled,
+    [property: JsonPropertyName("p10")] long P10,
+    [property: JsonPropertyName("p50")] long P50,
+    [property: JsonPropertyName("p90")] long P90,
+    [property: JsonPropertyName("regime")] string Regime,
+    [property: JsonPropertyName("regime_flip")] bool RegimeFlip);
 
 /// <summary>Settled and live dealer GEX of a chain and what separates them.</summary>
 public readonly record struct GexComparison(double Settled, double Live, int ContractsWithFlow, int ContractsTotal, double IntradayOiDelta);
@@ -36,7 +49,9 @@ public static class FlowSummary
 
     public static FlowSummaryResponse Build(ChainFlowInput input)
     {
-        var gex = Compare(ChainFlow.Positions(input), input.Spot);
+        var positions = ChainFlow.Positions(input);
+        var gex = Compare(positions, input.Spot);
+        var dealer = DealerGamma.Estimate(positions, input.Spot);
         var shift = PctShift(gex.Settled, gex.Live);
         return new FlowSummaryResponse(
             input.Symbol,
@@ -48,7 +63,14 @@ public static class FlowSummary
             gex.ContractsWithFlow,
             gex.ContractsTotal,
             Rounding.Dollars(gex.Live),
-            shift is { } s ? Rounding.Ratio(s) : null);
+            shift is { } s ? Rounding.Ratio(s) : null,
+            new DealerGexView(
+                Rounding.Dollars(dealer.Settled),
+                Rounding.Dollars(dealer.P10),
+                Rounding.Dollars(dealer.P50),
+                Rounding.Dollars(dealer.P90),
+                dealer.Regime,
+                dealer.Flipped));
     }
 
     /// <param name="spot">The spot the positions' gamma was taken at.</param>

@@ -1,4 +1,5 @@
 using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Simulation.Truth;
 using FlowFunctions.Analytics.Time;
 
 namespace FlowFunctions.Analytics.Simulation;
@@ -7,7 +8,9 @@ namespace FlowFunctions.Analytics.Simulation;
 /// A deterministic options market for one trading date: the morning chain baseline at 09:25 New York, then minute by
 /// minute from 09:30 to 16:00 an underlying random walk, per-symbol flow regimes that shift through the day, and
 /// prints with heavy-tailed sizes, sweeps, blocks and NBBO quotes from an IV smile. The same seed and date give the
-/// same tape however <see cref="AdvanceTo"/> is stepped, so it can backfill to now and then stream. Not thread-safe.
+/// same tape however <see cref="AdvanceTo"/> is stepped, so it can backfill to now and then stream. The tape carries
+/// the mistakes real tapes make (<see cref="TapeRealism"/>), and <see cref="Truth"/> what it hides. A late print appears
+/// at the instant it was reported, after its own timestamp. Not thread-safe.
 /// </summary>
 public sealed class MarketSimulator
 {
@@ -15,6 +18,7 @@ public sealed class MarketSimulator
     private readonly SimulatedSymbol[] _symbols;
     private readonly List<RegimeSpan> _regimes = [];
     private readonly EventBatch _pending = new();
+    private readonly List<DateTimeOffset> _pendingReported = []; // per pending trade: when it appears on the tape
     private int _pendingIndex;
     private long _nextMinute; // minutes after the open not yet generated
 
@@ -25,10 +29,12 @@ public sealed class MarketSimulator
         SessionOpen = NewYorkTime.OpenUtc(tradingDate);
         SessionClose = NewYorkTime.CloseUtc(tradingDate);
         Universe = SimUniverse.Build(options.UniverseSize, options.Seed);
+        Truth = options.RecordTruth ? new SimulatedTruth() : null;
         _symbols = new SimulatedSymbol[Universe.Count];
         for (var i = 0; i < Universe.Count; i++)
         {
-            _symbols[i] = new SimulatedSymbol(Universe[i], tradingDate, SimRandom.Derive(options.Seed, (ulong)tradingDate.DayNumber, SimRandom.Hash(Universe[i].Symbol)));
+            _symbols[i] = new SimulatedSymbol(Universe[i], tradingDate, SimRandom.Derive(options.Seed, (ulong)tradingDate.DayNumber, SimRandom.Hash(Universe[i].Symbol)), Truth);
+            _symbols[i].WriteContractTruth(); // the morning figures, until the close replaces them
         }
 
         Cursor = BaselineTime;
@@ -47,6 +53,13 @@ public sealed class MarketSimulator
     public DateTimeOffset Cursor { get; private set; }
 
     public IReadOnlyList<SimUnderlying> Universe { get; }
+
+    /// <summary>
+    /// What the tape hides (<see cref="SimulatorOptions.RecordTruth"/>; null when off): every print generated so far,
+    /// and every contract's baseline OI and dealer position; its closing OI and dealer position are filled in once the
+    /// session's last minute is generated (until then they equal the morning's).
+    /// </summary>
+    public SimulatedTruth? Truth { get; }
 
     /// <summary>Every regime span generated so far.</summary>
     public IReadOnlyList<RegimeSpan> Regimes => _regimes;
@@ -90,7 +103,7 @@ public sealed class MarketSimulator
             var item = _pending.Order[_pendingIndex];
             var ts = item.Kind switch
             {
-                MarketEventKind.Trade => _pending.Trades[item.Position].Timestamp,
+                MarketEventKind.Trade => _pendingReported[item.Position],
                 MarketEventKind.Spot => _pending.Spots[item.Position].Timestamp,
                 _ => _pending.Chains[item.Position].Timestamp,
             };
@@ -143,22 +156,23 @@ public sealed class MarketSimulator
         }
 
         _pending.Clear();
+        _pendingReported.Clear();
         _pendingIndex = 0;
         var minute = (int)_nextMinute++;
         var start = SessionOpen.AddMinutes(minute);
-        var trades = new List<TradeEvent>();
+        var prints = new List<SimPrint>();
         var spots = new List<SpotEvent>();
         var chains = new List<ChainEvent>();
         foreach (var s in _symbols)
         {
-            s.Minute(minute, start, _options, trades, spots, _regimes);
+            s.Minute(minute, start, _options, prints, spots, _regimes);
             if (_options.ChainRefreshMinutes > 0 && minute > 0 && minute % _options.ChainRefreshMinutes == 0)
             {
                 chains.Add(s.Chain(start, _options.Pricing, withOi: false));
             }
         }
 
-        trades.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
+        prints.Sort((a, b) => a.Reported.CompareTo(b.Reported));
         foreach (var c in chains)
         {
             _pending.Add(c);
@@ -169,9 +183,10 @@ public sealed class MarketSimulator
             _pending.Add(spot);
         }
 
-        foreach (var t in trades)
+        foreach (var p in prints)
         {
-            _pending.Add(t);
+            _pending.Add(p.Trade);
+            _pendingReported.Add(p.Reported);
         }
 
         if (minute == SessionMinutes - 1)
@@ -179,6 +194,7 @@ public sealed class MarketSimulator
             foreach (var s in _symbols)
             {
                 s.CloseRegime(SessionClose, _regimes);
+                s.WriteContractTruth();
             }
         }
 

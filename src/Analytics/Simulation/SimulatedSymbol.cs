@@ -1,35 +1,46 @@
 using FlowFunctions.Analytics.Events;
-using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Simulation.Truth;
 using FlowFunctions.Analytics.Time;
 
 namespace FlowFunctions.Analytics.Simulation;
 
-/// <summary>One underlying's path, listing, open interest and regime through the day.</summary>
-internal sealed class SimulatedSymbol
+/// <summary>
+/// One underlying's path, listing, open interest and regime through the day. The listing, quotes and smile are in
+/// SimulatedSymbol.Listing.cs, orders and prints in SimulatedSymbol.Orders.cs.
+/// </summary>
+internal sealed partial class SimulatedSymbol
 {
-    /// <summary>Strikes listed each side of the money per expiry.</summary>
-    private const int StrikesEachSide = 20;
-    private static readonly string[] Exchanges = ["CBOE", "PHLX", "ISE", "AMEX", "ARCA", "BOX", "MIAX", "NSDQ", "BZX", "C2", "EDGX", "GEMX", "MRX", "MPRL", "PEARL", "EMLD"];
-
     private readonly SimUnderlying _u;
     private readonly DateOnly _date;
+    private readonly DateTimeOffset _open;
     private readonly SimRandom _rng;
+    private readonly SimRandom _realism;
     private readonly DateOnly[] _expiries;
     private readonly double _skew;
     private readonly double _callOiWeight;
     private readonly double _putOiWeight;
+    private readonly List<(OptionKey Contract, long BaselineOi)> _listing;
+    private readonly SimulatedTruth? _truth;
+    private readonly PositionBook? _book;
     private double _spot;
     private FlowRegime _regime;
     private int _regimeEnds;
     private DateTimeOffset _regimeStart;
     private double _pin;
     private int _sequence;
+    private int _packages;
 
-    public SimulatedSymbol(SimUnderlying u, DateOnly date, ulong seed)
+    /// <summary>
+    /// <paramref name="seed"/> drives the path, the regimes and the orders; the tape's realism and the truth draw from
+    /// generators of their own derived from it, so switching either off leaves the rest of the tape as it was.
+    /// </summary>
+    public SimulatedSymbol(SimUnderlying u, DateOnly date, ulong seed, SimulatedTruth? truth)
     {
         _u = u;
         _date = date;
+        _open = NewYorkTime.OpenUtc(date);
         _rng = new SimRandom(seed);
+        _realism = new SimRandom(SimRandom.Derive(seed, 0x5245_414C));
         _spot = u.Spot * Math.Exp(0.01 * _rng.NextGaussian());
         _expiries = ListExpiries(u.Expiries, date);
         _skew = 0.6 + (0.5 * _rng.NextDouble());
@@ -37,48 +48,26 @@ internal sealed class SimulatedSymbol
         _callOiWeight = 1 / Math.Sqrt(putCall);
         _putOiWeight = Math.Sqrt(putCall);
         _regimeEnds = -1;
+        _listing = List();
+        if (truth is not null)
+        {
+            // Dealers' net share of the morning OI: long calls, short puts (the convention of live_gex), by how much
+            // differs by name.
+            var truthRng = new SimRandom(SimRandom.Derive(seed, 0x5452_5554));
+            var callShare = Math.Clamp(0.3 + (0.12 * truthRng.NextGaussian()), 0.05, 0.6);
+            var putShare = Math.Clamp(0.3 + (0.12 * truthRng.NextGaussian()), 0.05, 0.6);
+            _truth = truth;
+            _book = new PositionBook(truthRng, callShare, putShare, HasZeroDte, date);
+            foreach (var (contract, oi) in _listing)
+            {
+                _book.Open(contract, oi);
+            }
+        }
     }
 
     private bool HasZeroDte => _expiries.Length > 0 && _expiries[0] == _date;
 
-    public ChainEvent Chain(DateTimeOffset ts, PricingParameters pricing, bool withOi)
-    {
-        var contracts = new List<ChainContract>();
-        var oiRng = new SimRandom(SimRandom.Derive(SimRandom.Hash(_u.Symbol), (ulong)_date.DayNumber, 0x01));
-        foreach (var expiry in _expiries)
-        {
-            var step = StepFor(expiry);
-            var atm = Math.Round(_u.Spot / step) * step; // listing is fixed at the opening reference price
-            var years = TimeToExpiry.Years(ts, expiry);
-            var dte = expiry.DayNumber - _date.DayNumber;
-            var expiryWeight = dte == 0 ? 0.35 : IsMonthly(expiry) ? 1.6 : 1.0 / (1 + (dte / 30.0));
-            for (var k = -StrikesEachSide; k <= StrikesEachSide; k++)
-            {
-                var strike = Math.Round(atm + (k * step), 3);
-                if (strike <= 0 || !OptionKey.TryCreate(expiry, strike, OptionRight.Call, out var call))
-                {
-                    continue;
-                }
-
-                var put = call with { Right = OptionRight.Put };
-                var distance = k / 6.0;
-                var roundBonus = strike % (step * 5) == 0 ? 1.8 : 1.0;
-                var baseOi = _u.PrintsPerMinute * 220 * expiryWeight * roundBonus * Math.Exp(-0.5 * distance * distance);
-                foreach (var key in (ReadOnlySpan<OptionKey>)[call, put])
-                {
-                    var weight = key.Right == OptionRight.Call ? _callOiWeight : _putOiWeight;
-                    var oi = withOi ? (long)Math.Round(baseOi * weight * (0.6 + (0.8 * oiRng.NextDouble()))) : 0;
-                    var iv = Smile(strike, years);
-                    var (bid, ask) = Quote(BlackScholes.Price(key.Right, _spot, strike, years, iv, pricing));
-                    contracts.Add(new ChainContract(key, oi, Math.Round(iv, 4), bid, ask));
-                }
-            }
-        }
-
-        return new ChainEvent(ts, _u.Symbol, Math.Round(_spot, 2), contracts);
-    }
-
-    public void Minute(int minute, DateTimeOffset start, SimulatorOptions options, List<TradeEvent> trades, List<SpotEvent> spots, List<RegimeSpan> regimes)
+    public void Minute(int minute, DateTimeOffset start, SimulatorOptions options, List<SimPrint> prints, List<SpotEvent> spots, List<RegimeSpan> regimes)
     {
         if (minute >= _regimeEnds)
         {
@@ -97,12 +86,26 @@ internal sealed class SimulatedSymbol
             var offsetMs = _rng.Next(60_000);
             var ts = start.AddMilliseconds(offsetMs);
             var spot = spotStart + ((_spot - spotStart) * offsetMs / 60_000.0);
-            Order(ts, spot, minute, options, trades);
+            Order(ts, spot, minute, options, prints);
         }
     }
 
     public void CloseRegime(DateTimeOffset close, List<RegimeSpan> regimes) =>
         regimes.Add(new RegimeSpan(_u.Symbol, _regime, _regimeStart, close));
+
+    /// <summary>Writes every contract's open interest and dealer position after the last print into <see cref="SimulatedTruth.Contracts"/>.</summary>
+    public void WriteContractTruth()
+    {
+        if (_book is null)
+        {
+            return;
+        }
+
+        foreach (var (contract, truth) in _book.Contracts())
+        {
+            _truth!.Contracts[(_u.Symbol, contract)] = truth;
+        }
+    }
 
     private void NextRegime(int minute, DateTimeOffset start, List<RegimeSpan> regimes)
     {
@@ -149,74 +152,6 @@ internal sealed class SimulatedSymbol
         {
             _spot *= Math.Exp(sigma * (drift + shock));
         }
-    }
-
-    private void Order(DateTimeOffset ts, double spot, int minute, SimulatorOptions options, List<TradeEvent> trades)
-    {
-        var (right, buy) = Direction();
-        var expiry = PickExpiry(minute);
-        var years = TimeToExpiry.Years(ts, expiry);
-        var strike = PickStrike(expiry, right, spot);
-        if (!OptionKey.TryCreate(expiry, strike, right, out var key))
-        {
-            return;
-        }
-
-        var iv = Smile(strike, years) * (1 + (0.02 * _rng.NextGaussian()));
-        var theo = BlackScholes.Price(right, spot, strike, years, iv, options.Pricing);
-        if (theo < 0.03)
-        {
-            return; // nobody prints sub-nickel lottery tickets in this market
-        }
-
-        var (bid, ask) = Quote(theo);
-        var kind = _rng.NextDouble();
-        var tick = Tick(theo);
-        if (kind < 0.08)
-        {
-            // Sweep: one aggressive order split across exchanges within a few milliseconds, at the touch.
-            var legs = 2 + _rng.Next(5);
-            var total = (int)Math.Min(3_000, _rng.NextPareto(15, 1.4));
-            for (var l = 0; l < legs; l++)
-            {
-                var size = Math.Max(1, total / legs);
-                Emit(ts.AddMilliseconds(l), key, buy ? ask : bid, size, bid, ask, spot, iv, TradeConditions.Sweep, options, trades);
-            }
-        }
-        else if (kind < 0.095)
-        {
-            // Block: a large negotiated print, usually inside the spread.
-            var size = 250 + (int)Math.Min(7_500, _rng.NextPareto(100, 1.2));
-            var price = ask - bid > tick ? (buy ? ask - tick : bid + tick) : (buy ? ask : bid);
-            Emit(ts, key, price, size, bid, ask, spot, iv, TradeConditions.Block, options, trades);
-        }
-        else
-        {
-            var size = (int)Math.Min(2_000, _rng.NextPareto(1, 1.25));
-            var p = _rng.NextDouble();
-            var price = p < 0.08 ? RoundTo((bid + ask) / 2, 0.005)
-                : p < 0.72 || ask - bid <= tick ? (buy ? ask : bid)
-                : buy ? ask - tick : bid + tick;
-            Emit(ts, key, price, size, bid, ask, spot, iv, TradeConditions.None, options, trades);
-        }
-    }
-
-    private void Emit(DateTimeOffset ts, OptionKey key, double price, int size, double bid, double ask, double spot, double iv, TradeConditions conditions, SimulatorOptions options, List<TradeEvent> trades)
-    {
-        if (!(price > 0))
-        {
-            return;
-        }
-
-        var exchange = Exchanges[_rng.Next(Exchanges.Length)];
-        // The feed's sequence number, unique per underlying and trading date (docs/api.md "Events"); short enough to
-        // be held without a string (TradeId).
-        Span<byte> text = stackalloc byte[TradeId.InlineBytes];
-        "sim-"u8.CopyTo(text);
-        _sequence++.TryFormat(text[4..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
-        TradeId.TryInline(text[..(4 + digits)], out var id);
-        trades.Add(new TradeEvent(ts, _u.Symbol, key, Math.Round(price, 4), size, bid, ask, Math.Round(spot, 2),
-            options.IncludeIv ? Math.Round(iv, 4) : double.NaN, SideHint.None, exchange, conditions, id));
     }
 
     /// <summary>Which option and which side the next order takes, by regime.</summary>
@@ -278,73 +213,5 @@ internal sealed class SimulatedSymbol
         var sign = right == OptionRight.Call ? otm : -otm;
         var strike = (Math.Round(spot / step) * step) + (sign * Math.Round(distance) * step);
         return Clamp(atm, step, strike);
-    }
-
-    private static double Clamp(double atm, double step, double strike) =>
-        Math.Round(Math.Clamp(strike, Math.Max(step, atm - (StrikesEachSide * step)), atm + (StrikesEachSide * step)), 3);
-
-    private double StepFor(DateOnly expiry)
-    {
-        var dte = expiry.DayNumber - _date.DayNumber;
-        return _u.StrikeStep * (dte <= 10 ? 1 : dte <= 40 ? 2 : 5);
-    }
-
-    private double Smile(double strike, double years)
-    {
-        var m = Math.Log(strike / _spot) / Math.Max(0.05, _u.Volatility * Math.Sqrt(Math.Max(years, 1.0 / 365)));
-        var term = 1 + (0.12 * Math.Exp(-years * 365 / 7));
-        var iv = _u.Volatility * term * (1 - (0.08 * _skew * m) + (0.025 * m * m));
-        return Math.Clamp(iv, 0.05, 3);
-    }
-
-    private static double Tick(double price) => price < 3 ? 0.01 : 0.05;
-
-    private static (double Bid, double Ask) Quote(double theo)
-    {
-        var tick = Tick(theo);
-        var half = Math.Max(tick, RoundTo(theo * 0.025, tick));
-        var bid = Math.Max(0, RoundTo(theo - half, tick));
-        var ask = Math.Max(bid + tick, RoundTo(theo + half, tick));
-        return (Math.Round(bid, 2), Math.Round(ask, 2));
-    }
-
-    private static double RoundTo(double value, double tick) => Math.Round(value / tick) * tick;
-
-    private static bool IsMonthly(DateOnly d) => d.DayOfWeek == DayOfWeek.Friday && d.Day is >= 15 and <= 21;
-
-    private static DateOnly[] ListExpiries(ExpiryStyle style, DateOnly date)
-    {
-        var set = new SortedSet<DateOnly>();
-        var d = date;
-        var weekdays = 0;
-        while (weekdays < (style == ExpiryStyle.Daily ? 5 : 0))
-        {
-            if (NewYorkTime.IsWeekday(d))
-            {
-                set.Add(d);
-                weekdays++;
-            }
-
-            d = d.AddDays(1);
-        }
-
-        var friday = date.AddDays(((int)DayOfWeek.Friday - (int)date.DayOfWeek + 7) % 7);
-        for (var w = 0; w < 5; w++)
-        {
-            set.Add(friday.AddDays(7 * w));
-        }
-
-        var month = new DateOnly(date.Year, date.Month, 1);
-        for (var m = 0; set.Count(IsMonthly) < 3 && m < 6; m++)
-        {
-            var first = month.AddMonths(m);
-            var third = first.AddDays((((int)DayOfWeek.Friday - (int)first.DayOfWeek + 7) % 7) + 14);
-            if (third >= date)
-            {
-                set.Add(third);
-            }
-        }
-
-        return [.. set];
     }
 }

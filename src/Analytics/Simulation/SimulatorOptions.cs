@@ -20,4 +20,13 @@ public sealed record SimulatorOptions
     public int ChainRefreshMinutes { get; init; } = 60;
 
     public PricingParameters Pricing { get; init; } = PricingParameters.Default;
+
+    /// <summary>What the tape gets wrong on purpose, as real tapes do (docs/simulated-tape.md).</summary>
+    public TapeRealism Realism { get; init; } = TapeRealism.Default;
+
+    /// <summary>
+    /// Whether to keep every print's truth and every contract's closing open interest and dealer position
+    /// (<see cref="MarketSimulator.Truth"/>); off by default (it holds about 60 bytes a print). The tape is the same either way.
+    /// </summary>
+    public bool RecordTruth { get; init; }
 }

@@ -15,9 +15,17 @@ internal static class FlowCodec
 {
     public const byte Version = 1;
 
+    /// <summary>
+    /// Contract cells changed on 2026-12-02 (docs/storage.md, "Cell formats"): version 1 held the rule's confidence-weighted
+    /// buy and sell volumes in half contracts, version 2 the expected signed volume, its decisiveness and its variance
+    /// under the trade-sign model. Version 1 cells are still read, converted as the rule's weights would give.
+    /// </summary>
+    public const byte ContractsVersion = 2;
+
     public const int TallySize = 88;
     public const int StrikeFlowSize = 56;
-    public const int ContractFlowSize = TallySize + 16;
+    public const int ContractFlowSize = TallySize + 24;
+    private const int ContractFlowSizeV1 = TallySize + 16;
     public const int QuoteSize = 40;
     public const int SpotSize = 16;
 
@@ -38,10 +46,12 @@ internal static class FlowCodec
         DecodeIntMap(cell, StrikeFlowSize, static span => ReadStrikeFlow(span));
 
     public static byte[] EncodeContracts(IReadOnlyDictionary<int, ContractDayFlow> cells) =>
-        EncodeIntMap(cells, ContractFlowSize, static (span, v) => WriteContractFlow(span, v));
+        EncodeIntMap(cells, ContractFlowSize, static (span, v) => WriteContractFlow(span, v), ContractsVersion);
 
     public static Dictionary<int, ContractDayFlow> DecodeContracts(ReadOnlySpan<byte> cell) =>
-        DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span));
+        cell.Length > 0 && cell[0] == Version
+            ? DecodeIntMap(cell, ContractFlowSizeV1, static span => ReadContractFlowV1(span))
+            : DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span), ContractsVersion);
 
     public static byte[] EncodeTallies(IReadOnlyDictionary<string, FlowTally> cells) =>
         EncodeSymbolMap(cells, TallySize, static (span, v) => WriteTally(span, v));
@@ -110,12 +120,12 @@ internal static class FlowCodec
             contracts);
     }
 
-    private static byte[] EncodeIntMap<T>(IReadOnlyDictionary<int, T> map, int size, SpanWriter<T> write)
+    private static byte[] EncodeIntMap<T>(IReadOnlyDictionary<int, T> map, int size, SpanWriter<T> write, byte version = Version)
     {
         var keys = map.Keys.ToArray();
         Array.Sort(keys);
         var bytes = new byte[1 + 4 + (keys.Length * (4 + size))];
-        bytes[0] = Version;
+        bytes[0] = version;
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), keys.Length);
         var at = 5;
         foreach (var key in keys)
@@ -128,14 +138,14 @@ internal static class FlowCodec
         return bytes;
     }
 
-    private static Dictionary<int, T> DecodeIntMap<T>(ReadOnlySpan<byte> cell, int size, SpanReader<T> read)
+    private static Dictionary<int, T> DecodeIntMap<T>(ReadOnlySpan<byte> cell, int size, SpanReader<T> read, byte version = Version)
     {
         if (cell.Length == 0)
         {
             return [];
         }
 
-        var body = Body(cell);
+        var body = Body(cell, version);
         var count = BinaryPrimitives.ReadInt32LittleEndian(body);
         var map = new Dictionary<int, T>(count);
         var at = 4;
@@ -196,17 +206,17 @@ internal static class FlowCodec
         return map;
     }
 
-    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> cell)
+    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> cell, byte version = Version)
     {
-        CheckVersion(cell);
+        CheckVersion(cell, version);
         return cell[1..];
     }
 
-    private static void CheckVersion(ReadOnlySpan<byte> cell)
+    private static void CheckVersion(ReadOnlySpan<byte> cell, byte version = Version)
     {
-        if (cell[0] != Version)
+        if (cell[0] != version)
         {
-            throw new InvalidDataException($"Stored cell has format version {cell[0]}; this build reads version {Version}.");
+            throw new InvalidDataException($"Stored cell has format version {cell[0]}; this build reads version {version}.");
         }
     }
 
@@ -253,16 +263,34 @@ internal static class FlowCodec
     private static void WriteContractFlow(Span<byte> s, in ContractDayFlow f)
     {
         WriteTally(s, f.Flow);
-        BinaryPrimitives.WriteInt64LittleEndian(s[TallySize..], f.WeightedBuyHalves);
-        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 8)..], f.WeightedSellHalves);
+        BinaryPrimitives.WriteInt64LittleEndian(s[TallySize..], f.SignedMilli);
+        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 8)..], f.DecisiveMilli);
+        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 16)..], f.SignVarianceMilli);
     }
 
     private static ContractDayFlow ReadContractFlow(ReadOnlySpan<byte> s) => new()
     {
         Flow = ReadTally(s),
-        WeightedBuyHalves = BinaryPrimitives.ReadInt64LittleEndian(s[TallySize..]),
-        WeightedSellHalves = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]),
+        SignedMilli = BinaryPrimitives.ReadInt64LittleEndian(s[TallySize..]),
+        DecisiveMilli = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]),
+        SignVarianceMilli = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 16)..]),
     };
+
+    /// <summary>
+    /// A version 1 contract cell: the rule's weighted buy and sell volumes in half contracts become the expected signed
+    /// volume and decisiveness they stand for (a half contract is 500 thousandths); the variance was not kept.
+    /// </summary>
+    private static ContractDayFlow ReadContractFlowV1(ReadOnlySpan<byte> s)
+    {
+        var buyHalves = BinaryPrimitives.ReadInt64LittleEndian(s[TallySize..]);
+        var sellHalves = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]);
+        return new ContractDayFlow
+        {
+            Flow = ReadTally(s),
+            SignedMilli = (buyHalves - sellHalves) * 500,
+            DecisiveMilli = (buyHalves + sellHalves) * 500,
+        };
+    }
 
     private static void WriteQuote(Span<byte> s, in ChainQuote q)
     {

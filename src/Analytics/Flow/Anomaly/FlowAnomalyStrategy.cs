@@ -31,7 +31,7 @@ public static class FlowAnomalyStrategy
         long BullishVolume,
         long BearishVolume,
         long Prints,
-        double AggressiveShare,
+        double SignCertainty,
         double Top3StrikeShare,
         double ZeroDteShare,
         int ContractsWithoutIv,
@@ -100,9 +100,9 @@ public static class FlowAnomalyStrategy
             bias switch { "bullish" => "bullish_flow_imbalance", "bearish" => "bearish_flow_imbalance", _ => "neutral_flow" },
             structure is null ? [] : [structure],
             metrics,
-            RiskFlags(totals, bias, quality, structure),
-            Why(totals, bias, score),
-            AvoidIf(bias),
+            FlowAnomalyExplanation.RiskFlags(totals, bias, quality, structure),
+            FlowAnomalyExplanation.Why(totals, bias, decision, quality, structure),
+            FlowAnomalyExplanation.AvoidIf(bias),
             quality);
     }
 
@@ -115,23 +115,30 @@ public static class FlowAnomalyStrategy
     /// </summary>
     internal static int Score(FlowTotals t)
     {
+        var (p, q, a) = ScoreParts(t);
+        return (int)Math.Round(100 * ((0.5 * p) + (0.3 * q) + (0.2 * a)), MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>The score's three parts P, Q and A, each 0–1 (all 0 without directional premium).</summary>
+    internal static (double Premium, double Volume, double Size) ScoreParts(FlowTotals t)
+    {
         if (t.DirectionalPremiumCents == 0)
         {
-            return 0;
+            return (0, 0, 0);
         }
 
         var p = Ramp(t.DominantShare);
         var q = double.IsNaN(t.AlignedVolumeShare) ? 0 : Ramp(t.AlignedVolumeShare);
         var dominantUsd = t.DominantPremiumCents / 100.0;
         var a = dominantUsd <= ActivityFloorUsd ? 0 : Math.Clamp(Math.Log10(dominantUsd / ActivityFloorUsd) / Math.Log10(ActivityFullUsd / ActivityFloorUsd), 0, 1);
-        return (int)Math.Round(100 * ((0.5 * p) + (0.3 * q) + (0.2 * a)), MidpointRounding.AwayFromZero);
+        return (p, q, a);
 
         static double Ramp(double share) => Math.Clamp((share - 0.5) / (FullImbalanceShare - 0.5), 0, 1);
     }
 
     /// <summary>
-    /// Confidence 0–1 = 0.4·min(1, prints / 500) + 0.3·(share of directional volume at or through the quote)
-    /// + 0.3·clamp((aligned volume share − 0.4) / 0.2, 0, 1).
+    /// Confidence 0–1 = 0.4·min(1, prints / 500) + 0.3·(sign certainty: the volume-weighted mean of |2p − 1|, p each
+    /// print's buy probability) + 0.3·clamp((aligned volume share − 0.4) / 0.2, 0, 1).
     /// </summary>
     internal static double Confidence(FlowTotals t)
     {
@@ -142,7 +149,7 @@ public static class FlowAnomalyStrategy
 
         var sample = Math.Min(1, t.Prints / 500.0);
         var agreement = double.IsNaN(t.AlignedVolumeShare) ? 0 : Math.Clamp((t.AlignedVolumeShare - 0.4) / 0.2, 0, 1);
-        return (0.4 * sample) + (0.3 * t.AggressiveShare) + (0.3 * agreement);
+        return (0.4 * sample) + (0.3 * t.SignCertainty) + (0.3 * agreement);
     }
 
     internal static string Bias(FlowTotals t) =>
@@ -151,7 +158,7 @@ public static class FlowAnomalyStrategy
     internal static FlowTotals Sum(IReadOnlyList<ContractPosition> positions, DateOnly today)
     {
         long callVol = 0, putVol = 0, callOi = 0, putOi = 0, bullPrem = 0, bearPrem = 0, bullVol = 0, bearVol = 0, prints = 0;
-        long weightedHalves = 0, directionalVolume = 0, zeroDteVolume = 0;
+        long decisiveMilli = 0, zeroDteVolume = 0;
         var withoutIv = 0;
         var byStrike = new Dictionary<int, long>();
         foreach (var p in positions)
@@ -177,8 +184,7 @@ public static class FlowAnomalyStrategy
             }
 
             prints += f.TradeCount;
-            weightedHalves += p.Flow.WeightedBuyHalves + p.Flow.WeightedSellHalves;
-            directionalVolume += f.BuyVolume + f.SellVolume;
+            decisiveMilli += p.Flow.DecisiveMilli;
             if (p.Key.Expiry == today)
             {
                 zeroDteVolume += f.TotalVolume;
@@ -199,7 +205,7 @@ public static class FlowAnomalyStrategy
         var top3 = byStrike.Values.OrderDescending().Take(3).Sum();
         return new FlowTotals(
             callVol, putVol, callOi, putOi, bullPrem, bearPrem, bullVol, bearVol, prints,
-            directionalVolume == 0 ? 0 : weightedHalves / (2.0 * directionalVolume),
+            callVol + putVol == 0 ? 0 : decisiveMilli / (1000.0 * (callVol + putVol)),
             total == 0 ? 0 : top3 / (double)total,
             total == 0 ? 0 : zeroDteVolume / (double)total,
             withoutIv,
@@ -208,8 +214,8 @@ public static class FlowAnomalyStrategy
 
     /// <summary>
     /// Data quality 0–100: starts at 100 and loses 40 without a chain baseline, 20 for a missing or stale spot
-    /// (older than 15 minutes), 15 for fewer than 100 prints, 15 when under half the directional volume traded at or
-    /// through the quote, 10 when more than a tenth of the contracts have no IV.
+    /// (older than 15 minutes), 15 for fewer than 100 prints, 15 when the sign certainty is under 0.5 (most volume's
+    /// side is close to a coin flip), 10 when more than a tenth of the contracts have no IV.
     /// </summary>
     internal static DataQuality Quality(ChainFlowInput input, FlowTotals t)
     {
@@ -238,10 +244,10 @@ public static class FlowAnomalyStrategy
             warnings.Add(Invariant($"Only {t.Prints} prints today."));
         }
 
-        if (t.Prints > 0 && t.AggressiveShare < 0.5)
+        if (t.Prints > 0 && t.SignCertainty < 0.5)
         {
             score -= 15;
-            warnings.Add("Most directional volume traded inside the spread, so its aggressor side is uncertain.");
+            warnings.Add(Invariant($"The buy or sell side of most volume is uncertain (sign certainty {t.SignCertainty:0.00}, under 0.50): prints inside the spread, at the mid, or legs of multi-leg orders."));
         }
 
         if (t.Contracts > 0 && t.ContractsWithoutIv > t.Contracts / 10)
@@ -316,83 +322,5 @@ public static class FlowAnomalyStrategy
         return VerticalSpread.Build(right, expiry, legs.Short, legs.Long, score, liquidity);
     }
 
-    private static List<RiskFlag> RiskFlags(FlowTotals t, string bias, DataQuality quality, SpreadStructure? structure)
-    {
-        var flags = new List<RiskFlag>();
-        if (quality.Score < ActionableDataQuality)
-        {
-            flags.Add(new("high", "low_data_quality", Invariant($"Data quality is {quality.Score}/100; see data_quality.warnings.")));
-        }
-
-        if (bias != "neutral" && t.AlignedVolumeShare < 0.5)
-        {
-            flags.Add(new("high", "mixed_signals", "Premium and contract volume point in opposite directions."));
-        }
-
-        if (t.Top3StrikeShare > 0.6)
-        {
-            flags.Add(new("medium", "concentrated_flow", Invariant($"The top 3 strikes carry {t.Top3StrikeShare:P0} of volume; a few large prints drive the tilt.")));
-        }
-
-        if (t.ZeroDteShare > 0.5)
-        {
-            flags.Add(new("medium", "zero_dte_heavy", Invariant($"{t.ZeroDteShare:P0} of volume is in today's expiry; the tilt can reverse within hours.")));
-        }
-
-        if (structure is not null && structure.LiquidityScore < 0.5)
-        {
-            flags.Add(new("medium", "low_liquidity", "The proposed legs have wide quotes or little open interest."));
-        }
-
-        if (bias != "neutral" && structure is null)
-        {
-            flags.Add(new("low", "no_structure", "No quoted strikes near the target deltas to build the spread from."));
-        }
-
-        return flags;
-    }
-
-    private static List<string> Why(FlowTotals t, string bias, int score)
-    {
-        var why = new List<string>();
-        if (t.CallVolume > 0 && t.PutVolume > 0)
-        {
-            why.Add(t.CallVolume >= t.PutVolume
-                ? Invariant($"Call volume outweighs put volume by {t.CallVolume / (double)t.PutVolume:0.00}x.")
-                : Invariant($"Put volume outweighs call volume by {t.PutVolume / (double)t.CallVolume:0.00}x."));
-        }
-
-        if (t.DirectionalPremiumCents > 0)
-        {
-            var side = t.Bullish ? "Bullish premium (call buys + put sells)" : "Bearish premium (put buys + call sells)";
-            why.Add(Invariant($"{side} is {t.DominantShare:P0} of directional premium: ${t.DominantPremiumCents / 100:N0}."));
-        }
-
-        if (t.TotalVolume > 0)
-        {
-            why.Add(Invariant($"The top 3 strikes carry {t.Top3StrikeShare:P0} of volume."));
-        }
-
-        why.Add(bias == "neutral"
-            ? Invariant($"Score {score}: flow is two-sided, no decisive tilt.")
-            : Invariant($"Score {score}: {bias} tilt on premium, volume and size."));
-        return why;
-    }
-
-    private static List<string> AvoidIf(string bias) => bias switch
-    {
-        "bullish" =>
-        [
-            "Volume imbalance fades intraday or flow turns from sweep-driven to block-driven.",
-            "The underlying trades down through the short put strike.",
-        ],
-        "bearish" =>
-        [
-            "Volume imbalance fades intraday or flow turns from sweep-driven to block-driven.",
-            "The underlying trades up through the short call strike.",
-        ],
-        _ => ["Flow is two-sided; wait for a decisive tilt before acting."],
-    };
-
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FlowFunctions.Analytics.Classification;
+using FlowFunctions.Analytics.Exposure;
+using FlowFunctions.Testing;
+
+namespace FlowFunctions.Benchmarks.Accuracy;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Benchmarks -- accuracy [--fit] [--no-write] [--symbols 64] [--intensity 0.5]</c>:
+/// how right the API's inferences are on simulated days whose truth is known (docs/methodology.md "Accuracy").
+/// Seeds 1–50 fit, seeds 51–100 are scored. With <c>--fit</c> the fitted sign table and OI coefficients are written
+/// into src/Analytics (rebuild and run again to score them); without it the report says whether the shipped ones
+/// are what seeds 1–50 give. The report goes to the console and into docs/methodology.md between its markers.
+/// </summary>
+internal static class AccuracyCommand
+{
+    private const int TrainSeeds = 50;
+    private const int TestSeeds = 50;
+    private const string Begin = "<!-- accuracy:begin -->";
+    private const string End = "<!-- accuracy:end -->";
+
+    public static int Run(string[] args)
+    {
+        string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var fit = args.Contains("--fit");
+        var symbols = int.Parse(Value("--symbols") ?? "64", CultureInfo.InvariantCulture);
+        var intensity = double.Parse(Value("--intensity") ?? "0.5", CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+
+        var signFit = new SignFit();
+        var trainDays = new List<int>();
+        for (var seed = 1; seed <= TrainSeeds; seed++)
+        {
+            signFit.Add(AccuracyDay.Simulate(seed, symbols, intensity));
+            trainDays.Add(seed);
+            Progress("fit (signs)", seed, clock);
+        }
+
+        var table = signFit.Table();
+        var oiTrain = new List<OiSample>();
+        for (var seed = 1; seed <= TrainSeeds; seed++)
+        {
+            oiTrain.AddRange(OiSamples.From(AccuracyDay.Simulate(seed, symbols, intensity), table));
+            Progress("fit (open interest)", seed, clock);
+        }
+
+        var coefficients = OiFit.Fit(oiTrain);
+        var dealerTrain = new List<DealerPoint>();
+        for (var seed = 1; seed <= TrainSeeds; seed++)
+        {
+            dealerTrain.AddRange(DealerPoints.From(seed, symbols, intensity));
+            Progress("fit (dealer gamma)", seed, clock);
+        }
+
+        var dealer = DealerFit.Fit(dealerTrain);
+        if (fit)
+        {
+            GeneratedCode.Write(table, coefficients, dealer.FlowScale, dealer.BandScale);
+            Console.WriteLine("Wrote the fitted table and coefficients into src/Analytics; rebuild and run `accuracy` to score them.");
+            return 0;
+        }
+
+        var shipped = TradeSignModel.Table.ToArray();
+        var signScore = new SignScore(shipped);
+        var oiScore = new OiScore();
+        var dealerScore = new DealerScore();
+        for (var seed = TrainSeeds + 1; seed <= TrainSeeds + TestSeeds; seed++)
+        {
+            var day = AccuracyDay.Simulate(seed, symbols, intensity);
+            signScore.Add(day);
+            oiScore.Add(OiSamples.From(day, shipped));
+            dealerScore.Add(DealerPoints.From(seed, symbols, intensity));
+            Progress("score", seed, clock);
+        }
+
+        var report = Report(signScore, oiScore, dealerScore, symbols, intensity,
+            table.SequenceEqual(shipped) && coefficients.SequenceEqual(OiModel.Buckets.ToArray())
+            && dealer == (DealerModel.FlowScale, DealerModel.BandScale));
+        Console.WriteLine(report);
+        if (!args.Contains("--no-write"))
+        {
+            var path = Path.Combine(AzuriteProcess.RepositoryRoot(), "docs", "methodology.md");
+            var text = File.ReadAllText(path);
+            var from = text.IndexOf(Begin, StringComparison.Ordinal);
+            var to = text.IndexOf(End, StringComparison.Ordinal);
+            if (from < 0 || to < from)
+            {
+                throw new InvalidOperationException($"docs/methodology.md has no {Begin} … {End} markers.");
+            }
+
+            File.WriteAllText(path, text[..(from + Begin.Length)] + "\n" + report + text[to..]);
+            Console.WriteLine($"Wrote {path}.");
+        }
+
+        return 0;
+    }
+
+    private static void Progress(string phase, int seed, Stopwatch clock) =>
+        Console.Error.Write($"\r{phase}: seed {seed} ({clock.Elapsed.TotalSeconds:0} s)   ");
+
+    private static string Report(SignScore sign, OiScore oi, DealerScore dealer, int symbols, double intensity, bool shippedIsFit)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine(ci, $"Produced by `dotnet run -c Release --project bench/Benchmarks -- accuracy` on {DateTime.UtcNow:yyyy-MM-dd}: {TrainSeeds} simulated days (seeds 1–{TrainSeeds}) fit, {TestSeeds} held-out days (seeds {TrainSeeds + 1}–{TrainSeeds + TestSeeds}) scored, {symbols} names at intensity {intensity} ({sign.Prints:N0} held-out prints). The shipped sign table, OI coefficients and dealer-gamma constants {(shippedIsFit ? "are exactly" : "are NOT")} what seeds 1–{TrainSeeds} give.");
+        sb.AppendLine();
+        sb.AppendLine("**Trade sign** (§2), every held-out print:");
+        sb.AppendLine();
+        sb.AppendLine("| figure | measured | target | met |");
+        sb.AppendLine("|---|---:|---:|---:|");
+        sb.AppendLine(ci, $"| aggressor rule: right side, of the prints it signs | {sign.RuleAccuracy:P1} | report | report |");
+        sb.AppendLine(ci, $"| aggressor rule: prints it cannot sign (at the mid or without a quote) | {sign.RuleUnsigned:P1} | report | report |");
+        sb.AppendLine(ci, $"| buy probability: right side (more likely side), of all prints | {sign.ModelAccuracy:P1} | report | report |");
+        sb.AppendLine(ci, $"| buy probability: expected calibration error (10 bins) | {sign.Model.ExpectedCalibrationError:0.0000} | ≤ 0.03 | {Met(sign.Model.ExpectedCalibrationError <= 0.03)} |");
+        sb.AppendLine(ci, $"| aggressor rule read as a probability: expected calibration error | {sign.Rule.ExpectedCalibrationError:0.0000} | report | report |");
+        var gain = 1 - (sign.Model.Brier / sign.Rule.Brier);
+        sb.AppendLine(ci, $"| Brier score: buy probability / rule as a probability | {sign.Model.Brier:0.0000} / {sign.Rule.Brier:0.0000} ({gain:P1} better) | ≥ 15 % better | {Met(gain >= 0.15)} |");
+        sb.AppendLine();
+        sb.AppendLine("**Open-interest change** (§8), every held-out contract that traded, weighted by its volume (MAE in contracts per contract-day):");
+        sb.AppendLine();
+        sb.AppendLine("| days to expiry | volume | estimate MAE | no change MAE | withdrawn rule MAE | below both by | target ≥ 25 % | estimate bias |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, bucket) in (ReadOnlySpan<(string, int)>)[("all", -1), ("0 (0DTE)", 0), ("1–7", 1), ("8–30", 2), ("over 30", 3)])
+        {
+            var s = oi.Of(bucket);
+            var below = 1 - (s.Model / Math.Min(s.NoChange, s.Rule));
+            sb.AppendLine(ci, $"| {name} | {s.Volume:N0} | {s.Model:N1} | {s.NoChange:N1} | {s.Rule:N1} | {below:P1} | {Met(below >= 0.25)} | {s.Bias:+0.0;-0.0;0.0} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Bias is the volume-weighted mean of estimate − truth in contracts: positive overstates open interest.");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"**Dealer gamma band** (§9), every symbol every 30 minutes and at the end of every call-wave and put-wave span (λ = {DealerModel.FlowScale}, band scale {DealerModel.BandScale}):");
+        sb.AppendLine();
+        sb.AppendLine("| figure | measured | target | met |");
+        sb.AppendLine("|---|---:|---:|---:|");
+        var coverage = dealer.Covered / (double)dealer.Points;
+        sb.AppendLine(ci, $"| P10–P90 band holds the true dealer gamma, of {dealer.Points:N0} symbol-minutes | {coverage:P1} | 75–85 % | {Met(coverage is >= 0.75 and <= 0.85)} |");
+        var waves = dealer.WaveSignsRight / (double)Math.Max(1, dealer.Waves);
+        sb.AppendLine(ci, $"| sign of the change since the open right, of {dealer.Waves:N0} call-wave and put-wave spans | {waves:P1} | ≥ 90 % | {Met(waves >= 0.9)} |");
+        sb.AppendLine(ci, $"| regime flips reported (band excludes zero, other side from the open) / true gamma on the band's side | {dealer.Flips:N0} / {dealer.FlipsRight:N0} | flips only outside zero | by construction |");
+        return sb.ToString();
+
+        static string Met(bool met) => met ? "met" : "missed";
+    }
+}
