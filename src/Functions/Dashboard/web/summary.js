@@ -1,5 +1,6 @@
 // The flow summary card (GET /v1/flow/summary/{symbol}): dealer-gamma direction, live GEX, its shift since the open,
-// the intraday OI change and how many contracts traded.
+// the dealer-signed gamma with its P10-P90 band (docs/methodology.md section 9), the intraday OI change and how many
+// contracts traded.
 import { h } from './dom.js';
 import { fmt } from './format.js';
 
@@ -9,6 +10,12 @@ const DIRECTION = {
   neutral: ['quiet', 'Neutral', 'Flow moved GEX by less than 5%'],
   regime_flip: ['bad', 'Regime flip', 'Flow flipped the sign of dealer gamma'],
   no_flow: ['quiet', 'No flow', 'No contract has traded yet'],
+};
+
+const DEALER = {
+  long_gamma: 'dealers long gamma',
+  short_gamma: 'dealers short gamma',
+  uncertain: 'band straddles zero',
 };
 
 function metric(label, value, sub, extra) {
@@ -30,6 +37,8 @@ export function renderSummary(view, s) {
     h('div', { class: 'metrics' },
       metric('Live GEX', h('div', { class: `value ${s.live_gex >= 0 ? 'pos' : 'neg'}`, 'data-field': 'live_gex', text: fmt.money(s.live_gex) }), 'per 1% move'),
       metric('Shift since open', h('div', { class: `value ${shift > 0 ? 'pos' : shift < 0 ? 'neg' : ''}`, 'data-field': 'flow_gex_pct_shift', text: shift === null ? '—' : fmt.pct(shift) }), 'live vs settled GEX'),
+      metric('Dealer gamma', h('div', { class: `value ${s.dealer_gex.p50 >= 0 ? 'pos' : 'neg'}`, 'data-field': 'dealer_gex', text: fmt.money(s.dealer_gex.p50) }),
+        `P10 ${fmt.money(s.dealer_gex.p10)} · P90 ${fmt.money(s.dealer_gex.p90)} · ${DEALER[s.dealer_gex.regime] || fmt.words(s.dealer_gex.regime)}${s.dealer_gex.regime_flip ? ' · flipped since the open' : ''}`),
       metric('Intraday OI Δ', h('div', { class: `value ${s.intraday_oi_delta >= 0 ? 'pos' : 'neg'}`, 'data-field': 'intraday_oi_delta', text: fmt.signedInt(s.intraday_oi_delta) }), 'contracts'),
       metric('Contracts with flow', h('div', { class: 'value', 'data-field': 'contracts_with_flow', text: `${fmt.int(s.contracts_with_flow)} / ${fmt.int(s.contracts_total)}` }), null, meter)));
   return false;
