@@ -143,8 +143,8 @@ public sealed class HandComputedTapeTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Black-Scholes-Merton delta and gamma written out from the textbook (r = 4 %, q = 0), with the normal CDF by
-    /// Simpson's rule, so nothing here reuses the product's pricing code. Time to expiry: seconds to 16:00 New York
+    /// Black-Scholes-Merton delta written out from the textbook (r = 4 %, q = 0), with the normal CDF by Simpson's rule,
+    /// and gamma-dollars as the delta change over a ±0.5 % move, so nothing here reuses the product's pricing code. Time to expiry: seconds to 16:00 New York
     /// (20:00Z on 2026-06-05, daylight time) over 365 × 86,400.
     /// </summary>
     private static class Greeks
@@ -152,11 +152,15 @@ public sealed class HandComputedTapeTests : IAsyncLifetime
         public static (long DeltaCents, long GammaCents) Signed(int sign, bool isCall, double spot, double strike, double iv, DateTimeOffset at, int size)
         {
             var years = (new DateTimeOffset(2026, 6, 5, 20, 0, 0, TimeSpan.Zero) - at).TotalSeconds / (365.0 * 86_400);
-            var d1 = (Math.Log(spot / strike) + ((0.04 + (iv * iv / 2)) * years)) / (iv * Math.Sqrt(years));
-            var delta = isCall ? Cdf(d1) : Cdf(d1) - 1;
-            var gamma = Pdf(d1) / (spot * iv * Math.Sqrt(years));
-            var deltaDollars = sign * delta * size * 100 * spot;
-            var gammaDollars = sign * gamma * size * 100 * spot * spot * 0.01;
+            double Delta(double s)
+            {
+                var d1 = (Math.Log(s / strike) + ((0.04 + (iv * iv / 2)) * years)) / (iv * Math.Sqrt(years));
+                return isCall ? Cdf(d1) : Cdf(d1) - 1;
+            }
+
+            // Gamma over the move: the change in delta from 0.5 % below the spot to 0.5 % above it (docs/methodology.md §4).
+            var deltaDollars = sign * Delta(spot) * size * 100 * spot;
+            var gammaDollars = sign * (Delta(spot * 1.005) - Delta(spot * 0.995)) * size * 100 * spot;
             return (Cents(deltaDollars), Cents(gammaDollars));
         }
 

@@ -11,8 +11,9 @@ public enum AggressorSide : byte
 }
 
 /// <summary>
-/// The classified side of a print and how much the OI simulator trusts it, in halves (2 = full, 1 = half, 0 = none),
-/// so that confidence-weighted sums stay exact integers.
+/// The classified side of a print and the rule's own confidence in it, in halves (2 = full, 1 = half, 0 = none). The
+/// API's positioning estimates read the buy probability instead (<see cref="TradeSignModel"/>); the halves remain the
+/// rule "read as a probability" that the accuracy report compares it with (docs/methodology.md "Accuracy").
 /// </summary>
 public readonly record struct SideClassification(AggressorSide Side, byte ConfidenceHalves)
 {
@@ -25,7 +26,7 @@ public readonly record struct SideClassification(AggressorSide Side, byte Confid
 /// <summary>
 /// docs/methodology.md §2: the print's own <c>side</c> if given; else buy at or above the ask, sell at or below the bid, otherwise
 /// buy above the mid, sell below it, mid at it; mid when there is no quote. Confidence: full for a given side or a
-/// print at/through the quote, half inside the spread, none at the mid or without a quote. Thread-safe (stateless).
+/// print at or through the quote, half inside the spread, none at the mid or without a quote. Thread-safe (stateless).
 /// </summary>
 public static class AggressorClassifier
 {
