@@ -26,7 +26,8 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Whether to keep every print's truth and every contract's closing open interest and dealer position
-    /// (<see cref="MarketSimulator.Truth"/>); off by default (it holds about 60 bytes a print). The tape is the same either way.
+    /// (<see cref="MarketSimulator.Truth"/>); off by default (it holds about 150 bytes a print, with its index). The
+    /// tape is the same either way.
     /// </summary>
     public bool RecordTruth { get; init; }
 }
