@@ -82,12 +82,9 @@ public static class SimulateCommand
         {
             foreach (var e in batch.Order)
             {
-                var (underlying, ts, json, trade) = e.Kind switch
-                {
-                    MarketEventKind.Trade => (batch.Trades[e.Position].Underlying, batch.Trades[e.Position].Timestamp, Json(w => EventJsonWriter.Write(w, batch.Trades[e.Position])), true),
-                    MarketEventKind.Spot => (batch.Spots[e.Position].Underlying, batch.Spots[e.Position].Timestamp, Json(w => EventJsonWriter.Write(w, batch.Spots[e.Position])), false),
-                    _ => (batch.Chains[e.Position].Underlying, batch.Chains[e.Position].Timestamp, Json(w => EventJsonWriter.Write(w, batch.Chains[e.Position])), false),
-                };
+                var (underlying, ts) = batch.Stamp(e);
+                var json = Json(w => EventJsonWriter.Write(w, batch, e));
+                var trade = e.Kind == MarketEventKind.Trade;
                 if (wanted is null || wanted.Contains(underlying))
                 {
                     pending.Add(new TapeLine(pending.Count + events + 1, json, underlying, ts, null));

@@ -37,7 +37,11 @@ public sealed record IngestReceipt(
 public sealed record IngestError(int Index, string Reason);
 
 /// <summary>How a commit went: applied now, or found already applied (then nothing changed).</summary>
-public readonly record struct CommitResult(bool Applied, IngestReceipt Receipt);
+public readonly record struct CommitResult(bool Applied, IngestReceipt Receipt)
+{
+    /// <summary>Cancels of the batch that changed nothing (docs/methodology.md §13): they named no print the store holds, or the store does not apply cancels yet (docs/storage.md, "Cancels").</summary>
+    public int UnmatchedCancels { get; init; }
+}
 
 /// <summary>
 /// The aggregates, chains and spots the endpoints read. Implementations are thread-safe; every read returns values the
@@ -47,7 +51,9 @@ public interface IFlowStore
 {
     /// <summary>
     /// Applies a folded batch exactly once: a second commit with the same <see cref="FlowCommit.BatchId"/> changes
-    /// nothing and returns the first commit's receipt.
+    /// nothing and returns the first commit's receipt. The fold's prints go first, then its cancels, in order: each
+    /// takes its print out of every aggregate exactly, and latest-of values and the newest spot become what they would
+    /// be had the print never come (docs/methodology.md §13).
     /// </summary>
     Task<CommitResult> CommitAsync(FlowCommit commit, CancellationToken cancellationToken);
 

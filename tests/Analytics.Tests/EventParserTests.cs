@@ -25,6 +25,30 @@ public sealed partial class EventParserTests
     }
 
     [Fact]
+    public void ParsesACancelWithAndWithoutTheFlatPathAndWritesItBack()
+    {
+        const string Cancel = """{"type":"cancel","ts":"2026-06-05T18:44:03.512Z","underlying":"SPY","contract":"O:SPY260605C00590000","id":"opt-123","price":1.32}""";
+        foreach (var flat in new[] { true, false })
+        {
+            var batch = new EventParser(new SymbolTable(), new EventParserOptions { FlatPath = flat }).Parse(System.Text.Encoding.UTF8.GetBytes(Cancel));
+            Assert.Empty(batch.Rejections);
+            var c = Assert.Single(batch.Cancels);
+            Assert.Equal((new DateTimeOffset(2026, 6, 5, 18, 44, 3, 512, TimeSpan.Zero), "SPY", "opt-123"), (c.Timestamp, c.Underlying, c.Id.ToString()));
+            Assert.Equal(new OptionKey(new DateOnly(2026, 6, 5), 590_000, OptionRight.Call), c.Contract);
+            Assert.Equal([MarketEventKind.Cancel], batch.Order.Select(o => o.Kind));
+            Assert.Equal((c.Underlying, c.Timestamp), batch.Stamp(batch.Order[0]));
+
+            var written = EventJsonWriter.WriteArray(batch, 0, 1);
+            Assert.Equal(c, Assert.Single(new EventParser(new SymbolTable()).Parse(written).Cancels));
+        }
+
+        var noId = Parse("""{"type":"cancel","ts":"2026-06-05T18:44:03Z","underlying":"SPY","contract":"SPY260605C00590000"}""");
+        Assert.Equal("id is required for a cancel: it names the print it cancels", Assert.Single(noId.Rejections).Reason);
+        var noContract = Parse("""{"type":"cancel","ts":"2026-06-05T18:44:03Z","underlying":"SPY","id":"x"}""");
+        Assert.Equal("expiry is required (or give contract as an OCC symbol)", Assert.Single(noContract.Rejections).Reason);
+    }
+
+    [Fact]
     public void ParsesChainAndSpotEvents()
     {
         var batch = Parse("""
@@ -74,7 +98,7 @@ public sealed partial class EventParserTests
     [InlineData("\"expiry\":\"2026-06-04\"", "expiry 2026-06-04 is before the trade date 2026-06-05")]
     [InlineData("\"ts\":\"2026-06-05T18:44:03\"", "ts must be an ISO 8601 timestamp with an offset, such as 2026-06-05T18:44:03Z")]
     [InlineData("\"underlying\":\"S P Y!\"", "underlying must be 1-12 characters of A-Z, 0-9, '.', '_' or '-'")]
-    [InlineData("\"type\":\"quote\"", "type must be trade, chain or spot")]
+    [InlineData("\"type\":\"quote\"", "type must be trade, chain, spot or cancel")]
     [InlineData("\"bid\":1.40", "ask must be >= bid")]
     [InlineData("\"iv\":-0.2", "iv must be > 0")]
     [InlineData("\"side\":\"long\"", "side must be buy, sell or mid")]

@@ -127,6 +127,71 @@ public sealed class SessionTape
         return new SessionTape(date.AddDays(days), shift, minutes, events, [.. simulator.Universe.Select(u => u.Symbol)]);
     }
 
+    /// <summary>
+    /// The tape with <paramref name="fraction"/> of its prints (drawn by <paramref name="seed"/>) and each symbol's last
+    /// print cancelled, each cancel (docs/api.md "Events") coming 1 to 300 events after its print, and the same tape with
+    /// those prints left out. The last prints are the ones whose cancels change latest-of values: the newest spot and
+    /// the last trade time.
+    /// </summary>
+    public (SessionTape Cancelled, SessionTape Without) WithCancels(double fraction, int seed)
+    {
+        var random = new Random(seed);
+        var chosen = new HashSet<int>();
+        for (var i = 0; i < Events.Count; i++)
+        {
+            if (Events[i].Trade && random.NextDouble() < fraction)
+            {
+                chosen.Add(i);
+            }
+        }
+
+        foreach (var last in Events.Select((e, i) => (e, i)).Where(x => x.e.Trade).GroupBy(x => x.e.Symbol).Select(g => g.Max(x => x.i)))
+        {
+            chosen.Add(last);
+        }
+
+        var later = new Dictionary<int, List<(string, string, bool)>>();
+        foreach (var i in chosen)
+        {
+            var at = Math.Min(Events.Count - 1, i + random.Next(1, 301));
+            if (!later.TryGetValue(at, out var list))
+            {
+                later[at] = list = [];
+            }
+
+            list.Add((Events[i].Symbol, CancelOf(Events[i].Json), false));
+        }
+
+        var cancelled = new List<(string Symbol, string Json, bool Trade)>(Events.Count + chosen.Count);
+        var without = new List<(string Symbol, string Json, bool Trade)>(Events.Count);
+        for (var i = 0; i < Events.Count; i++)
+        {
+            cancelled.Add(Events[i]);
+            cancelled.AddRange(later.GetValueOrDefault(i) ?? []);
+            if (!chosen.Contains(i))
+            {
+                without.Add(Events[i]);
+            }
+        }
+
+        return (new SessionTape(TradingDate, Shift, Minutes, cancelled, Symbols), new SessionTape(TradingDate, Shift, Minutes, without, Symbols));
+
+        static string CancelOf(string tradeJson)
+        {
+            var trade = JsonDocument.Parse(tradeJson).RootElement;
+            var cancel = new System.Text.Json.Nodes.JsonObject { ["type"] = "cancel" };
+            foreach (var name in new[] { "ts", "underlying", "expiry", "strike", "right", "id" })
+            {
+                cancel[name] = System.Text.Json.Nodes.JsonNode.Parse(trade.GetProperty(name).GetRawText());
+            }
+
+            return cancel.ToJsonString();
+        }
+    }
+
+    /// <summary>Cancels the tape holds.</summary>
+    public int Cancels => Events.Count(e => e.Json.StartsWith("{\"type\":\"cancel\"", StringComparison.Ordinal));
+
     /// <summary>Set when part of the shifted session falls on another New York date than the wall clock's.</summary>
     public static string? Warning(DateTimeOffset wallNow)
     {

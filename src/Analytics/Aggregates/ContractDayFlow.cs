@@ -38,8 +38,29 @@ public struct ContractDayFlow
         var signed = (2L * buyMilli) - 1000;
         SignedMilli += signed * size;
         DecisiveMilli += Math.Abs(signed) * size;
+        SignVarianceMilli = SaturatingAdd(SignVarianceMilli, Variance(buyMilli, size));
+    }
+
+    /// <summary>
+    /// Takes back what <see cref="Add"/> added for one print; <paramref name="last"/> is the latest print left. A
+    /// variance that saturated stays saturated (no tape comes near it: it needs about 10^9 contracts in one print).
+    /// </summary>
+    public void Remove(AggressorSide side, int buyMilli, int size, long premiumCents, in LastPrint last)
+    {
+        _flow.Remove(side, size, premiumCents, last);
+        var signed = (2L * buyMilli) - 1000;
+        SignedMilli -= signed * size;
+        DecisiveMilli -= Math.Abs(signed) * size;
+        if (SignVarianceMilli != long.MaxValue)
+        {
+            SignVarianceMilli -= Variance(buyMilli, size);
+        }
+    }
+
+    private static long Variance(int buyMilli, int size)
+    {
         var variance = 4.0 * buyMilli * (1000 - buyMilli) * size * (double)size / 1000;
-        SignVarianceMilli = SaturatingAdd(SignVarianceMilli, variance < 9e18 ? (long)Math.Round(variance) : long.MaxValue);
+        return variance < 9e18 ? (long)Math.Round(variance) : long.MaxValue;
     }
 
     public void Merge(in ContractDayFlow other)

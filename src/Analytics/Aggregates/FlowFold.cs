@@ -23,6 +23,10 @@ public struct FoldStats
 /// per contract per trading date (<see cref="ContractDayFlow"/>), and per symbol per minute per strike of the 0DTE
 /// expiry (<see cref="StrikeMinuteFlow"/>). Every aggregate is a sum or a latest-of, so
 /// <see cref="Merge"/> of two folds equals one fold of both tapes, whatever the split and order.
+/// Beside them it keeps what a store needs to apply cancels (docs/methodology.md §13): each print as counted
+/// (<see cref="Ledger"/>), the cancels in input order, and the newest spot each underlying's spot events and chains gave.
+/// A fold does not apply cancels itself: the store does, after the fold's prints, because the print a cancel names may
+/// have been folded by an earlier batch or another instance.
 /// Not thread-safe: one fold per batch or per partition, merged afterwards.
 /// </summary>
 public sealed class FlowFold(PricingParameters pricing)
@@ -34,6 +38,15 @@ public sealed class FlowFold(PricingParameters pricing)
     public Dictionary<ContractDay, ContractDayFlow> Contracts { get; } = [];
 
     public Dictionary<StrikeMinute, StrikeMinuteFlow> ZeroDteStrikes { get; } = [];
+
+    /// <summary>Every print folded, as counted, by symbol and minute, in input order.</summary>
+    public Dictionary<SymbolMinute, List<LedgerPrint>> Ledger { get; } = [];
+
+    /// <summary>The cancels of the folded batches, in input order.</summary>
+    public List<CancelEvent> Cancels { get; } = [];
+
+    /// <summary>Per underlying, the newest spot its spot events and chain snapshots gave (prints' spots are in <see cref="Ledger"/>).</summary>
+    public Dictionary<string, SpotMark> QuotedSpots { get; } = new(StringComparer.Ordinal);
 
     public PricingParameters Pricing { get; } = pricing;
 
@@ -62,10 +75,17 @@ public sealed class FlowFold(PricingParameters pricing)
                     Add(trade, spot, iv, tradingDate);
                     break;
                 case MarketEventKind.Spot:
-                    market.Apply(batch.Spots[item.Position]);
+                    var spotEvent = batch.Spots[item.Position];
+                    market.Apply(spotEvent);
+                    Quote(spotEvent.Underlying, new SpotMark(spotEvent.Price, spotEvent.Timestamp));
                     break;
                 case MarketEventKind.Chain:
-                    market.Apply(batch.Chains[item.Position]);
+                    var chain = batch.Chains[item.Position];
+                    market.Apply(chain);
+                    Quote(chain.Underlying, new SpotMark(chain.Spot, chain.Timestamp));
+                    break;
+                case MarketEventKind.Cancel:
+                    Cancels.Add(batch.Cancels[item.Position]);
                     break;
             }
         }
@@ -83,13 +103,17 @@ public sealed class FlowFold(PricingParameters pricing)
         var minute = MinuteBucket.Of(trade.Timestamp);
         _stats.Prints++;
 
-        CollectionsMarshal.GetValueRefOrAddDefault(Minutes, new SymbolMinute(trade.Underlying, minute), out _)
-            .Add(c.Side, trade.Size, premiumCents, print);
+        var symbolMinute = new SymbolMinute(trade.Underlying, minute);
+        var buyMilli = TradeSignModel.BuyMilli(trade);
+        CollectionsMarshal.GetValueRefOrAddDefault(Minutes, symbolMinute, out _).Add(c.Side, trade.Size, premiumCents, print);
         CollectionsMarshal.GetValueRefOrAddDefault(Contracts, new ContractDay(trade.Underlying, tradingDate, trade.Contract), out _)
-            .Add(c, TradeSignModel.BuyMilli(trade), trade.Size, premiumCents, print);
+            .Add(c, buyMilli, trade.Size, premiumCents, print);
+        ref var ledger = ref CollectionsMarshal.GetValueRefOrAddDefault(Ledger, symbolMinute, out _);
+        ledger ??= [];
 
         if (trade.Contract.Expiry != tradingDate)
         {
+            ledger.Add(new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, 0, 0, false, trade.HasSpot, print));
             return;
         }
 
@@ -109,6 +133,7 @@ public sealed class FlowFold(PricingParameters pricing)
 
         CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, new StrikeMinute(trade.Underlying, minute, trade.Contract.StrikeMilli), out _)
             .Add(deltaCents, gammaCents, trade.Size, print);
+        ledger.Add(new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, deltaCents, gammaCents, true, trade.HasSpot, print));
     }
 
     /// <summary>
@@ -142,6 +167,18 @@ public sealed class FlowFold(PricingParameters pricing)
             CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, key, out _).Merge(value);
         }
 
+        foreach (var (key, prints) in other.Ledger)
+        {
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(Ledger, key, out _);
+            (held ??= []).AddRange(prints);
+        }
+
+        Cancels.AddRange(other.Cancels);
+        foreach (var (symbol, mark) in other.QuotedSpots)
+        {
+            Quote(symbol, mark);
+        }
+
         _stats.Prints += other._stats.Prints;
         _stats.ZeroDteWithoutSpot += other._stats.ZeroDteWithoutSpot;
         _stats.ZeroDteWithoutIv += other._stats.ZeroDteWithoutIv;
@@ -152,7 +189,18 @@ public sealed class FlowFold(PricingParameters pricing)
         Minutes.Clear();
         Contracts.Clear();
         ZeroDteStrikes.Clear();
+        Ledger.Clear();
+        Cancels.Clear();
+        QuotedSpots.Clear();
         _stats = default;
+    }
+
+    private void Quote(string symbol, SpotMark mark)
+    {
+        if (mark.Price > 0 && (!QuotedSpots.TryGetValue(symbol, out var held) || mark.Timestamp >= held.Timestamp))
+        {
+            QuotedSpots[symbol] = mark;
+        }
     }
 
     private static long ToCents(double dollars)

@@ -64,6 +64,29 @@ public struct FlowTally
         Last = LastPrint.Latest(Last, print);
     }
 
+    /// <summary>Takes back what <see cref="Add"/> added for one print; <paramref name="last"/> is the latest print left.</summary>
+    public void Remove(AggressorSide side, int size, long premiumCents, in LastPrint last)
+    {
+        switch (side)
+        {
+            case AggressorSide.Buy:
+                BuyVolume -= size;
+                BuyPremiumCents -= premiumCents;
+                break;
+            case AggressorSide.Sell:
+                SellVolume -= size;
+                SellPremiumCents -= premiumCents;
+                break;
+            default:
+                MidVolume -= size;
+                MidPremiumCents -= premiumCents;
+                break;
+        }
+
+        TradeCount--;
+        Last = last;
+    }
+
     public void Merge(in FlowTally other)
     {
         if (other.TradeCount == 0)

@@ -61,6 +61,22 @@ public sealed class MarketState
         }
     }
 
+    /// <summary>
+    /// Sets an underlying's spot to what the store holds after a cancel took back the print that set it
+    /// (docs/methodology.md §13); null forgets it.
+    /// </summary>
+    public void ReplaceSpot(string symbol, SpotMark? spot)
+    {
+        if (spot is { } mark)
+        {
+            _spots[symbol] = mark;
+        }
+        else
+        {
+            _spots.Remove(symbol);
+        }
+    }
+
     public bool TryGetSpot(string symbol, out SpotMark spot) => _spots.TryGetValue(symbol, out spot);
 
     public SymbolChain? Chain(string symbol, DateOnly tradingDate) => _chains.GetValueOrDefault((symbol, tradingDate));

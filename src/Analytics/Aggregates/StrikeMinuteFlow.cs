@@ -25,6 +25,15 @@ public struct StrikeMinuteFlow
         Contracts += size;
     }
 
+    /// <summary>Takes back what <see cref="Add"/> added for one print; <paramref name="last"/> is the latest print left.</summary>
+    public void Remove(long deltaCents, long gammaCents, int size, in LastPrint last)
+    {
+        SignedDeltaCents -= deltaCents;
+        SignedGammaCents -= gammaCents;
+        Contracts -= size;
+        Last = last;
+    }
+
     public void Merge(in StrikeMinuteFlow other)
     {
         if (other.Contracts == 0)

@@ -18,6 +18,8 @@ public sealed class EventBatch
 
     public List<SpotEvent> Spots { get; } = [];
 
+    public List<CancelEvent> Cancels { get; } = [];
+
     public List<EventRejection> Rejections { get; } = [];
 
     /// <summary>Accepted events in input order.</summary>
@@ -26,25 +28,36 @@ public sealed class EventBatch
     /// <summary>Events seen, accepted or not.</summary>
     public int Count => Order.Count + Rejections.Count;
 
+    /// <summary>An accepted event's underlying and time, whatever its kind (a cancel's time is its print's).</summary>
+    public (string Underlying, DateTimeOffset Timestamp) Stamp(EventRef e) => e.Kind switch
+    {
+        MarketEventKind.Trade => (Trades[e.Position].Underlying, Trades[e.Position].Timestamp),
+        MarketEventKind.Spot => (Spots[e.Position].Underlying, Spots[e.Position].Timestamp),
+        MarketEventKind.Cancel => (Cancels[e.Position].Underlying, Cancels[e.Position].Timestamp),
+        _ => (Chains[e.Position].Underlying, Chains[e.Position].Timestamp),
+    };
+
     public void Clear()
     {
         Trades.Clear();
         Chains.Clear();
         Spots.Clear();
+        Cancels.Clear();
         Rejections.Clear();
         Order.Clear();
     }
 
     /// <summary>How much the batch holds now, to return to with <see cref="RollBack"/>.</summary>
-    internal (int Trades, int Chains, int Spots, int Rejections, int Order) Mark() =>
-        (Trades.Count, Chains.Count, Spots.Count, Rejections.Count, Order.Count);
+    internal (int Trades, int Chains, int Spots, int Cancels, int Rejections, int Order) Mark() =>
+        (Trades.Count, Chains.Count, Spots.Count, Cancels.Count, Rejections.Count, Order.Count);
 
     /// <summary>Removes everything added since <paramref name="mark"/>.</summary>
-    internal void RollBack((int Trades, int Chains, int Spots, int Rejections, int Order) mark)
+    internal void RollBack((int Trades, int Chains, int Spots, int Cancels, int Rejections, int Order) mark)
     {
         Trades.RemoveRange(mark.Trades, Trades.Count - mark.Trades);
         Chains.RemoveRange(mark.Chains, Chains.Count - mark.Chains);
         Spots.RemoveRange(mark.Spots, Spots.Count - mark.Spots);
+        Cancels.RemoveRange(mark.Cancels, Cancels.Count - mark.Cancels);
         Rejections.RemoveRange(mark.Rejections, Rejections.Count - mark.Rejections);
         Order.RemoveRange(mark.Order, Order.Count - mark.Order);
     }
@@ -65,5 +78,11 @@ public sealed class EventBatch
     {
         Order.Add(new EventRef(MarketEventKind.Spot, Spots.Count));
         Spots.Add(spot);
+    }
+
+    internal void Add(in CancelEvent cancel)
+    {
+        Order.Add(new EventRef(MarketEventKind.Cancel, Cancels.Count));
+        Cancels.Add(cancel);
     }
 }

@@ -17,7 +17,7 @@ internal static class EventErrors
 
     // Required fields and the accepted window.
     public const string TypeRequired = "type is required";
-    public const string TypeUnknown = "type must be trade, chain or spot";
+    public const string TypeUnknown = "type must be trade, chain, spot or cancel";
     public const string TsRequired = "ts is required";
     public const string TsForm = "ts must be an ISO 8601 timestamp with an offset, such as 2026-06-05T18:44:03Z";
     public const string UnderlyingRequired = "underlying is required";
@@ -25,6 +25,7 @@ internal static class EventErrors
     public const string StrikeRequired = "strike is required";
     public const string RightRequired = "right is required";
     public const string SizeRequired = "size is required";
+    public const string CancelIdRequired = "id is required for a cancel: it names the print it cancels";
 
     public static string BeforeWindow(string ts, string start) => $"ts {ts} is before the accepted window, which starts at {start}";
 

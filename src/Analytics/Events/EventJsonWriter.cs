@@ -16,6 +16,7 @@ public static class EventJsonWriter
         {
             case MarketEventKind.Trade: Write(w, batch.Trades[e.Position]); break;
             case MarketEventKind.Spot: Write(w, batch.Spots[e.Position]); break;
+            case MarketEventKind.Cancel: Write(w, batch.Cancels[e.Position]); break;
             default: Write(w, batch.Chains[e.Position]); break;
         }
     }
@@ -77,17 +78,32 @@ public static class EventJsonWriter
             w.WriteEndArray();
         }
 
+        WriteId(w, e.Id);
+        w.WriteEndObject();
+    }
+
+    public static void Write(Utf8JsonWriter w, in CancelEvent e)
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "cancel"u8);
+        WriteTimestamp(w, e.Timestamp);
+        w.WriteString("underlying"u8, e.Underlying);
+        WriteContract(w, e.Contract);
+        WriteId(w, e.Id);
+        w.WriteEndObject();
+    }
+
+    private static void WriteId(Utf8JsonWriter w, in TradeId tradeId)
+    {
         Span<byte> id = stackalloc byte[TradeId.InlineBytes];
-        if (e.Id.TryCopyInline(id, out var idLength))
+        if (tradeId.TryCopyInline(id, out var idLength))
         {
             w.WriteString("id"u8, id[..idLength]);
         }
-        else if (!e.Id.IsNone)
+        else if (!tradeId.IsNone)
         {
-            w.WriteString("id"u8, e.Id.ToString());
+            w.WriteString("id"u8, tradeId.ToString());
         }
-
-        w.WriteEndObject();
     }
 
     public static void Write(Utf8JsonWriter w, ChainEvent e)

@@ -157,6 +157,7 @@ public sealed partial class EventParser
                 f.Kind = text.SequenceEqual("trade"u8) ? MarketEventKind.Trade
                     : text.SequenceEqual("chain"u8) ? MarketEventKind.Chain
                     : text.SequenceEqual("spot"u8) ? MarketEventKind.Spot
+                    : text.SequenceEqual("cancel"u8) ? MarketEventKind.Cancel
                     : null;
                 f.KindInvalid = f.Kind is null;
                 return true;

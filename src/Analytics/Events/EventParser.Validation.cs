@@ -44,6 +44,8 @@ public sealed partial class EventParser
 
                 batch.Add(new SpotEvent(ts, underlying, f.Price));
                 return null;
+            case MarketEventKind.Cancel:
+                return BuildCancel(ref f, ts, underlying, batch);
             default:
                 return BuildChain(ref f, ts, underlying, batch);
         }
@@ -79,6 +81,22 @@ public sealed partial class EventParser
         }
 
         batch.Add(new TradeEvent(ts, underlying, key, f.Price, (int)f.Size, f.Bid, f.Ask, f.Spot, f.Iv, f.Side, f.Exchange, f.Conditions, f.Id));
+        return null;
+    }
+
+    private static string? BuildCancel(ref Fields f, DateTimeOffset ts, string underlying, EventBatch batch)
+    {
+        if (ResolveContract(ref f.Contract, out var key) is { } contractError)
+        {
+            return contractError;
+        }
+
+        if (f.Id.IsNone)
+        {
+            return EventErrors.CancelIdRequired;
+        }
+
+        batch.Add(new CancelEvent(ts, underlying, key, f.Id));
         return null;
     }
 

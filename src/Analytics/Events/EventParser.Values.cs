@@ -20,6 +20,7 @@ public sealed partial class EventParser
         f.Kind = reader.ValueTextEquals("trade"u8) ? MarketEventKind.Trade
             : reader.ValueTextEquals("chain"u8) ? MarketEventKind.Chain
             : reader.ValueTextEquals("spot"u8) ? MarketEventKind.Spot
+            : reader.ValueTextEquals("cancel"u8) ? MarketEventKind.Cancel
             : null;
         f.KindInvalid = f.Kind is null;
     }

@@ -30,6 +30,7 @@ public enum MarketEventKind : byte
     Trade = 1,
     Chain = 2,
     Spot = 3,
+    Cancel = 4,
 }
 
 /// <summary>
@@ -73,3 +74,10 @@ public sealed record ChainEvent(DateTimeOffset Timestamp, string Underlying, dou
 
 /// <summary>An underlying price (docs/api.md "Events").</summary>
 public readonly record struct SpotEvent(DateTimeOffset Timestamp, string Underlying, double Price);
+
+/// <summary>
+/// A cancel (docs/api.md "Events"): the feed withdraws the print it names. It repeats that print's time, underlying,
+/// contract and <c>id</c>, as a feed's cancel message repeats the report it cancels; the print's aggregates are
+/// un-folded exactly (docs/methodology.md §13).
+/// </summary>
+public readonly record struct CancelEvent(DateTimeOffset Timestamp, string Underlying, OptionKey Contract, TradeId Id);

@@ -128,12 +128,7 @@ public sealed class TapeReader : IDisposable
         }
 
         var e = _batch.Order[0];
-        var (underlying, ts) = e.Kind switch
-        {
-            MarketEventKind.Trade => (_batch.Trades[e.Position].Underlying, _batch.Trades[e.Position].Timestamp),
-            MarketEventKind.Spot => (_batch.Spots[e.Position].Underlying, _batch.Spots[e.Position].Timestamp),
-            _ => (_batch.Chains[e.Position].Underlying, _batch.Chains[e.Position].Timestamp),
-        };
+        var (underlying, ts) = _batch.Stamp(e);
         return new TapeLine(_line, json, underlying, ts, null);
     }
 

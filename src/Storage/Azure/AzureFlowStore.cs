@@ -80,7 +80,10 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         // every row this commit already reached skips the batch by its tag. When the lease ran out first, the writer
         // that took the batch over finishes the receipt.
         await _claims.CompleteAsync(commit, claim, cancellationToken);
-        return new CommitResult(true, commit.Receipt);
+
+        // Cancels are not applied in Table Storage yet (docs/storage.md, "Cancels"): every one is reported as not
+        // applied, so the pipeline logs and counts it.
+        return new CommitResult(true, commit.Receipt) { UnmatchedCancels = commit.Fold.Cancels.Count };
     }
 
     public async Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken)

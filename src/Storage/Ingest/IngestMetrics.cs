@@ -30,5 +30,11 @@ public static class IngestMetrics
     internal static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
         "flowfunctions.ingest.redeliveries", "{batch}", "Batches that arrived again after they were committed (answered from the receipt).");
 
+    internal static readonly Counter<long> Cancels = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.cancels", "{cancel}", "Cancels that took their print out of the aggregates.");
+
+    internal static readonly Counter<long> CancelsUnmatched = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.cancels_unmatched", "{cancel}", "Cancels that changed nothing: they named no print the store holds, or the store does not apply cancels yet.");
+
     internal static KeyValuePair<string, object?> Lane(string lane) => new("flowfunctions.lane", lane);
 }

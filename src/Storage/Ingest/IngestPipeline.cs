@@ -121,6 +121,11 @@ public sealed partial class IngestPipeline(
             }
 
             LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
+            if (result.Applied && fold.Cancels.Count > 0)
+            {
+                await AfterCancelsAsync(fold, result, lane, cancellationToken);
+            }
+
             if (result.Applied)
             {
                 IngestMetrics.Prints.Add(fold.Stats.Prints, IngestMetrics.Lane(lane));
@@ -143,6 +148,25 @@ public sealed partial class IngestPipeline(
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// A cancel may have taken back the print whose spot the market state holds as newest; the store knows the spot
+    /// left (docs/methodology.md §13), so the next batch values its prints with that. Counts the cancels.
+    /// </summary>
+    private async Task AfterCancelsAsync(FlowFold fold, CommitResult result, string lane, CancellationToken cancellationToken)
+    {
+        foreach (var symbol in fold.Cancels.Select(c => c.Underlying).Distinct(StringComparer.Ordinal))
+        {
+            _market.ReplaceSpot(symbol, await store.ReadSpotAsync(symbol, cancellationToken));
+        }
+
+        IngestMetrics.Cancels.Add(fold.Cancels.Count - result.UnmatchedCancels, IngestMetrics.Lane(lane));
+        if (result.UnmatchedCancels > 0)
+        {
+            IngestMetrics.CancelsUnmatched.Add(result.UnmatchedCancels, IngestMetrics.Lane(lane));
+            LogUnmatched(logger, result.UnmatchedCancels);
+        }
+    }
 
     /// <summary>
     /// Brings the market state up to what the store holds before a batch is folded, so a new instance (a restart, a
@@ -267,6 +291,9 @@ public sealed partial class IngestPipeline(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId}: {Accepted} events accepted, {Rejected} refused, {Prints} prints folded")]
     private static partial void LogIngested(ILogger logger, string batchId, int accepted, int rejected, long prints);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cancels changed nothing: they named no print the store holds (cancelled before it arrived, or after its trading date left the store), or the store does not apply cancels yet (docs/storage.md, Cancels)")]
+    private static partial void LogUnmatched(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} was already committed; answering its receipt")]
     private static partial void LogReplayed(ILogger logger, string batchId);

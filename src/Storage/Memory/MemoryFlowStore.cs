@@ -12,7 +12,7 @@ namespace FlowFunctions.Storage.Memory;
 /// by batch id, ascending reads, copies out). One reader-writer lock guards it: a commit is a short write of
 /// pre-folded sums, reads copy what they need and release. Thread-safe.
 /// </summary>
-public sealed class MemoryFlowStore : IFlowStore, IDisposable
+public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 {
     private static readonly TimeSpan ReceiptLifetime = TimeSpan.FromDays(1);
 
@@ -31,8 +31,9 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
             }
 
             Apply(commit);
+            var unmatched = ApplyCancels(commit.Fold);
             _receipts[commit.BatchId] = commit.Receipt;
-            return Task.FromResult(new CommitResult(true, commit.Receipt));
+            return Task.FromResult(new CommitResult(true, commit.Receipt) { UnmatchedCancels = unmatched });
         }
         finally
         {
@@ -139,6 +140,7 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
             {
                 data.Minutes.RemoveBefore(firstMinute);
                 data.ZeroDte.RemoveBefore(firstZeroDteMinute);
+                RemoveLedgerBefore(data, firstZeroDteMinute);
                 RemoveDatesBefore(data.Contracts, firstDate);
                 RemoveDatesBefore(data.Chains, firstDate);
             }
@@ -198,6 +200,12 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
             CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.StrikeMilli, out _).Merge(flow);
         }
 
+        foreach (var (key, prints) in fold.Ledger)
+        {
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(Symbol(key.Symbol).Ledger, key.Minute, out _);
+            (held ??= []).AddRange(prints);
+        }
+
         ApplyChains(commit.Chains);
         foreach (var (symbol, mark) in commit.Spots)
         {
@@ -205,6 +213,15 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
             if (data.Spot is not { } held || mark.Timestamp >= held.Timestamp)
             {
                 data.Spot = mark;
+            }
+        }
+
+        foreach (var (symbol, mark) in fold.QuotedSpots)
+        {
+            var data = Symbol(symbol);
+            if (data.QuotedSpot is not { } held || mark.Timestamp >= held.Timestamp)
+            {
+                data.QuotedSpot = mark;
             }
         }
     }
@@ -269,6 +286,12 @@ public sealed class MemoryFlowStore : IFlowStore, IDisposable
         public Dictionary<DateOnly, SymbolChain> Chains { get; } = [];
 
         public SpotMark? Spot { get; set; }
+
+        /// <summary>The newest spot from spot events and chains alone: what the spot falls back to when the print that set it is cancelled.</summary>
+        public SpotMark? QuotedSpot { get; set; }
+
+        /// <summary>Every print folded, as counted, by minute: what cancels are applied from (docs/methodology.md §13).</summary>
+        public Dictionary<long, List<LedgerPrint>> Ledger { get; } = [];
     }
 
     private sealed class StrikeOrder : IComparer<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>

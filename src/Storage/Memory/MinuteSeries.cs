@@ -43,6 +43,22 @@ internal sealed class MinuteSeries<T>
         return ref _values[i];
     }
 
+    /// <summary>The index of <paramref name="minute"/>, or −1 when it holds no value.</summary>
+    public int IndexOf(long minute)
+    {
+        var i = LowerBound(minute);
+        return i < Count && _minutes[i] == minute ? i : -1;
+    }
+
+    /// <summary>Removes the minute at <paramref name="index"/>.</summary>
+    public void RemoveAt(int index)
+    {
+        Array.Copy(_minutes, index + 1, _minutes, index, Count - index - 1);
+        Array.Copy(_values, index + 1, _values, index, Count - index - 1);
+        Count--;
+        _values[Count] = default!;
+    }
+
     /// <summary>Index range [start, end) of the minutes with first ≤ minute ≤ last.</summary>
     public (int Start, int End) Range(long first, long last) =>
         first > last ? (0, 0) : (LowerBound(first), LowerBound(last == long.MaxValue ? last : last + 1));

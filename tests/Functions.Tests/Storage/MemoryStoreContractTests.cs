@@ -32,3 +32,8 @@ public sealed class MemoryBurstOnlyQuotaContractTests : BurstOnlyQuotaContract
 {
     protected override IQuotaStore CreateStore() => new MemoryQuotaStore();
 }
+
+public sealed class MemoryFlowStoreCancelContractTests : FlowStoreCancelContract
+{
+    protected override IFlowStore CreateStore() => new MemoryFlowStore();
+}
