@@ -8,7 +8,10 @@ namespace FlowFunctions.Flowctl.Tapes;
 /// CSV of trade prints, as vendors lay them out (README, "CSV tapes"). The header names the columns, in any order and
 /// case; each field has the aliases below. A contract is either an OCC symbol column (<c>contract</c>, <c>occ</c>,
 /// <c>option_symbol</c>, or <c>symbol</c> holding one) or <c>expiry</c> + <c>strike</c> + <c>right</c> columns;
-/// <c>side</c>, quotes, spot, IV, exchange, conditions and id are optional. Timestamps are ISO 8601 with an offset or
+/// <c>side</c>, quotes, spot, IV, exchange, conditions and id are optional. A record is a cancel of the print it
+/// repeats (docs/api.md "Events": its ts, contract and id) when its <c>type</c> column says <c>cancel</c> (or
+/// <c>cancelled</c>, <c>canceled</c>, <c>bust</c>, <c>x</c>) or its <c>cancel</c> column says <c>true</c>, <c>1</c>,
+/// <c>y</c> or <c>yes</c>; otherwise it is a trade. Timestamps are ISO 8601 with an offset or
 /// Unix epoch numbers (seconds, milliseconds, microseconds or nanoseconds, told by their size). Fields are
 /// comma-separated, quoted with <c>"</c> when they hold commas; a record is one line.
 /// </summary>
@@ -31,8 +34,14 @@ public sealed class CsvLayout
         ("iv", ["iv", "implied_volatility", "impl_vol"]),
         ("exchange", ["exchange", "venue", "exch"]),
         ("conditions", ["conditions", "condition", "conds"]),
-        ("id", ["id", "trade_id"]),
+        ("id", ["id", "trade_id", "sequence_number", "seq"]),
+        ("type", ["type", "record_type", "event_type", "message_type", "msg_type"]),
+        ("cancel", ["cancel", "cancelled", "canceled", "is_cancel", "is_cancelled", "cancel_flag"]),
     ];
+
+    private static readonly HashSet<string> CancelTypes = new(["cancel", "cancelled", "canceled", "bust", "x"], StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> Yes = new(["true", "1", "y", "yes"], StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Numbers = ["strike", "price", "size", "bid", "ask", "spot", "iv"];
 
@@ -82,16 +91,16 @@ public sealed class CsvLayout
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
+            if (_columns.Any(c => c.Column >= values.Count))
+            {
+                return (null, $"the record has {values.Count} fields; the header has more");
+            }
+
             w.WriteStartObject();
-            w.WriteString("type", "trade");
+            w.WriteString("type", IsCancel(values) ? "cancel" : "trade");
             string? underlying = null;
             foreach (var (field, column) in _columns)
             {
-                if (column >= values.Count)
-                {
-                    return (null, $"the record has {values.Count} fields; the header has more");
-                }
-
                 var value = values[column].Trim();
                 if (value.Length == 0)
                 {
@@ -100,6 +109,8 @@ public sealed class CsvLayout
 
                 switch (field)
                 {
+                    case "type" or "cancel":
+                        break;
                     case "ts":
                         if (Timestamp(value) is not { } ts)
                         {
@@ -151,6 +162,10 @@ public sealed class CsvLayout
 
         return (buffer.WrittenSpan.ToArray(), null);
     }
+
+    private bool IsCancel(List<string> values) => _columns.Any(c =>
+        (c.Field == "type" && CancelTypes.Contains(values[c.Column].Trim()))
+        || (c.Field == "cancel" && Yes.Contains(values[c.Column].Trim())));
 
     /// <summary>ISO 8601 with an offset, or epoch seconds/ms/µs/ns by magnitude.</summary>
     private static DateTimeOffset? Timestamp(string value)
