@@ -63,9 +63,13 @@ public sealed class SeedContractTests(IngestedApp app) : IClassFixture<IngestedA
     public async Task FlowSummaryHasTheSeedFields()
     {
         var body = await app.GetJsonAsync("/v1/flow/summary/SPY", Keys.Growth);
-        // The public pages' fields, and the one this API adds beside them (docs/api.md "Fields beyond the public pages").
+        // The public pages' fields, and the two this API adds beside them (docs/api.md "Fields beyond the public pages").
         HasExactly(body, "symbol", "as_of", "underlying_price", "expiry", "flow_direction", "intraday_oi_delta", "contracts_with_flow",
-            "contracts_total", "live_gex", "flow_gex_pct_shift", "dealer_gex");
+            "contracts_total", "live_gex", "flow_gex_pct_shift", "dealer_gex", "signed_flow");
+        var signed = body.GetProperty("signed_flow");
+        HasExactly(signed, "rule_net_contracts", "expected_net_contracts", "sd_net_contracts", "sign_certainty");
+        Assert.InRange(signed.GetProperty("sign_certainty").GetDouble(), 0, 1);
+        Assert.True(signed.GetProperty("sd_net_contracts").GetInt64() > 0);
         var dealer = body.GetProperty("dealer_gex");
         HasExactly(dealer, "settled", "p10", "p50", "p90", "regime", "regime_flip");
         Assert.True(dealer.GetProperty("p10").GetInt64() <= dealer.GetProperty("p50").GetInt64() && dealer.GetProperty("p50").GetInt64() <= dealer.GetProperty("p90").GetInt64());

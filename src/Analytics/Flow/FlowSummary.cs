@@ -15,7 +15,41 @@ public sealed record FlowSummaryResponse(
     [property: JsonPropertyName("contracts_total")] int ContractsTotal,
     [property: JsonPropertyName("live_gex")] long LiveGex,
     [property: JsonPropertyName("flow_gex_pct_shift")] double? FlowGexPctShift,
-    [property: JsonPropertyName("dealer_gex")] DealerGexView DealerGex);
+    [property: JsonPropertyName("dealer_gex")] DealerGexView DealerGex,
+    [property: JsonPropertyName("signed_flow")] SignedFlowView SignedFlow);
+
+/// <summary>
+/// Today's net contracts two ways, beside the public pages' fields (docs/methodology.md §2): by the aggressor rule,
+/// and as expected under each print's calibrated buy probability, with its standard deviation and how certain the
+/// signs were.
+/// </summary>
+public sealed record SignedFlowView(
+    [property: JsonPropertyName("rule_net_contracts")] long RuleNetContracts,
+    [property: JsonPropertyName("expected_net_contracts")] long ExpectedNetContracts,
+    [property: JsonPropertyName("sd_net_contracts")] long SdNetContracts,
+    [property: JsonPropertyName("sign_certainty")] double? SignCertainty)
+{
+    /// <summary>Summed over the positions' flow; whole contracts rounded half away from zero, certainty to 4 dp.</summary>
+    public static SignedFlowView Of(IReadOnlyList<ContractPosition> positions)
+    {
+        long rule = 0, signedMilli = 0, decisiveMilli = 0, contracts = 0;
+        double varianceMilli = 0;
+        foreach (var p in positions)
+        {
+            rule += p.Flow.Flow.NetVolume;
+            signedMilli += p.Flow.SignedMilli;
+            decisiveMilli += p.Flow.DecisiveMilli;
+            varianceMilli += p.Flow.SignVarianceMilli;
+            contracts += p.Flow.Flow.TotalVolume;
+        }
+
+        return new SignedFlowView(
+            rule,
+            Rounding.Dollars(signedMilli / 1000.0),
+            Rounding.Dollars(Math.Sqrt(varianceMilli / 1000.0)),
+            contracts == 0 ? null : Rounding.Ratio(decisiveMilli / (1000.0 * contracts)));
+    }
+}
 
 /// <summary>
 /// The dealer-signed view beside the public pages' fields (docs/methodology.md §9, "Dealer gamma"): whole dollars per
@@ -70,7 +104,8 @@ public static class FlowSummary
                 Rounding.Dollars(dealer.P50),
                 Rounding.Dollars(dealer.P90),
                 dealer.Regime,
-                dealer.Flipped));
+                dealer.Flipped),
+            SignedFlowView.Of(positions));
     }
 
     /// <param name="spot">The spot the positions' gamma was taken at.</param>

@@ -37,6 +37,9 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         var summary = await api.GetFromJsonAsync<JsonElement>("/v1/flow/summary/QQQ");
         Assert.Equal(Money(summary.GetProperty("live_gex").GetDouble()), await page.TextAsync("#summary [data-field=live_gex]"));
         Assert.Equal(Money(summary.GetProperty("dealer_gex").GetProperty("p50").GetDouble()), await page.TextAsync("#summary [data-field=dealer_gex]"));
+        var net = summary.GetProperty("signed_flow").GetProperty("expected_net_contracts").GetInt64();
+        Assert.Equal($"{(net > 0 ? "+" : net < 0 ? "−" : "")}{Math.Abs(net).ToString("N0", CultureInfo.InvariantCulture)}", await page.TextAsync("#summary [data-field=signed_flow]"));
+        Assert.Contains($"sign certainty {summary.GetProperty("signed_flow").GetProperty("sign_certainty").GetDouble().ToString("F2", CultureInfo.InvariantCulture)}", await page.TextAsync("#summary"), StringComparison.Ordinal);
         Assert.Equal(summary.GetProperty("underlying_price").GetDouble().ToString("N2", CultureInfo.InvariantCulture), await page.TextAsync("#summary [data-field=underlying_price]"));
         var shift = summary.GetProperty("flow_gex_pct_shift").GetDouble();
         Assert.Equal($"{(shift > 0 ? "+" : shift < 0 ? "−" : "")}{Math.Abs(shift) * 100:F1}%", await page.TextAsync("#summary [data-field=flow_gex_pct_shift]"));

@@ -1,6 +1,6 @@
 // The flow summary card (GET /v1/flow/summary/{symbol}): dealer-gamma direction, live GEX, its shift since the open,
-// the dealer-signed gamma with its P10-P90 band (docs/methodology.md section 9), the intraday OI change and how many
-// contracts traded.
+// the dealer-signed gamma with its P10-P90 band (docs/methodology.md section 9), the net contracts under the calibrated
+// buy probability with its spread and sign certainty (section 2), the intraday OI change and how many contracts traded.
 import { h } from './dom.js';
 import { fmt } from './format.js';
 
@@ -39,6 +39,8 @@ export function renderSummary(view, s) {
       metric('Shift since open', h('div', { class: `value ${shift > 0 ? 'pos' : shift < 0 ? 'neg' : ''}`, 'data-field': 'flow_gex_pct_shift', text: shift === null ? '—' : fmt.pct(shift) }), 'live vs settled GEX'),
       metric('Dealer gamma', h('div', { class: `value ${s.dealer_gex.p50 >= 0 ? 'pos' : 'neg'}`, 'data-field': 'dealer_gex', text: fmt.money(s.dealer_gex.p50) }),
         `P10 ${fmt.money(s.dealer_gex.p10)} · P90 ${fmt.money(s.dealer_gex.p90)} · ${DEALER[s.dealer_gex.regime] || fmt.words(s.dealer_gex.regime)}${s.dealer_gex.regime_flip ? ' · flipped since the open' : ''}`),
+      metric('Net contracts (calibrated)', h('div', { class: `value ${s.signed_flow.expected_net_contracts >= 0 ? 'pos' : 'neg'}`, 'data-field': 'signed_flow', text: fmt.signedInt(s.signed_flow.expected_net_contracts) }),
+        `± ${fmt.int(s.signed_flow.sd_net_contracts)} · rule ${fmt.signedInt(s.signed_flow.rule_net_contracts)} · sign certainty ${s.signed_flow.sign_certainty === null ? '—' : s.signed_flow.sign_certainty.toFixed(2)}`),
       metric('Intraday OI Δ', h('div', { class: `value ${s.intraday_oi_delta >= 0 ? 'pos' : 'neg'}`, 'data-field': 'intraday_oi_delta', text: fmt.signedInt(s.intraday_oi_delta) }), 'contracts'),
       metric('Contracts with flow', h('div', { class: 'value', 'data-field': 'contracts_with_flow', text: `${fmt.int(s.contracts_with_flow)} / ${fmt.int(s.contracts_total)}` }), null, meter)));
   return false;
