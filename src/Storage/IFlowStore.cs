@@ -39,7 +39,7 @@ public sealed record IngestError(int Index, string Reason);
 /// <summary>How a commit went: applied now, or found already applied (then nothing changed).</summary>
 public readonly record struct CommitResult(bool Applied, IngestReceipt Receipt)
 {
-    /// <summary>Cancels of the batch that changed nothing (docs/methodology.md §13): they named no print the store holds, or the store does not apply cancels yet (docs/storage.md, "Cancels").</summary>
+    /// <summary>Cancels of the batch that named no print the store holds (docs/methodology.md §13); they changed nothing.</summary>
     public int UnmatchedCancels { get; init; }
 }
 

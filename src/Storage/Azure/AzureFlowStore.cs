@@ -27,6 +27,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     private readonly StoreContainer _chainContainer;
     private readonly BatchClaims _claims;
     private readonly FlowRowWriter _writer;
+    private readonly AzureCancels _cancels;
     private readonly ChainBlobs _chainBlobs;
     private readonly FlowRetention _retention;
 
@@ -42,6 +43,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         _chainContainer = chains;
         _claims = new BatchClaims(receipts, time ?? TimeProvider.System);
         _writer = new FlowRowWriter(flow, cachedRows);
+        _cancels = new AzureCancels(flow, _writer);
         _chainBlobs = new ChainBlobs(chains);
         _retention = new FlowRetention(flow, receipts, _chainBlobs);
     }
@@ -66,9 +68,14 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         var tag = Tag(commit.BatchId);
         var writes = FlowRowChanges.Of(commit).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
         writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
+        int unmatched;
         try
         {
             await Task.WhenAll(writes);
+
+            // Cancels go after the batch's own rows, in order (docs/storage.md, "Cancels"): a cancel may name a print
+            // of this very batch.
+            unmatched = commit.Fold.Cancels.Count == 0 ? 0 : await _cancels.ApplyAsync(commit, cancellationToken);
         }
         catch
         {
@@ -80,10 +87,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         // every row this commit already reached skips the batch by its tag. When the lease ran out first, the writer
         // that took the batch over finishes the receipt.
         await _claims.CompleteAsync(commit, claim, cancellationToken);
-
-        // Cancels are not applied in Table Storage yet (docs/storage.md, "Cancels"): every one is reported as not
-        // applied, so the pipeline logs and counts it.
-        return new CommitResult(true, commit.Receipt) { UnmatchedCancels = commit.Fold.Cancels.Count };
+        return new CommitResult(true, commit.Receipt) { UnmatchedCancels = unmatched };
     }
 
     public async Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken)
@@ -97,7 +101,11 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         var result = new List<KeyValuePair<long, FlowTally>>();
         await foreach (var (minute, bytes) in MinuteCellsAsync(symbol, FlowRows.MinuteRow, firstMinute, lastMinute, cancellationToken))
         {
-            result.Add(new(minute, FlowCodec.DecodeTally(bytes)));
+            var tally = FlowCodec.DecodeTally(bytes);
+            if (!tally.IsEmpty)
+            {
+                result.Add(new(minute, tally)); // a minute whose every print was cancelled is empty
+            }
         }
 
         return result;
@@ -184,7 +192,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {FlowRows.SpotRowsFrom} and RowKey lt {FlowRows.SpotRowsTo}", null, cancellationToken))
         {
             if (FlowRow.From(entity).Cells.GetValueOrDefault(cell) is { } bytes && FlowCodec.DecodeSpots(bytes).TryGetValue(symbol, out var mark)
-                && (newest is not { } held || mark.Timestamp > held.Timestamp))
+                && !FlowCodec.IsNoSpot(mark) && (newest is not { } held || mark.Timestamp > held.Timestamp))
             {
                 newest = mark;
             }
@@ -205,7 +213,7 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
             {
                 foreach (var (symbol, mark) in FlowCodec.DecodeSpots(bytes))
                 {
-                    if (!newest.TryGetValue(symbol, out var held) || mark.Timestamp > held.Timestamp)
+                    if (!FlowCodec.IsNoSpot(mark) && (!newest.TryGetValue(symbol, out var held) || mark.Timestamp > held.Timestamp))
                     {
                         newest[symbol] = mark;
                     }

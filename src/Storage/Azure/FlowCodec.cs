@@ -22,6 +22,13 @@ internal static class FlowCodec
     /// </summary>
     public const byte ContractsVersion = 2;
 
+    /// <summary>
+    /// Set on the version byte of a correction (docs/storage.md, "Cancels"): a cell whose sums add but whose latest
+    /// print (or spot mark) replaces the one held, and whose entries left without prints are dropped
+    /// (<see cref="FlowCells"/>). Only delta logs hold corrections; a merged cell never does.
+    /// </summary>
+    public const byte CorrectionFlag = 0x80;
+
     public const int TallySize = 88;
     public const int StrikeFlowSize = 56;
     public const int ContractFlowSize = TallySize + 24;
@@ -49,7 +56,7 @@ internal static class FlowCodec
         EncodeIntMap(cells, ContractFlowSize, static (span, v) => WriteContractFlow(span, v), ContractsVersion);
 
     public static Dictionary<int, ContractDayFlow> DecodeContracts(ReadOnlySpan<byte> cell) =>
-        cell.Length > 0 && cell[0] == Version
+        cell.Length > 0 && (cell[0] & ~CorrectionFlag) == Version
             ? DecodeIntMap(cell, ContractFlowSizeV1, static span => ReadContractFlowV1(span))
             : DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span), ContractsVersion);
 
@@ -212,11 +219,26 @@ internal static class FlowCodec
         return cell[1..];
     }
 
+    /// <summary>Whether a cell is a correction (<see cref="CorrectionFlag"/>).</summary>
+    public static bool IsCorrection(ReadOnlySpan<byte> cell) => cell.Length > 0 && (cell[0] & CorrectionFlag) != 0;
+
+    /// <summary>The cell marked as a correction (in place).</summary>
+    public static byte[] AsCorrection(byte[] cell)
+    {
+        cell[0] |= CorrectionFlag;
+        return cell;
+    }
+
+    /// <summary>A spot map entry that says "no spot": a correction's way of taking a symbol's spot back to none.</summary>
+    public static SpotMark NoSpot { get; } = new(double.NaN, DateTimeOffset.UnixEpoch);
+
+    public static bool IsNoSpot(in SpotMark mark) => !(mark.Price > 0);
+
     private static void CheckVersion(ReadOnlySpan<byte> cell, byte version = Version)
     {
-        if (cell[0] != version)
+        if ((cell[0] & ~CorrectionFlag) != version)
         {
-            throw new InvalidDataException($"Stored cell has format version {cell[0]}; this build reads version {version}.");
+            throw new InvalidDataException($"Stored cell has format version {cell[0] & ~CorrectionFlag}; this build reads version {version}.");
         }
     }
 

@@ -117,7 +117,7 @@ internal sealed class FlowRow(string rowKey)
             row.Applied.Add(tag);
             foreach (var (cell, change) in cells)
             {
-                row.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), change);
+                row.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), change, cell);
             }
 
             row.Deltas = Math.Max(row.Deltas, number + 1);

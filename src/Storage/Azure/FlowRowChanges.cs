@@ -79,6 +79,23 @@ internal static class FlowRowChanges
             spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.SpotRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
         }
 
+        foreach (var (symbol, mark) in commit.Fold.QuotedSpots)
+        {
+            spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.QuoteRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
+        }
+
+        // The ledger: each symbol-minute's prints as counted, in rows of this batch's own (docs/storage.md, "Cancels").
+        var tag = AzureFlowStore.Tag(commit.BatchId);
+        foreach (var (key, prints) in commit.Fold.Ledger)
+        {
+            var until = FlowRows.DayDataUntil(prints[0].TradingDate);
+            for (var part = 0; part * FlowRows.LedgerRowPrints < prints.Count; part++)
+            {
+                var chunk = prints.GetRange(part * FlowRows.LedgerRowPrints, Math.Min(FlowRows.LedgerRowPrints, prints.Count - (part * FlowRows.LedgerRowPrints)));
+                Row(FlowRows.PartitionOf(key.Symbol), FlowRows.LedgerRow(key.Symbol, key.Minute, lane, tag, part), until).Cells[LedgerCodec.PrintsCell] = LedgerCodec.EncodePrints(chunk);
+            }
+        }
+
         rollups.WriteCells();
         zeroDte.WriteCells();
         contracts.WriteCells();

@@ -219,7 +219,7 @@ internal sealed class FlowRowWriter : IDisposable
 
         foreach (var (cell, cellDelta) in change.Cells)
         {
-            written.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), cellDelta);
+            written.Cells[cell] = FlowCells.Merge(row.RowKey, row.Cells.GetValueOrDefault(cell), cellDelta, cell);
         }
 
         written.Applied.RemoveRange(0, Math.Max(0, written.Applied.Count - FlowRow.AppliedHistory));

@@ -81,6 +81,33 @@ internal static class FlowRows
     public const string SpotRowsFrom = "S|";
     public const string SpotRowsTo = "S}";
 
+    /// <summary>The newest spot of every symbol one lane has seen in spot events and chains alone (what a cancelled print's spot falls back to).</summary>
+    public static string QuoteRow(string lane) => $"Q|{lane}";
+
+    public const string QuoteRowsFrom = "Q|";
+    public const string QuoteRowsTo = "Q}";
+
+    // Ledger rows (docs/storage.md, "Cancels"): the prints one batch folded into one symbol's minute, and the cancels.
+
+    /// <summary>Prints a ledger row holds at most (about 100 bytes each, so a row stays far inside an entity's 1 MiB).</summary>
+    public const int LedgerRowPrints = 4000;
+
+    /// <summary>The ledger row of one batch (or cancel) <paramref name="tag"/>, lane and symbol-minute; <paramref name="part"/> past the first <see cref="LedgerRowPrints"/>.</summary>
+    public static string LedgerRow(string symbol, long minute, string lane, ulong tag, int part) =>
+        $"p|{symbol}|{MinuteKey(minute)}|{lane}|{tag:x16}" + (part == 0 ? string.Empty : "-" + part.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The row-key range [from, to) of a symbol's ledger rows of the minutes first ≤ minute &lt; end.</summary>
+    public static (string From, string To) LedgerRows(string symbol, long first, long end) =>
+        ($"p|{symbol}|{MinuteKey(first)}", $"p|{symbol}|{MinuteKey(end)}");
+
+    /// <summary>The minute and lane of a ledger row key.</summary>
+    public static (long Minute, string Lane) OfLedgerRow(string rowKey)
+    {
+        var parts = rowKey.Split('|');
+        var minute = MinuteBucket.Of(DateTimeOffset.ParseExact(parts[2], "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        return (minute, parts[3]);
+    }
+
     public static string MinuteRollupFrom(long minute) => "M|" + MinuteKey(minute);
 
     public static string HourRollupFrom(long hour) => "H|" + HourKey(hour);

@@ -34,7 +34,7 @@ public static class IngestMetrics
         "flowfunctions.ingest.cancels", "{cancel}", "Cancels that took their print out of the aggregates.");
 
     internal static readonly Counter<long> CancelsUnmatched = Meter.CreateCounter<long>(
-        "flowfunctions.ingest.cancels_unmatched", "{cancel}", "Cancels that changed nothing: they named no print the store holds, or the store does not apply cancels yet.");
+        "flowfunctions.ingest.cancels_unmatched", "{cancel}", "Cancels that named no print the store holds; they changed nothing.");
 
     internal static KeyValuePair<string, object?> Lane(string lane) => new("flowfunctions.lane", lane);
 }

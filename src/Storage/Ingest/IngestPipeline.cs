@@ -292,7 +292,7 @@ public sealed partial class IngestPipeline(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId}: {Accepted} events accepted, {Rejected} refused, {Prints} prints folded")]
     private static partial void LogIngested(ILogger logger, string batchId, int accepted, int rejected, long prints);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cancels changed nothing: they named no print the store holds (cancelled before it arrived, or after its trading date left the store), or the store does not apply cancels yet (docs/storage.md, Cancels)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cancels named no print the store holds (cancelled before it arrived, after its trading date left the store, or twice); they changed nothing")]
     private static partial void LogUnmatched(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} was already committed; answering its receipt")]

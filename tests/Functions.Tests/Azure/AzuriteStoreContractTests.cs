@@ -65,3 +65,13 @@ public static class AzureTestClients
     public static StoreContainer Blobs(AzuriteFixture azurite, string prefix) =>
         azurite.Account.Storage().Container(AzuriteFixture.UniqueName(prefix));
 }
+
+[Collection(AzuriteFixture.Collection)]
+public sealed class AzureFlowStoreCancelContractTests(AzuriteFixture azurite) : FlowStoreCancelContract
+{
+    private readonly string _names = AzuriteFixture.UniqueName("f");
+    private int _stores;
+
+    // Each test's two stores (with and without the cancel) live on tables of their own.
+    protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite, _names + (_stores++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
