@@ -86,6 +86,24 @@ public sealed class FlowFoldTests
     }
 
     [Fact]
+    public void LegsOfMultiLegOrdersCountAtTheMidWhileTheirBuyProbabilityStillCounts()
+    {
+        var today = new DateOnly(2026, 6, 5);
+        var ts = new DateTimeOffset(2026, 6, 5, 18, 0, 0, TimeSpan.Zero);
+        var call = new OptionKey(today, 590_000, OptionRight.Call);
+        var fold = new FlowFold(PricingParameters.Default);
+        var leg = new TradeEvent(ts, "SPY", call, 1.50, 10, 1.45, 1.50, Side: SideHint.Buy, Conditions: TradeConditions.MultiLeg);
+        fold.Add(leg, 590, 0.15); // at the ask, even marked a buy: one leg of a package
+        var tally = Assert.Single(fold.Minutes).Value;
+        Assert.Equal((0L, 0L, 10L, 150_000L, 0L), (tally.BuyVolume, tally.SellVolume, tally.MidVolume, tally.MidPremiumCents, tally.NetPremiumCents));
+        var cell = Assert.Single(fold.ZeroDteStrikes).Value;
+        Assert.Equal((0L, 0L, 10L), (cell.SignedDeltaCents, cell.SignedGammaCents, cell.Contracts));
+        var day = Assert.Single(fold.Contracts).Value;
+        Assert.Equal(((2L * TradeSignModel.BuyMilli(leg)) - 1000) * 10, day.SignedMilli);
+        Assert.NotEqual(0, day.SignedMilli);
+    }
+
+    [Fact]
     public void PrintsWithoutSpotOrIvUseTheMarketState()
     {
         var parser = new EventParser(new SymbolTable());

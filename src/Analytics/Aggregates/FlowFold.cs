@@ -96,7 +96,7 @@ public sealed class FlowFold(PricingParameters pricing)
 
     private void Add(in TradeEvent trade, double spot, double iv, DateOnly tradingDate)
     {
-        var c = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, trade.Side);
+        var c = AggressorClassifier.Classify(trade);
         var premiumCents = trade.PremiumCents;
         var ticks = trade.Timestamp.UtcTicks;
         var print = new LastPrint(ticks, spot, iv, trade.Price);

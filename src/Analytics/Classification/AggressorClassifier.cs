@@ -32,6 +32,14 @@ public static class AggressorClassifier
 {
     private static readonly SideClassification Mid = new(AggressorSide.Mid, 0);
 
+    /// <summary>
+    /// The side the aggregates count a print on (docs/methodology.md §2): a leg of a multi-leg order (condition
+    /// <c>multi_leg</c>) is counted at the mid, whatever its price or <c>side</c>, since one leg's side says nothing of
+    /// the package's direction; every other print by <see cref="Classify(double, double, double, SideHint)"/>.
+    /// </summary>
+    public static SideClassification Classify(in TradeEvent trade) =>
+        (trade.Conditions & TradeConditions.MultiLeg) != 0 ? Mid : Classify(trade.Price, trade.Bid, trade.Ask, trade.Side);
+
     public static SideClassification Classify(double price, double bid, double ask, SideHint hint)
     {
         switch (hint)
