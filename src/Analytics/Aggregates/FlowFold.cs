@@ -39,8 +39,8 @@ public sealed class FlowFold(PricingParameters pricing)
 
     public Dictionary<StrikeMinute, StrikeMinuteFlow> ZeroDteStrikes { get; } = [];
 
-    /// <summary>Every print folded, as counted, by symbol and minute, in input order.</summary>
-    public Dictionary<SymbolMinute, List<LedgerPrint>> Ledger { get; } = [];
+    /// <summary>Every print folded, as counted, with its symbol and minute, in input order (one flat list: the fold's hot path only appends).</summary>
+    public List<(SymbolMinute Key, LedgerPrint Print)> Ledger { get; } = [];
 
     /// <summary>The cancels of the folded batches, in input order.</summary>
     public List<CancelEvent> Cancels { get; } = [];
@@ -58,6 +58,7 @@ public sealed class FlowFold(PricingParameters pricing)
     /// </summary>
     public void AddBatch(EventBatch batch, MarketState market)
     {
+        Ledger.EnsureCapacity(Ledger.Count + batch.Trades.Count);
         foreach (var item in batch.Order)
         {
             switch (item.Kind)
@@ -108,12 +109,10 @@ public sealed class FlowFold(PricingParameters pricing)
         CollectionsMarshal.GetValueRefOrAddDefault(Minutes, symbolMinute, out _).Add(c.Side, trade.Size, premiumCents, print);
         CollectionsMarshal.GetValueRefOrAddDefault(Contracts, new ContractDay(trade.Underlying, tradingDate, trade.Contract), out _)
             .Add(c, buyMilli, trade.Size, premiumCents, print);
-        ref var ledger = ref CollectionsMarshal.GetValueRefOrAddDefault(Ledger, symbolMinute, out _);
-        ledger ??= [];
 
         if (trade.Contract.Expiry != tradingDate)
         {
-            ledger.Add(new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, 0, 0, false, trade.HasSpot, print));
+            Ledger.Add((symbolMinute, new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, 0, 0, false, trade.HasSpot, print)));
             return;
         }
 
@@ -133,7 +132,7 @@ public sealed class FlowFold(PricingParameters pricing)
 
         CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, new StrikeMinute(trade.Underlying, minute, trade.Contract.StrikeMilli), out _)
             .Add(deltaCents, gammaCents, trade.Size, print);
-        ledger.Add(new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, deltaCents, gammaCents, true, trade.HasSpot, print));
+        Ledger.Add((symbolMinute, new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, deltaCents, gammaCents, true, trade.HasSpot, print)));
     }
 
     /// <summary>
@@ -148,6 +147,19 @@ public sealed class FlowFold(PricingParameters pricing)
         var deltaDollars = contractsTimes100 * delta * spot;
         var gammaDollars = contractsTimes100 * GammaMove.DeltaChange(trade.Contract.Right, spot, trade.Contract.Strike, years, iv, pricing) * spot;
         return (ToCents(deltaDollars), ToCents(gammaDollars));
+    }
+
+    /// <summary>The <see cref="Ledger"/> grouped by symbol and minute, each group in input order.</summary>
+    public Dictionary<SymbolMinute, List<LedgerPrint>> LedgerByMinute()
+    {
+        var byMinute = new Dictionary<SymbolMinute, List<LedgerPrint>>();
+        foreach (var (key, print) in Ledger)
+        {
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(byMinute, key, out _);
+            (list ??= []).Add(print);
+        }
+
+        return byMinute;
     }
 
     public void Merge(FlowFold other)
@@ -167,11 +179,7 @@ public sealed class FlowFold(PricingParameters pricing)
             CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, key, out _).Merge(value);
         }
 
-        foreach (var (key, prints) in other.Ledger)
-        {
-            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(Ledger, key, out _);
-            (held ??= []).AddRange(prints);
-        }
+        Ledger.AddRange(other.Ledger);
 
         Cancels.AddRange(other.Cancels);
         foreach (var (symbol, mark) in other.QuotedSpots)

@@ -86,7 +86,7 @@ internal static class FlowRowChanges
 
         // The ledger: each symbol-minute's prints as counted, in rows of this batch's own (docs/storage.md, "Cancels").
         var tag = AzureFlowStore.Tag(commit.BatchId);
-        foreach (var (key, prints) in commit.Fold.Ledger)
+        foreach (var (key, prints) in commit.Fold.LedgerByMinute())
         {
             var until = FlowRows.DayDataUntil(prints[0].TradingDate);
             for (var part = 0; part * FlowRows.LedgerRowPrints < prints.Count; part++)

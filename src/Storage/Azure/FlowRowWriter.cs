@@ -69,7 +69,12 @@ internal sealed class FlowRowWriter : IDisposable
                     {
                         var written = transaction[i].Written;
                         written.ETag = etags[i];
-                        cache.Put(written.WithoutCells());
+                        if (written.RowKey[0] != 'p')
+                        {
+                            // Ledger rows are written once (their key holds the batch's tag) and read only by cancels:
+                            // caching them would push out the aggregate rows the next batches write.
+                            cache.Put(written.WithoutCells());
+                        }
                         Stats.Add(transaction[i].Action.ActionType, transaction[i].ChangedBytes, transaction[i].EntityBytes);
                     }
 

@@ -200,7 +200,7 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
             CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.StrikeMilli, out _).Merge(flow);
         }
 
-        foreach (var (key, prints) in fold.Ledger)
+        foreach (var (key, prints) in fold.LedgerByMinute())
         {
             ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(Symbol(key.Symbol).Ledger, key.Minute, out _);
             (held ??= []).AddRange(prints);
