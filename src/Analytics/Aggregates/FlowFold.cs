@@ -110,29 +110,28 @@ public sealed class FlowFold(PricingParameters pricing)
         CollectionsMarshal.GetValueRefOrAddDefault(Contracts, new ContractDay(trade.Underlying, tradingDate, trade.Contract), out _)
             .Add(c, buyMilli, trade.Size, premiumCents, print);
 
-        if (trade.Contract.Expiry != tradingDate)
-        {
-            Ledger.Add((symbolMinute, new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, 0, 0, false, trade.HasSpot, print)));
-            return;
-        }
-
+        var zeroDte = trade.Contract.Expiry == tradingDate;
         long deltaCents = 0, gammaCents = 0;
-        if (!(spot > 0))
+        if (zeroDte)
         {
-            _stats.ZeroDteWithoutSpot++;
-        }
-        else if (!(iv > 0))
-        {
-            _stats.ZeroDteWithoutIv++;
-        }
-        else if (c.Sign != 0)
-        {
-            (deltaCents, gammaCents) = SignedDollarCents(trade, c.Sign, spot, iv, Pricing);
+            if (!(spot > 0))
+            {
+                _stats.ZeroDteWithoutSpot++;
+            }
+            else if (!(iv > 0))
+            {
+                _stats.ZeroDteWithoutIv++;
+            }
+            else if (c.Sign != 0)
+            {
+                (deltaCents, gammaCents) = SignedDollarCents(trade, c.Sign, spot, iv, Pricing);
+            }
+
+            CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, new StrikeMinute(trade.Underlying, minute, trade.Contract.StrikeMilli), out _)
+                .Add(deltaCents, gammaCents, trade.Size, print);
         }
 
-        CollectionsMarshal.GetValueRefOrAddDefault(ZeroDteStrikes, new StrikeMinute(trade.Underlying, minute, trade.Contract.StrikeMilli), out _)
-            .Add(deltaCents, gammaCents, trade.Size, print);
-        Ledger.Add((symbolMinute, new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, deltaCents, gammaCents, true, trade.HasSpot, print)));
+        Ledger.Add((symbolMinute, new LedgerPrint(trade.Id, trade.Contract, tradingDate, c.Side, (short)buyMilli, trade.Size, premiumCents, deltaCents, gammaCents, zeroDte, trade.HasSpot, print)));
     }
 
     /// <summary>

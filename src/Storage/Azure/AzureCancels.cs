@@ -55,13 +55,8 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         if (p.ZeroDte)
         {
             var strike = p.Contract.StrikeMilli;
-            var flowAt = new StrikeMinuteFlow
-            {
-                SignedDeltaCents = -p.DeltaCents,
-                SignedGammaCents = -p.GammaCents,
-                Contracts = -p.Size,
-                Last = Latest(left, q => q.ZeroDte && q.Contract.StrikeMilli == strike),
-            };
+            var flowAt = default(StrikeMinuteFlow);
+            flowAt.Remove(p.DeltaCents, p.GammaCents, p.Size, Latest(left, q => q.ZeroDte && q.Contract.StrikeMilli == strike));
             Change(FlowRows.ZeroDteRow(symbol, hour), FlowRows.DayDataUntil(p.TradingDate)).Cells[FlowRows.MinuteCell(minute)] =
                 FlowCodec.AsCorrection(FlowCodec.EncodeStrikes(new Dictionary<int, StrikeMinuteFlow> { [strike] = flowAt }));
         }
@@ -101,12 +96,8 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         var last = held == p.Print
             ? await LatestBackAsync(symbol, minute, left, q => q.Contract == p.Contract && q.TradingDate == p.TradingDate, FirstMinuteOf(p.TradingDate), cancellationToken)
             : held;
-        var negative = new ContractDayFlow { Flow = Negative(p, last) };
-        var signed = (2L * p.BuyMilli) - 1000;
-        negative.SignedMilli = -signed * p.Size;
-        negative.DecisiveMilli = -Math.Abs(signed) * p.Size;
-        var variance = 4.0 * p.BuyMilli * (1000 - p.BuyMilli) * p.Size * (double)p.Size / 1000;
-        negative.SignVarianceMilli = variance < 9e18 ? -(long)Math.Round(variance) : 0;
+        var negative = default(ContractDayFlow);
+        negative.Remove(p.Side, p.BuyMilli, p.Size, p.PremiumCents, last);
         change(rowKey, FlowRows.DayDataUntil(p.TradingDate)).Cells[cell] =
             FlowCodec.AsCorrection(FlowCodec.EncodeContracts(new Dictionary<int, ContractDayFlow> { [p.Contract.StrikeMilli] = negative }));
     }
