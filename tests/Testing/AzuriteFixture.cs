@@ -36,22 +36,44 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>
-    /// An Azurite of the caller's own on free ports, in memory, with this fixture's account on it: a heavy test's data
-    /// goes with it when the test disposes it, rather than slowing the shared Azurite for every test after it.
-    /// </summary>
-    public async Task<OwnAzurite> StartOwnAsync()
-    {
-        // After the fixture started (and, on a fresh clone, installed) the shared Azurite from tools/azurite.
-        _ = _azurite ?? throw new InvalidOperationException("The fixture starts the shared Azurite first.");
-        var process = await AzuriteProcess.StartDedicatedAsync();
-        return new OwnAzurite(process, new AzuriteAccount(process.BlobPort, process.TablePort));
-    }
-
     /// <summary>A table or container name no other test uses (letters and digits, starting with a letter).</summary>
     public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
 
     public static string RepositoryRoot() => AzuriteProcess.RepositoryRoot();
+}
+
+/// <summary>
+/// Azurites of the tests' own, for the heavy tests whose data should go with them rather than slow the shared Azurite
+/// for every test after them. Their collection runs beside the shared Azurite's (xunit runs collections in parallel),
+/// so the two single-threaded Azurites use both of the machine's cores.
+/// </summary>
+public sealed class DedicatedAzurites : IAsyncLifetime
+{
+    /// <summary>The test collection of the tests that start their own Azurite; see <see cref="AzuriteFixture.Collection"/>.</summary>
+    public const string Collection = "Azurites of their own";
+
+    private bool _installed;
+
+    public async Task InitializeAsync()
+    {
+        await AzuriteProcess.InstallAsync();
+        _installed = true;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>An Azurite of the caller's own on free ports, in memory, with the development account on it.</summary>
+    public async Task<OwnAzurite> StartOwnAsync()
+    {
+        // After the fixture installed Azurite (on a fresh clone, npm ci in tools/azurite).
+        if (!_installed)
+        {
+            throw new InvalidOperationException("The fixture installs Azurite first.");
+        }
+
+        var process = await AzuriteProcess.StartDedicatedAsync();
+        return new OwnAzurite(process, new AzuriteAccount(process.BlobPort, process.TablePort));
+    }
 }
 
 /// <summary>
@@ -78,7 +100,7 @@ public sealed record AzuriteAccount(int BlobPort, int TablePort)
         new(new StorageOptions { ConnectionString = ConnectionString, NamePrefix = prefix, CheckServiceLimits = true }, null, policies);
 }
 
-/// <summary>A test's own Azurite (<see cref="AzuriteFixture.StartOwnAsync"/>) and the account on it; disposing stops it.</summary>
+/// <summary>A test's own Azurite (<see cref="DedicatedAzurites.StartOwnAsync"/>) and the account on it; disposing stops it.</summary>
 public sealed record OwnAzurite(AzuriteProcess Process, AzuriteAccount Account) : IAsyncDisposable
 {
     /// <summary>The account's full connection string, for settings and the host's <c>AzureWebJobsStorage</c>.</summary>

@@ -10,6 +10,7 @@ namespace FlowFunctions.Testing;
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
+    private static readonly SemaphoreSlim Installing = new(1, 1);
     private Process? _azurite;
     private string? _arguments;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _said = new();
@@ -19,7 +20,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public static async Task<AzuriteProcess> StartAsync()
     {
-        var entry = await InstalledAsync();
+        var entry = await InstallAsync();
         var azurite = new AzuriteProcess();
         if (await ListeningAsync(10000) && await ListeningAsync(10002))
         {
@@ -37,7 +38,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// </summary>
     public static async Task<AzuriteProcess> StartDedicatedAsync()
     {
-        var entry = await InstalledAsync();
+        var entry = await InstallAsync();
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         const string persistence = "--inMemoryPersistence";
         var azurite = new AzuriteProcess
@@ -57,14 +58,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>The table service's port (10002 for the shared Azurite).</summary>
     public int TablePort { get; private init; } = 10002;
 
-    /// <summary>Azurite's entry script, after <c>npm ci</c> in <c>tools/azurite</c> when it or the JavaScript SDKs are missing.</summary>
-    private static async Task<string> InstalledAsync()
+    /// <summary>
+    /// Azurite's entry script, after <c>npm ci</c> in <c>tools/azurite</c> when it or the JavaScript SDKs are missing;
+    /// one install at a time, as two test collections may ask at once on a fresh clone.
+    /// </summary>
+    public static async Task<string> InstallAsync()
     {
         var tools = ToolsDirectory;
         var entry = Path.Combine(tools, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entry) || !Directory.Exists(Path.Combine(tools, "node_modules", "@azure", "data-tables")))
+        await Installing.WaitAsync();
+        try
         {
-            await RunAsync("npm", "ci --no-audit --no-fund", tools, TimeSpan.FromMinutes(5));
+            if (!File.Exists(entry) || !Directory.Exists(Path.Combine(tools, "node_modules", "@azure", "data-tables")))
+            {
+                await RunAsync("npm", "ci --no-audit --no-fund", tools, TimeSpan.FromMinutes(5));
+            }
+        }
+        finally
+        {
+            Installing.Release();
         }
 
         return entry;

@@ -15,7 +15,7 @@ namespace FlowFunctions.Functions.Tests.Azure;
 [Collection(AzuriteFixture.Collection)]
 public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<AzureFlowStoreTests.Tape>
 {
-    private const int Minutes = 40;
+    private const int Minutes = 10;
     private static readonly DateTimeOffset Now = SimulatedDays.Open.AddMinutes(Minutes);
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
     {
         // Batches of four events on two names: every batch writes a delta to the same few rows (the day's rollups, the
         // spot row, the contract rows), so each of them passes its delta log's limit and is compacted, several times.
-        var payloads = SimulatedDays.Payloads(SimulatedDays.Morning(2, 20), 4);
+        var payloads = SimulatedDays.Payloads(SimulatedDays.Morning(2, 4), 4);
         var commits = StoreFigures.Commits(payloads);
         var symbols = new MarketSimulator(new SimulatorOptions { UniverseSize = 2 }, SimulatedDays.Friday).Universe.Select(u => u.Symbol).ToArray();
         using var memory = new MemoryFlowStore();
@@ -178,7 +178,7 @@ public sealed class AzureFlowStoreTests(AzuriteFixture azurite) : IClassFixture<
         }
     }
 
-    /// <summary>Twelve underlyings over the first 40 minutes in batches of 150 events, and one clean pass's figures.</summary>
+    /// <summary>Twelve underlyings over the first 10 minutes in batches of 150 events, and one clean pass's figures.</summary>
     public sealed class Tape
     {
         public Tape()

@@ -14,7 +14,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// app on Azurite (where every request reads its key from storage): exactly the status and body of docs/api.md "Keys, plans and quotas", the rate-limit
 /// headers on every authenticated answer and on no other, and no key in any log line at any level.
 /// </summary>
-public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper output) : SharedAzuriteFaultTest(azurite, output)
 {
     private sealed record Endpoint(string Name, HttpMethod Method, string Path, string? Required, bool Admin = false);
 

@@ -12,7 +12,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// hand). Every endpoint then answers what one clean pass answers.
 /// </summary>
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class CrashTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : FaultTest(azurite, output), IClassFixture<PublishedAppFixture>
+public sealed class CrashTests(DedicatedAzurites azurites, PublishedAppFixture published, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output), IClassFixture<PublishedAppFixture>
 {
     private const int Trials = 20;
     private const int Partitions = 2;

@@ -15,7 +15,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// OCC symbols, timestamps far in the past or future, truncated JSON). Every batch answers 200, every mutated event is
 /// dead-lettered with a reason at its own index, and the valid siblings fold to exactly what they fold to alone.
 /// </summary>
-public sealed partial class HostileEventTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed partial class HostileEventTests(DedicatedAzurites azurites, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output)
 {
     private const int Mutated = 10_000;
     private const int BatchSize = 100;

@@ -14,7 +14,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// symbol's or another key's data or any key, and afterwards the app is healthy and answers exactly what it answered
 /// before.
 /// </summary>
-public sealed class HostileHttpTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed class HostileHttpTests(DedicatedAzurites azurites, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output)
 {
     private const int Requests = 10_000;
     private const int Parallelism = 8;

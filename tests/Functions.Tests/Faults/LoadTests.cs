@@ -16,7 +16,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// requests mixed in), none is an error or a dropped connection, and the handler's memory levels off.
 /// </summary>
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class LoadTests(AzuriteFixture azurite, PublishedAppFixture published, ITestOutputHelper output) : FaultTest(azurite, output), IClassFixture<PublishedAppFixture>
+public sealed class LoadTests(DedicatedAzurites azurites, PublishedAppFixture published, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output), IClassFixture<PublishedAppFixture>
 {
     private const string Secret = "load-test-key-hash-secret";
     private const string AlphaKey = "load-test-alpha-key-0000000001";

@@ -10,7 +10,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// instances). The daily limit is never exceeded; the per-minute burst overshoots by at most 5% (by design it never
 /// overshoots: tokens are counted in storage when an instance leases them).
 /// </summary>
-public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed class QuotaAcrossInstancesTests(AzuriteFixture azurite, ITestOutputHelper output) : SharedAzuriteFaultTest(azurite, output)
 {
     private const int Instances = 3;
     private const int ClientsPerInstance = 12;

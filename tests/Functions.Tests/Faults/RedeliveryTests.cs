@@ -9,7 +9,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// partition, at two handler instances that share the partitions (a hand-over: for a stretch both receive the same
 /// partition's batches at once). Every endpoint must answer what one clean pass answers.
 /// </summary>
-public sealed class RedeliveryTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed class RedeliveryTests(DedicatedAzurites azurites, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output)
 {
     private const int Symbols = 6;
     private const int Partitions = 4;

@@ -15,7 +15,7 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// within seconds.
 /// </summary>
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class StorageOutageTests(AzuriteFixture azurite, ITestOutputHelper output) : FaultTest(azurite, output)
+public sealed class StorageOutageTests(DedicatedAzurites azurites, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
 
