@@ -38,8 +38,8 @@ public static class SimulateCommand
                 : throw new FlowctlException($"--until \"{parse.GetValue(until)}\" is not HH:mm.");
             await using var target = targets.Open(parse, time);
             var run = new Run(day, stop, ReplayCommand.ParseSpeed(parse.GetValue(speed)!), parse.GetValue(seed), Math.Clamp(parse.GetValue(batchSize), 1, 5_000), parse.GetValue(symbols));
-            var (events, prints) = await RunAsync(run, target, console, time, ct);
-            console.MarkupLineInterpolated($"Sent {events:N0} events ({prints:N0} prints) of {day:yyyy-MM-dd} up to {NewYorkTime.ToNewYork(stop):HH:mm} New York to {target.Identity}.");
+            var (events, prints, cancels) = await RunAsync(run, target, console, time, ct);
+            console.MarkupLineInterpolated($"Sent {events:N0} events ({prints:N0} prints, {cancels:N0} of them cancelled) of {day:yyyy-MM-dd} up to {NewYorkTime.ToNewYork(stop):HH:mm} New York to {target.Identity}.");
             return 0;
         });
         return command;
@@ -47,7 +47,7 @@ public static class SimulateCommand
 
     public sealed record Run(DateOnly Date, DateTimeOffset Until, double Speed, ulong Seed, int BatchSize, string? Symbols);
 
-    public static async Task<(long Events, long Prints)> RunAsync(Run run, IEventTarget target, IAnsiConsole console, TimeProvider time, CancellationToken ct)
+    public static async Task<(long Events, long Prints, long Cancels)> RunAsync(Run run, IEventTarget target, IAnsiConsole console, TimeProvider time, CancellationToken ct)
     {
         var simulator = new MarketSimulator(new SimulatorOptions { Seed = run.Seed }, run.Date);
         var known = simulator.Universe.Select(u => u.Symbol).ToHashSet(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ public static class SimulateCommand
         // Names the symbol set in batch ids (short, whatever the list: an Idempotency-Key holds at most 255 characters).
         var selection = wanted is null ? "all" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join(',', wanted.Order(StringComparer.Ordinal)))))[..12];
-        long events = 0, prints = 0, sequence = 0;
+        long events = 0, prints = 0, cancels = 0, sequence = 0;
         var pending = new List<TapeLine>();
         async Task FlushAsync(bool all)
         {
@@ -89,6 +89,7 @@ public static class SimulateCommand
                 {
                     pending.Add(new TapeLine(pending.Count + events + 1, json, underlying, ts, null));
                     prints += trade ? 1 : 0;
+                    cancels += e.Kind == MarketEventKind.Cancel ? 1 : 0; // the simulator busts a print now and then (docs/simulated-tape.md)
                 }
             }
         }
@@ -128,7 +129,7 @@ public static class SimulateCommand
             await FlushAsync(all: true);
         }
 
-        return (events, prints);
+        return (events, prints, cancels);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -41,6 +41,7 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
         stepped.AdvanceTo(stepped.SessionClose, batch);
         Assert.Equal(whole.Trades, batch.Trades);
         Assert.Equal(whole.Spots, batch.Spots);
+        Assert.Equal(whole.Cancels, batch.Cancels);
         Assert.Equal(whole.Chains.Count, batch.Chains.Count);
         Assert.NotEqual(whole.Trades, new MarketSimulator(options with { Seed = 4 }, date).FullDay().Trades);
     }
@@ -54,16 +55,12 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
         var last = DateTimeOffset.MinValue;
         foreach (var item in batch.Order)
         {
-            var ts = item.Kind switch
-            {
-                MarketEventKind.Trade => batch.Trades[item.Position].Timestamp,
-                MarketEventKind.Spot => batch.Spots[item.Position].Timestamp,
-                _ => batch.Chains[item.Position].Timestamp,
-            };
+            var ts = batch.Stamp(item).Timestamp;
             Assert.InRange(ts, sim.SessionOpen, sim.SessionClose);
-            if (item.Kind == MarketEventKind.Trade && (batch.Trades[item.Position].Conditions & TradeConditions.Late) != 0)
+            if (item.Kind == MarketEventKind.Cancel
+                || (item.Kind == MarketEventKind.Trade && (batch.Trades[item.Position].Conditions & TradeConditions.Late) != 0))
             {
-                Assert.True(ts <= last, "a late print appears after prints stamped later than it");
+                Assert.True(ts <= last, "a late print, or a cancel (stamped with its print's time), appears after prints stamped later than it");
                 continue;
             }
 
@@ -165,5 +162,51 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
         var marked = trades.Count(t => (t.Conditions & TradeConditions.MultiLeg) != 0);
         Assert.InRange(marked / (double)legs.Count, 0.7, 0.9);
         Assert.InRange(trades.Count(t => (t.Conditions & TradeConditions.Late) != 0) / (double)trades.Count, 0.002, 0.007);
+    }
+
+    [Fact]
+    public void ABustedPrintIsCancelledSecondsToMinutesAfterItAppearsAndNeverHappensInTheTruth()
+    {
+        var options = new SimulatorOptions { Seed = 4, UniverseSize = 16, RecordTruth = true };
+        var date = new DateOnly(2026, 6, 5);
+        var sim = new MarketSimulator(options, date);
+        var day = new EventBatch();
+        var appeared = new List<DateTimeOffset>(); // per event in order: the step of the cursor it appeared by
+        for (var t = sim.SessionOpen; t < sim.SessionClose.AddSeconds(10); t = t.AddSeconds(10))
+        {
+            sim.AdvanceTo(t, day);
+            appeared.AddRange(Enumerable.Repeat(t, day.Order.Count - appeared.Count));
+        }
+
+        // At its rate, and nothing else on the tape moves: the same prints as the tape without cancels.
+        Assert.InRange(day.Cancels.Count / (double)day.Trades.Count, 0.0005, 0.002);
+        var clean = new MarketSimulator(options with { Realism = TapeRealism.Default with { Cancelled = 0 } }, date).FullDay();
+        Assert.Empty(clean.Cancels);
+        Assert.Equal(clean.Trades, day.Trades);
+
+        // Each cancel names, exactly, one print that appeared 1 to 180 seconds before it (to the 10-second step).
+        var prints = new Dictionary<(string, TradeId), (TradeEvent Trade, DateTimeOffset Appeared)>();
+        var cancelled = new HashSet<(string, TradeId)>();
+        for (var i = 0; i < day.Order.Count; i++)
+        {
+            var e = day.Order[i];
+            if (e.Kind == MarketEventKind.Trade)
+            {
+                prints.Add((day.Trades[e.Position].Underlying, day.Trades[e.Position].Id), (day.Trades[e.Position], appeared[i]));
+            }
+            else if (e.Kind == MarketEventKind.Cancel)
+            {
+                var c = day.Cancels[e.Position];
+                Assert.True(prints.TryGetValue((c.Underlying, c.Id), out var print), "a cancel follows its print");
+                Assert.Equal((print.Trade.Timestamp, print.Trade.Contract), (c.Timestamp, c.Contract));
+                Assert.InRange((appeared[i] - print.Appeared).TotalSeconds, 0, 190);
+                Assert.True(cancelled.Add((c.Underlying, c.Id)), "one cancel per print");
+            }
+        }
+
+        // The truth: exactly the cancelled prints never happened, and the book never saw them.
+        Assert.True(cancelled.SetEquals(sim.Truth!.Prints.Where(p => p.Cancelled).Select(p => (p.Underlying, p.Id))));
+        Assert.All(sim.Truth.Prints.Where(p => p.Cancelled), p => Assert.Equal((0, 0), (p.OiChange, p.DealerNetChange)));
+        Assert.Equal(day.Trades.Count - cancelled.Count, day.WithoutCancelled().Trades.Count);
     }
 }

@@ -52,6 +52,12 @@ public sealed class DedicatedAzurites : IAsyncLifetime
     /// <summary>The test collection of the tests that start their own Azurite; see <see cref="AzuriteFixture.Collection"/>.</summary>
     public const string Collection = "Azurites of their own";
 
+    /// <summary>
+    /// The collection of the tests that saturate the machine (a load test): xunit runs it alone, after the others
+    /// (each test assembly defines it with <c>DisableParallelization = true</c>).
+    /// </summary>
+    public const string AloneCollection = "Azurites of their own, alone";
+
     private bool _installed;
 
     public async Task InitializeAsync()

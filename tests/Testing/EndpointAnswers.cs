@@ -46,7 +46,8 @@ public static class EndpointAnswers
         Assert.Equal(clean.Keys, actual.Keys);
         foreach (var (path, body) in clean)
         {
-            Assert.True(body == actual[path], $"{path} differs from the clean pass\nclean:  {Excerpt(body)}\nfaults: {Excerpt(actual[path])}");
+            var at = FirstDifference(body, actual[path]);
+            Assert.True(body == actual[path], $"{path} differs from the clean pass at character {at}\nclean:  {Excerpt(body, at)}\nfaults: {Excerpt(actual[path], at)}");
         }
     }
 
@@ -55,5 +56,22 @@ public static class EndpointAnswers
         .Where(a => a.Key.Contains("cumulative?minutes=10080", StringComparison.Ordinal))
         .Sum(a => JsonDocument.Parse(a.Value).RootElement.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("tradeCount").GetInt32()));
 
-    private static string Excerpt(string body) => body.Length <= 600 ? body : body[..600] + "…";
+    private static int FirstDifference(string a, string b)
+    {
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>Up to 600 characters of <paramref name="body"/> around character <paramref name="at"/>.</summary>
+    private static string Excerpt(string body, int at)
+    {
+        var from = Math.Clamp(at - 300, 0, body.Length);
+        var to = Math.Min(body.Length, from + 600);
+        return (from > 0 ? "…" : string.Empty) + body[from..to] + (to < body.Length ? "…" : string.Empty);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using FlowFunctions.Analytics.Events;
+using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
 
 namespace FlowFunctions.Testing;
@@ -41,9 +42,13 @@ public sealed class SessionTape
 
     public IReadOnlyList<string> Symbols { get; }
 
-    public int Prints => Events.Count(e => e.Trade);
+    /// <summary>The prints that count: those on the tape less those its cancels name (docs/simulated-tape.md: the simulator busts some).</summary>
+    public int Prints => Events.Count(e => e.Trade) - Cancelled.Count;
 
     private List<(string Symbol, string Json, bool Trade)> Events { get; }
+
+    /// <summary>The underlying and id of every print on the tape that a cancel on the tape names.</summary>
+    private HashSet<(string Symbol, string Id)> Cancelled => field ??= FindCancelled(Events);
 
     /// <summary>
     /// Today's New York session for <paramref name="symbols"/> names, ending at the minute before
@@ -75,9 +80,9 @@ public sealed class SessionTape
     /// <paramref name="days"/>; <paramref name="intensity"/> scales every symbol's print rate (1 is the full tape).
     /// </summary>
     /// <param name="notAfter">Events stamped later than this (after the shift) are left out.</param>
-    public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0, DateTimeOffset? notAfter = null)
+    public static SessionTape Simulate(DateOnly date, int symbols, TimeSpan shift, int days = 0, double intensity = 1.0, DateTimeOffset? notAfter = null, TapeRealism? realism = null)
     {
-        var simulator = SimulatedDays.Simulator(seed: 1, symbols, intensity, date);
+        var simulator = SimulatedDays.Simulator(seed: 1, symbols, intensity, date, realism);
         // Generate only as far as the last event kept: a slice of a wide universe need not simulate its whole day.
         var day = notAfter is { } last ? simulator.MorningAndUntil(last - shift) : simulator.FullDay();
         OptionKey Moved(OptionKey k) => k with { Expiry = k.Expiry.AddDays(days) };
@@ -86,12 +91,7 @@ public sealed class SessionTape
         using var writer = new Utf8JsonWriter(buffer);
         foreach (var e in day.Order)
         {
-            var stamped = e.Kind switch
-            {
-                MarketEventKind.Trade => day.Trades[e.Position].Timestamp,
-                MarketEventKind.Spot => day.Spots[e.Position].Timestamp,
-                _ => day.Chains[e.Position].Timestamp,
-            } + shift;
+            var stamped = day.Stamp(e).Timestamp + shift;
             if (stamped > notAfter)
             {
                 continue;
@@ -111,6 +111,11 @@ public sealed class SessionTape
                     var s = day.Spots[e.Position];
                     EventJsonWriter.Write(writer, s with { Timestamp = s.Timestamp + shift });
                     symbol = s.Underlying;
+                    break;
+                case MarketEventKind.Cancel:
+                    var x = day.Cancels[e.Position];
+                    EventJsonWriter.Write(writer, x with { Timestamp = x.Timestamp + shift, Contract = Moved(x.Contract) });
+                    symbol = x.Underlying;
                     break;
                 default:
                     var c = day.Chains[e.Position];
@@ -135,17 +140,19 @@ public sealed class SessionTape
     /// </summary>
     public (SessionTape Cancelled, SessionTape Without) WithCancels(double fraction, int seed)
     {
+        // Among the prints the tape's own cancels leave standing.
         var random = new Random(seed);
+        var standing = Events.Select((e, i) => (e, i)).Where(x => x.e.Trade && !Cancelled.Contains((x.e.Symbol, IdOf(x.e.Json)))).Select(x => x.i).ToList();
         var chosen = new HashSet<int>();
-        for (var i = 0; i < Events.Count; i++)
+        foreach (var i in standing)
         {
-            if (Events[i].Trade && random.NextDouble() < fraction)
+            if (random.NextDouble() < fraction)
             {
                 chosen.Add(i);
             }
         }
 
-        foreach (var last in Events.Select((e, i) => (e, i)).Where(x => x.e.Trade).GroupBy(x => x.e.Symbol).Select(g => g.Max(x => x.i)))
+        foreach (var last in standing.GroupBy(i => Events[i].Symbol).Select(g => g.Max()))
         {
             chosen.Add(last);
         }
@@ -188,6 +195,15 @@ public sealed class SessionTape
             return cancel.ToJsonString();
         }
     }
+
+    private static HashSet<(string, string)> FindCancelled(List<(string Symbol, string Json, bool Trade)> events)
+    {
+        const string Cancel = "{\"type\":\"cancel\"";
+        var named = events.Where(e => e.Json.StartsWith(Cancel, StringComparison.Ordinal)).Select(e => (e.Symbol, IdOf(e.Json))).ToHashSet();
+        return named.Count == 0 ? [] : events.Where(e => e.Trade).Select(e => (e.Symbol, IdOf(e.Json))).Where(named.Contains).ToHashSet();
+    }
+
+    private static string IdOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
 
     /// <summary>Cancels the tape holds.</summary>
     public int Cancels => Events.Count(e => e.Json.StartsWith("{\"type\":\"cancel\"", StringComparison.Ordinal));

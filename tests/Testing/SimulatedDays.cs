@@ -20,9 +20,16 @@ public static class SimulatedDays
 
     private static readonly ConcurrentDictionary<(int, int, double), Lazy<EventBatch>> Days = new();
 
+    /// <summary>
+    /// The tape's realism without its cancels, for a test that delivers batches out of order: a cancel delivered before
+    /// its print finds nothing to cancel (docs/methodology.md §13), so order matters to a tape with cancels. Every
+    /// other event is the same as on the default tape.
+    /// </summary>
+    public static TapeRealism WithoutCancels { get; } = TapeRealism.Default with { Cancelled = 0 };
+
     /// <summary>The simulator of a day: <paramref name="symbols"/> names of the universe, seed and intensity as given.</summary>
-    public static MarketSimulator Simulator(int seed = 1, int symbols = 64, double intensity = 1.0, DateOnly? date = null) =>
-        new(new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity }, date ?? Friday);
+    public static MarketSimulator Simulator(int seed = 1, int symbols = 64, double intensity = 1.0, DateOnly? date = null, TapeRealism? realism = null) =>
+        new(new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, Realism = realism ?? TapeRealism.Default }, date ?? Friday);
 
     /// <summary>The whole of <see cref="Friday"/>: morning chains, spots and prints, in time order.</summary>
     public static EventBatch Day(int seed = 1, int symbols = 64, double intensity = 1.0) =>
@@ -32,9 +39,9 @@ public static class SimulatedDays
     public static TradeEvent[] Trades(int count) => [.. Day().Trades.Take(count)];
 
     /// <summary>The morning chains, then the first <paramref name="minutes"/> of the session, in order.</summary>
-    public static EventBatch Morning(int symbols, int minutes)
+    public static EventBatch Morning(int symbols, int minutes, TapeRealism? realism = null)
     {
-        var simulator = Simulator(symbols: symbols);
+        var simulator = Simulator(symbols: symbols, realism: realism);
         var tape = new EventBatch();
         foreach (var chain in simulator.MorningChains())
         {

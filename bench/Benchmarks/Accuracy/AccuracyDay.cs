@@ -4,7 +4,10 @@ using FlowFunctions.Analytics.Simulation.Truth;
 
 namespace FlowFunctions.Benchmarks.Accuracy;
 
-/// <summary>One simulated trading day with its truth: the tape the API would see and what the tape hides.</summary>
+/// <summary>
+/// One simulated trading day with its truth: the tape the API would see once its cancels arrived (the busted prints
+/// taken out, as the stores take them out; docs/methodology.md §13) and what the tape hides.
+/// </summary>
 internal sealed record AccuracyDay(int Seed, MarketSimulator Simulator, EventBatch Tape, SimulatedTruth Truth)
 {
     /// <summary>Seeds cycle through the five weekdays of the week of 2026-06-01, so every days-to-expiry mix occurs.</summary>
@@ -15,7 +18,7 @@ internal sealed record AccuracyDay(int Seed, MarketSimulator Simulator, EventBat
         var simulator = new MarketSimulator(
             new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, RecordTruth = true },
             DateOf(seed));
-        var tape = simulator.FullDay();
+        var tape = simulator.FullDay().WithoutCancelled();
         return new AccuracyDay(seed, simulator, tape, simulator.Truth!);
     }
 

@@ -45,7 +45,8 @@ internal static class DealerPoints
                 dealerChange[(t.Underlying, t.Contract)] = dealerChange.GetValueOrDefault((t.Underlying, t.Contract)) + p.DealerNetChange;
             }
 
-            fold.AddBatch(batch, market);
+            // The stores take a busted print out when its cancel arrives (seconds to minutes later); here it never counts.
+            fold.AddBatch(batch.Without(t => truth.TryGetPrint(t.Underlying, t.Id, out var p) && p.Cancelled), market);
             batch.Clear();
             var at = now.AddSeconds(-1); // inside the minute just folded, before 16:00 on the last one
             var waveEnds = new HashSet<string>();

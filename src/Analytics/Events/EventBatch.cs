@@ -47,6 +47,38 @@ public sealed class EventBatch
         Order.Clear();
     }
 
+    /// <summary>
+    /// The batch as its own cancels leave it: the prints they name taken out, and the cancels with them; what the stores
+    /// answer once every cancel has arrived (docs/methodology.md §13).
+    /// </summary>
+    public EventBatch WithoutCancelled()
+    {
+        var cancelled = new HashSet<(string, OptionKey, DateTimeOffset, TradeId)>();
+        foreach (var c in Cancels)
+        {
+            cancelled.Add((c.Underlying, c.Contract, c.Timestamp, c.Id));
+        }
+
+        return Without(t => cancelled.Contains((t.Underlying, t.Contract, t.Timestamp, t.Id)));
+    }
+
+    /// <summary>The accepted events in order, less the prints <paramref name="drop"/> picks and every cancel; rejections are not carried.</summary>
+    public EventBatch Without(Predicate<TradeEvent> drop)
+    {
+        var kept = new EventBatch();
+        foreach (var e in Order)
+        {
+            switch (e.Kind)
+            {
+                case MarketEventKind.Trade when !drop(Trades[e.Position]): kept.Add(Trades[e.Position]); break;
+                case MarketEventKind.Chain: kept.Add(Chains[e.Position]); break;
+                case MarketEventKind.Spot: kept.Add(Spots[e.Position]); break;
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>How much the batch holds now, to return to with <see cref="RollBack"/>.</summary>
     internal (int Trades, int Chains, int Spots, int Cancels, int Rejections, int Order) Mark() =>
         (Trades.Count, Chains.Count, Spots.Count, Cancels.Count, Rejections.Count, Order.Count);

@@ -10,7 +10,8 @@ namespace FlowFunctions.Analytics.Simulation;
 /// prints with heavy-tailed sizes, sweeps, blocks and NBBO quotes from an IV smile. The same seed and date give the
 /// same tape however <see cref="AdvanceTo"/> is stepped, so it can backfill to now and then stream. The tape carries
 /// the mistakes real tapes make (<see cref="TapeRealism"/>), and <see cref="Truth"/> what it hides. A late print appears
-/// at the instant it was reported, after its own timestamp. Not thread-safe.
+/// at the instant it was reported, after its own timestamp; a cancel appears after the print it names, in a later
+/// minute when its delay says so. Not thread-safe.
 /// </summary>
 public sealed class MarketSimulator
 {
@@ -18,7 +19,8 @@ public sealed class MarketSimulator
     private readonly SimulatedSymbol[] _symbols;
     private readonly List<RegimeSpan> _regimes = [];
     private readonly EventBatch _pending = new();
-    private readonly List<DateTimeOffset> _pendingReported = []; // per pending trade: when it appears on the tape
+    private readonly List<DateTimeOffset> _pendingReported = []; // per pending event, in order: when it appears on the tape
+    private readonly List<SimPrint> _laterCancels = []; // cancels due after the minute generated last
     private int _pendingIndex;
     private long _nextMinute; // minutes after the open not yet generated
 
@@ -100,22 +102,17 @@ public sealed class MarketSimulator
                 continue;
             }
 
-            var item = _pending.Order[_pendingIndex];
-            var ts = item.Kind switch
-            {
-                MarketEventKind.Trade => _pendingReported[item.Position],
-                MarketEventKind.Spot => _pending.Spots[item.Position].Timestamp,
-                _ => _pending.Chains[item.Position].Timestamp,
-            };
-            if (ts > until)
+            if (_pendingReported[_pendingIndex] > until)
             {
                 break;
             }
 
+            var item = _pending.Order[_pendingIndex];
             switch (item.Kind)
             {
                 case MarketEventKind.Trade: sink.Add(_pending.Trades[item.Position]); break;
                 case MarketEventKind.Spot: sink.Add(_pending.Spots[item.Position]); break;
+                case MarketEventKind.Cancel: sink.Add(_pending.Cancels[item.Position]); break;
                 default: sink.Add(_pending.Chains[item.Position]); break;
             }
 
@@ -172,20 +169,43 @@ public sealed class MarketSimulator
             }
         }
 
-        prints.Sort((a, b) => a.Reported.CompareTo(b.Reported));
+        // Cancels due in this minute join its prints; those due later wait for their minute (none waits past the close).
+        var end = start.AddMinutes(1);
+        var due = new List<SimPrint>(prints.Count + _laterCancels.Count);
+        var waiting = new List<SimPrint>();
+        foreach (var p in _laterCancels.Concat(prints))
+        {
+            var print = p.IsCancel && p.Reported > SessionClose ? p with { Reported = SessionClose } : p;
+            (print.IsCancel && print.Reported >= end && minute < SessionMinutes - 1 ? waiting : due).Add(print);
+        }
+
+        _laterCancels.Clear();
+        _laterCancels.AddRange(waiting);
+        // Stable, so prints at the same instant (a package's legs) keep the order generated, cancels or not.
+        prints = [.. due.OrderBy(p => p.Reported)];
         foreach (var c in chains)
         {
             _pending.Add(c);
+            _pendingReported.Add(c.Timestamp);
         }
 
         foreach (var spot in spots)
         {
             _pending.Add(spot);
+            _pendingReported.Add(spot.Timestamp);
         }
 
         foreach (var p in prints)
         {
-            _pending.Add(p.Trade);
+            if (p.IsCancel)
+            {
+                _pending.Add(new CancelEvent(p.Trade.Timestamp, p.Trade.Underlying, p.Trade.Contract, p.Trade.Id));
+            }
+            else
+            {
+                _pending.Add(p.Trade);
+            }
+
             _pendingReported.Add(p.Reported);
         }
 

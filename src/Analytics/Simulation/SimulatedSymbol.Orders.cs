@@ -4,8 +4,11 @@ using FlowFunctions.Analytics.Simulation.Truth;
 
 namespace FlowFunctions.Analytics.Simulation;
 
-/// <summary>A print on the simulated tape and when it appears there (a late print appears after its own timestamp).</summary>
-internal readonly record struct SimPrint(TradeEvent Trade, DateTimeOffset Reported);
+/// <summary>
+/// A print on the simulated tape and when it appears there (a late print appears after its own timestamp), or, with
+/// <paramref name="IsCancel"/>, the cancel that names the print and when that appears.
+/// </summary>
+internal readonly record struct SimPrint(TradeEvent Trade, DateTimeOffset Reported, bool IsCancel = false);
 
 /// <summary>Orders and their prints: singles, sweeps, blocks and multi-leg packages, with the tape's realism and the truth.</summary>
 internal sealed partial class SimulatedSymbol
@@ -167,11 +170,18 @@ internal sealed partial class SimulatedSymbol
         var trade = new TradeEvent(ts, _u.Symbol, key, Math.Round(price, 4), size, bid, ask, Math.Round(spot, 2),
             options.IncludeIv ? Math.Round(iv, 4) : double.NaN, SideHint.None, exchange, conditions, id);
         prints.Add(new SimPrint(trade, reported));
+        var cancelled = _cancels.Chance(realism.Cancelled);
+        if (cancelled)
+        {
+            prints.Add(new SimPrint(trade, reported.AddSeconds(1 + _cancels.Next(180)), IsCancel: true));
+        }
+
         if (_truth is not null)
         {
+            // A busted print never happened: the book does not see it.
             var customerBought = order.BuyerInitiated == (order.Initiator == Initiator.Customer);
-            var (customerOpened, dealerOpened) = _book!.Book(key, size, customerBought);
-            _truth.Add(new PrintTruth(_u.Symbol, id, key, size, order.BuyerInitiated, order.Initiator, customerOpened, dealerOpened, order.Package));
+            var (customerOpened, dealerOpened) = cancelled ? (0, 0) : _book!.Book(key, size, customerBought);
+            _truth.Add(new PrintTruth(_u.Symbol, id, key, size, order.BuyerInitiated, order.Initiator, customerOpened, dealerOpened, order.Package, cancelled));
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed partial class SimulatedSymbol
     private readonly DateTimeOffset _open;
     private readonly SimRandom _rng;
     private readonly SimRandom _realism;
+    private readonly SimRandom _cancels; // its own stream: the rate of busted prints changes nothing else on the tape
     private readonly DateOnly[] _expiries;
     private readonly double _skew;
     private readonly double _callOiWeight;
@@ -41,6 +42,7 @@ internal sealed partial class SimulatedSymbol
         _open = NewYorkTime.OpenUtc(date);
         _rng = new SimRandom(seed);
         _realism = new SimRandom(SimRandom.Derive(seed, 0x5245_414C));
+        _cancels = new SimRandom(SimRandom.Derive(seed, 0x4341_4E43));
         _spot = u.Spot * Math.Exp(0.01 * _rng.NextGaussian());
         _expiries = ListExpiries(u.Expiries, date);
         _skew = 0.6 + (0.5 * _rng.NextDouble());

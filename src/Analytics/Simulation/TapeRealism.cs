@@ -21,6 +21,7 @@ public sealed record TapeRealism
         MultiLegOrders = 0,
         UnmarkedPackages = 0,
         Late = 0,
+        Cancelled = 0,
     };
 
     /// <summary>Per order: the aggressor is a market maker taking a customer's resting order, so the customer is on the passive side.</summary>
@@ -49,4 +50,11 @@ public sealed record TapeRealism
 
     /// <summary>Per print: reported late (condition <c>late</c>), stamped 5 to 300 seconds before it appears on the tape.</summary>
     public double Late { get; init; } = 0.004;
+
+    /// <summary>
+    /// Per print: busted by its exchange, so a cancel naming it follows on the tape 1 to 180 seconds after the print
+    /// appeared (no later than the close). The trade never happened: it changes no position in the truth. Drawn from a
+    /// generator of its own, so the rest of the tape is the same at any rate.
+    /// </summary>
+    public double Cancelled { get; init; } = 0.001;
 }

@@ -16,6 +16,9 @@ public static class TapeSummary
 {
     public static string Markdown(MarketSimulator simulator, EventBatch day)
     {
+        // The day as the stores answer it once its cancels arrived: busted prints count nowhere.
+        var cancels = day.Cancels.Count;
+        day = day.WithoutCancelled();
         var fold = new FlowFold(Pricing.PricingParameters.Default);
         var market = new MarketState();
         fold.AddBatch(day, market);
@@ -51,7 +54,8 @@ public static class TapeSummary
         sb.AppendLine();
         sb.AppendLine("| figure | value |");
         sb.AppendLine("|---|---|");
-        sb.AppendLine(ci, $"| prints | {day.Trades.Count:N0} |");
+        sb.AppendLine(ci, $"| prints (after cancels) | {day.Trades.Count:N0} |");
+        sb.AppendLine(ci, $"| cancels | {cancels:N0} |");
         sb.AppendLine(ci, $"| contracts | {volume:N0} |");
         sb.AppendLine(ci, $"| call / put contracts | {calls:N0} / {puts:N0} ({(double)calls / Math.Max(1, puts):0.00} : 1) |");
         sb.AppendLine(ci, $"| 0DTE share of contracts | {(double)zeroDte / Math.Max(1, volume):P1} |");

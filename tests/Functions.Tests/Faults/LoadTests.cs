@@ -13,11 +13,15 @@ namespace FlowFunctions.Functions.Tests.Faults;
 /// <summary>
 /// 60 seconds of mixed traffic at saturation against the published handler on Azurite, while the host keeps
 /// delivering Event Hubs batches: every answer is the one expected (200 for reads and batches, 400 for the bad
-/// requests mixed in), none is an error or a dropped connection, and the handler's memory levels off.
+/// requests mixed in), none is an error or a dropped connection, and the handler's memory levels off. It saturates the
+/// machine, so it runs alone, after every other test (<see cref="DedicatedAzurites.AloneCollection"/>).
 /// </summary>
 [Trait(FaultSuite.Duration, FaultSuite.Long)]
-public sealed class LoadTests(DedicatedAzurites azurites, PublishedAppFixture published, ITestOutputHelper output) : OwnAzuriteFaultTest(azurites, output), IClassFixture<PublishedAppFixture>
+[Collection(DedicatedAzurites.AloneCollection)]
+public sealed class LoadTests(DedicatedAzurites azurites, PublishedAppFixture published, ITestOutputHelper output) : FaultTest(output), IClassFixture<PublishedAppFixture>
 {
+    private DedicatedAzurites Azurite { get; } = azurites;
+
     private const string Secret = "load-test-key-hash-secret";
     private const string AlphaKey = "load-test-alpha-key-0000000001";
     private const int Readers = 32;

@@ -22,6 +22,7 @@ public enum Initiator : byte
 /// <param name="CustomerOpened">Contracts the customer opened (the rest of <paramref name="Size"/> closed a position).</param>
 /// <param name="DealerOpened">Contracts the dealer opened.</param>
 /// <param name="Package">The multi-leg package the print is a leg of, numbered per underlying from 1; 0 for a single order.</param>
+/// <param name="Cancelled">The print was busted (a cancel naming it follows on the tape): it opened and closed nothing.</param>
 public readonly record struct PrintTruth(
     string Underlying,
     TradeId Id,
@@ -31,16 +32,17 @@ public readonly record struct PrintTruth(
     Initiator Initiator,
     int CustomerOpened,
     int DealerOpened,
-    int Package)
+    int Package,
+    bool Cancelled = false)
 {
     /// <summary>True when the customer bought (whoever initiated).</summary>
     public bool CustomerBought => BuyerInitiated == (Initiator == Initiator.Customer);
 
     /// <summary>The print's change to open interest: contracts opened by both sides less the size.</summary>
-    public int OiChange => CustomerOpened + DealerOpened - Size;
+    public int OiChange => Cancelled ? 0 : CustomerOpened + DealerOpened - Size;
 
     /// <summary>The dealer's change of net position in the contract, in contracts (long positive).</summary>
-    public int DealerNetChange => CustomerBought ? -Size : Size;
+    public int DealerNetChange => Cancelled ? 0 : CustomerBought ? -Size : Size;
 }
 
 /// <summary>One contract's open interest and dealer position as the simulator knows them.</summary>
