@@ -45,4 +45,18 @@ public sealed class AggressorClassifierTests
         Assert.Equal(-1, new SideClassification(AggressorSide.Sell, 1).Sign);
         Assert.Equal(0, new SideClassification(AggressorSide.Mid, 0).Sign);
     }
+
+    /// <summary>The cells of the shipped buy-probability table that docs/methodology.md §2 quotes, each with its print and quote.</summary>
+    [Theory]
+    [InlineData(1.05, 1.00, 1.05, 5, TradeConditions.None, 996)] // 1–9 contracts at the ask of a one-tick spread
+    [InlineData(1.10, 1.00, 1.10, 30, TradeConditions.None, 994)] // 10–99 at the ask of a two-tick spread
+    [InlineData(1.05, 1.00, 1.05, 5, TradeConditions.Sweep, 1000)] // a sweep at the ask
+    [InlineData(1.10, 1.00, 1.05, 5, TradeConditions.None, 855)] // above the ask of a one-tick spread
+    [InlineData(1.05, 1.00, 1.20, 5, TradeConditions.None, 542)] // inside a four-tick spread below the mid, 1–9
+    [InlineData(1.05, 1.00, 1.20, 150, TradeConditions.None, 221)] // the same, 100 or more
+    [InlineData(1.00, 1.00, 1.00, 5, TradeConditions.None, 579)] // a locked quote
+    [InlineData(1.05, 1.00, 1.20, 5, TradeConditions.MultiLeg, 396)] // a marked leg inside below the mid
+    [InlineData(1.05, 1.00, 1.10, 5, TradeConditions.None, 581)] // at the mid of a two-tick spread
+    public void TheCellsTheMethodologyQuotesAreTheShippedOnes(double price, double bid, double ask, int size, TradeConditions conditions, int buyMilli) =>
+        Assert.Equal(buyMilli, TradeSignModel.BuyMilli(price, bid, ask, size, conditions, SideHint.None));
 }

@@ -56,6 +56,26 @@ public sealed class ExposureTests
     }
 
     /// <summary>
+    /// docs/methodology.md §8's worked example, number for number: a 14-day contract, B = 1,000; 300 contracts bought at
+    /// the ask and 100 sold at the bid of a two-tick spread (1.00 × 1.10), in lots of 30.
+    /// </summary>
+    [Fact]
+    public void TheWorkedExampleOfTheMethodologyHolds()
+    {
+        var atAsk = TradeSignModel.BuyMilli(1.10, 1.00, 1.10, 30, TradeConditions.None, SideHint.None);
+        var atBid = TradeSignModel.BuyMilli(1.00, 1.00, 1.10, 30, TradeConditions.None, SideHint.None);
+        var flow = Flow(300, 100, 0, atAsk, atBid);
+        var c = OiModel.For(14);
+        Assert.Equal((WorkedAtAsk, WorkedAtBid), (atAsk, atBid));
+        Assert.Equal(WorkedCoefficients, (c.Signed, c.Volume, c.Turnover));
+        Assert.Equal(WorkedDelta, OiSimulator.Estimate(1_000, flow, 14).Delta);
+    }
+
+    private const int WorkedAtAsk = 994, WorkedAtBid = 8;
+    private const long WorkedDelta = 309;
+    private static readonly (double, double, double) WorkedCoefficients = (0.0319, 0.9909, -0.3293);
+
+    /// <summary>
     /// The withdrawn rule forced ΔOI ≥ V − B. A contract with baseline 100 that closes 100, opens 100 and closes 100
     /// trades 300 and ends 100 lower: ΔOI = −100, which that rule could never give (it said at least +200).
     /// </summary>

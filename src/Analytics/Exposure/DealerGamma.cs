@@ -100,7 +100,7 @@ public static class DealerModel
     public const double ShareSd = 0.12;
 
     /// <summary>λ: dealers' position change per expected buy-minus-sell contract of the tape.</summary>
-    public const double FlowScale = 1.0611;
+    public const double FlowScale = 1.0606;
 
     /// <summary>Multiplies the band's standard deviation so that it covers 80 % of the truth on the fitting seeds.</summary>
     public const double BandScale = 0.9822;

@@ -12,10 +12,10 @@ public static class OiModel
 
     private static readonly OiCoefficients[] Fitted =
     [
-        new(0.33, 0.3617, -0.0197),
-        new(0.1302, 0.5737, -0.0401),
-        new(0.049, 0.9783, -0.3186),
-        new(0.1105, 0.9347, -0.4062),
+        new(0.3306, 0.3319, 0.0311),
+        new(0.1297, 0.5719, -0.0483),
+        new(0.0319, 0.9909, -0.3293),
+        new(0.0911, 0.9442, -0.3066),
     ];
 
     /// <summary>The coefficients of each bucket, in the order of <see cref="BucketEnds"/>.</summary>
