@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
@@ -30,14 +31,23 @@ public sealed class StorageSuite(Report report)
     /// prints, the first hourly chain refresh of every name, and the hour's spot ticks, so it loads in minutes.
     /// </summary>
     private const int WideMinutes = 61;
+
+    /// <summary>The slice of the 64-name day whose cancels are measured: long enough to hold a few dozen.</summary>
+    private const int CancelSliceMinutes = 60;
     private static readonly DateOnly Date = new(2026, 6, 5);
 
     public async Task RunAsync()
     {
         Console.WriteLine("Storage transactions on Azurite...");
         await using var azurite = await AzuriteProcess.StartAsync();
-        var market = await LoadAsync(64, null);
-        var wide = await LoadAsync(6_000, WideMinutes);
+        // The prints' cost on the tapes without their cancels; a cancel's apart, on a slice with and without them.
+        var market = await LoadAsync(64, null, SimulatedDays.WithoutCancels);
+        var wide = await LoadAsync(6_000, WideMinutes, SimulatedDays.WithoutCancels);
+        var sliceWith = await LoadAsync(64, CancelSliceMinutes, TapeRealism.Default);
+        var sliceWithout = await LoadAsync(64, CancelSliceMinutes, SimulatedDays.WithoutCancels);
+        sliceWith.Flows.Dispose();
+        sliceWithout.Flows.Dispose();
+        var perCancel = (sliceWith.Requests - sliceWithout.Requests) / (double)sliceWith.Cancels;
 
         report.Add(new Figure(
             "storage transactions per 1,000 prints (Azurite, full-market day, batches of 1,000)",
@@ -48,6 +58,15 @@ public sealed class StorageSuite(Report report)
             20,
             "≤ 20 (64 names)",
             market.TransactionsPerThousand));
+        report.Add(new Figure(
+            $"storage transactions per cancel (64 names, first {CancelSliceMinutes} minutes: with its cancels less without)",
+            Fmt.F(perCancel, 1),
+            $"{Fmt.N0(sliceWith.Requests - sliceWithout.Requests)} more for {Fmt.N0(sliceWith.Cancels)} cancels",
+            null,
+            Goal.AtMost,
+            12,
+            "≤ 12",
+            perCancel));
         foreach (var load in new[] { market, wide })
         {
             report.Add(new Figure(
@@ -75,7 +94,7 @@ public sealed class StorageSuite(Report report)
         }
 
         var section = report.Section("Storage transactions and bytes (Azurite)");
-        section.AppendLine($"Two tapes of {Date:yyyy-MM-dd} (seed 1) through `EventHubIngest` (the trigger's code: delivery claims, ingest pipeline, Azure store) into Azurite, in deliveries of up to 1,000 messages on {Partitions} partitions, one at a time: the full-market day of 64 names, and the simulator's 6,000-name universe at its full print rate from the morning chains to {WideMinutes} minutes after the open (so it holds the first hourly chain refresh of every name; a whole day would take an hour on Azurite). Every message counts toward a delivery, prints, spot ticks and chains alike; the 6,000-name tape has about one spot tick per print and a chain per name at 09:25 and 10:30. A `StorageRequestCounter` pipeline policy counts every request (each one billed storage transaction; an entity-group transaction counts one) and its body bytes; the store's row writer counts the rows it wrote and their bytes. \"Changed\" is the batches' own deltas as encoded (each changed record with its key); \"entity bytes\" is what the service counts for the entities sent (keys, property names and values, docs/storage.md \"Service limits\"); \"wire bytes\" are the request bodies, JSON, base64 and multipart framing included, of every request (receipts, delivery claims and chain blobs too).").AppendLine();
+        section.AppendLine($"Two tapes of {Date:yyyy-MM-dd} (seed 1) through `EventHubIngest` (the trigger's code: delivery claims, ingest pipeline, Azure store) into Azurite, in deliveries of up to 1,000 messages on {Partitions} partitions, one at a time: the full-market day of 64 names, and the simulator's 6,000-name universe at its full print rate from the morning chains to {WideMinutes} minutes after the open (so it holds the first hourly chain refresh of every name; a whole day would take an hour on Azurite). Every message counts toward a delivery, prints, spot ticks and chains alike; the 6,000-name tape has about one spot tick per print and a chain per name at 09:25 and 10:30. A `StorageRequestCounter` pipeline policy counts every request (each one billed storage transaction; an entity-group transaction counts one) and its body bytes; the store's row writer counts the rows it wrote and their bytes. \"Changed\" is the batches' own deltas as encoded (each changed record with its key); \"entity bytes\" is what the service counts for the entities sent (keys, property names and values, docs/storage.md \"Service limits\"); \"wire bytes\" are the request bodies, JSON, base64 and multipart framing included, of every request (receipts, delivery claims and chain blobs too). Both tapes are without the simulator's cancels (docs/simulated-tape.md), so the figures are the prints'; a cancel's cost is measured apart, as the requests a {CancelSliceMinutes}-minute slice of the 64-name day takes with its cancels less those it takes without them, divided by its cancels.").AppendLine();
         section.AppendLine(Report.Table(
             ["", "64 names", "6,000 names"],
             [
@@ -134,13 +153,13 @@ public sealed class StorageSuite(Report report)
 
     /// <summary>One tape of <paramref name="names"/> names through the trigger's code into a fresh prefix, measured.</summary>
     /// <param name="minutes">Only the morning chains and the first minutes of the session; null for the whole day.</param>
-    private static async Task<Load> LoadAsync(int names, int? minutes)
+    private static async Task<Load> LoadAsync(int names, int? minutes, TapeRealism realism)
     {
         var counter = new StorageRequestCounter();
         var storage = AzureStorage.FromConnectionString("UseDevelopmentStorage=true", "bench" + Guid.NewGuid().ToString("N")[..8], counter);
         var flows = storage.CreateFlowStore();
         var deadLetters = storage.CreateDeadLetterStore();
-        var tape = SessionTape.Simulate(Date, names, TimeSpan.Zero, notAfter: minutes is { } m ? NewYorkTime.OpenUtc(Date).AddMinutes(m) : null);
+        var tape = SessionTape.Simulate(Date, names, TimeSpan.Zero, notAfter: minutes is { } m ? NewYorkTime.OpenUtc(Date).AddMinutes(m) : null, realism: realism);
         Console.WriteLine($"  {names} names: {tape.Prints:N0} prints...");
         var clock = MarketClock.Live(new FixedTime(NewYorkTime.CloseUtc(Date).AddMinutes(5)));
         using var pipeline = new IngestPipeline(flows, deadLetters, clock, PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
@@ -180,6 +199,7 @@ public sealed class StorageSuite(Report report)
         return new Load(
             names,
             tape.Prints,
+            tape.Cancels,
             deliveries.Sum(p => p.Count),
             total.Elapsed.TotalSeconds,
             counter.Requests,
@@ -196,6 +216,7 @@ public sealed class StorageSuite(Report report)
     private sealed record Load(
         int Names,
         long Prints,
+        int Cancels,
         int Deliveries,
         double Seconds,
         long Requests,
