@@ -142,7 +142,9 @@ public sealed class SessionTape
     {
         // Among the prints the tape's own cancels leave standing.
         var random = new Random(seed);
-        var standing = Events.Select((e, i) => (e, i)).Where(x => x.e.Trade && !Cancelled.Contains((x.e.Symbol, IdOf(x.e.Json)))).Select(x => x.i).ToList();
+        var standing = Events.Select((e, i) => (e, i))
+            .Where(x => x.e.Trade && (Cancelled.Count == 0 || !Cancelled.Contains((x.e.Symbol, IdOf(x.e.Json)))))
+            .Select(x => x.i).ToList();
         var chosen = new HashSet<int>();
         foreach (var i in standing)
         {
@@ -196,17 +198,22 @@ public sealed class SessionTape
         }
     }
 
+    /// <summary>Cancels the tape holds.</summary>
+    public int Cancels => Events.Count(e => IsCancel(e.Json));
+
+    private static bool IsCancel(string json) => json.StartsWith("{\"type\":\"cancel\"", StringComparison.Ordinal);
+
     private static HashSet<(string, string)> FindCancelled(List<(string Symbol, string Json, bool Trade)> events)
     {
-        const string Cancel = "{\"type\":\"cancel\"";
-        var named = events.Where(e => e.Json.StartsWith(Cancel, StringComparison.Ordinal)).Select(e => (e.Symbol, IdOf(e.Json))).ToHashSet();
+        var named = events.Where(e => IsCancel(e.Json)).Select(e => (e.Symbol, IdOf(e.Json))).ToHashSet();
         return named.Count == 0 ? [] : events.Where(e => e.Trade).Select(e => (e.Symbol, IdOf(e.Json))).Where(named.Contains).ToHashSet();
     }
 
-    private static string IdOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
-
-    /// <summary>Cancels the tape holds.</summary>
-    public int Cancels => Events.Count(e => e.Json.StartsWith("{\"type\":\"cancel\"", StringComparison.Ordinal));
+    private static string IdOf(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("id").GetString()!;
+    }
 
     /// <summary>Set when part of the shifted session falls on another New York date than the wall clock's.</summary>
     public static string? Warning(DateTimeOffset wallNow)
