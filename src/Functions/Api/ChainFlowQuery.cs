@@ -37,7 +37,7 @@ public static class ChainFlowQuery
 
         return await cache.GetAsync($"{endpoint}|{query.Symbol}|{query.Expiry:yyyy-MM-dd}", async () =>
         {
-            var (input, notFound) = await ReadAsync(query, store, clock, pricing, CancellationToken.None);
+            var (input, notFound) = await ReadAsync(query, store, clock.Now, pricing, CancellationToken.None);
             return input is null ? ApiErrors.Cached(notFound!, clock.Now) : CachedJson.Of(compute(input), type, input.Now);
         }, cancellationToken);
     }
@@ -60,15 +60,14 @@ public static class ChainFlowQuery
     /// The input to compute from, or 404 <c>symbol_not_found</c> when the symbol has neither a chain nor a print today
     /// (docs/methodology.md §9).
     /// </summary>
-    private static async Task<(ChainFlowInput? Input, JsonHttpResult<ApiError>? NotFound)> ReadAsync(
+    public static async Task<(ChainFlowInput? Input, JsonHttpResult<ApiError>? NotFound)> ReadAsync(
         ChainFlowRequest query,
         IFlowStore store,
-        MarketClock clock,
+        DateTimeOffset now,
         PricingParameters pricing,
         CancellationToken cancellationToken)
     {
         var (symbol, expiry) = query;
-        var now = clock.Now;
         var today = NewYorkTime.TradingDate(now);
         var chain = await store.ReadChainAsync(symbol, today, cancellationToken);
         var flows = await store.ReadContractsAsync(symbol, today, cancellationToken);

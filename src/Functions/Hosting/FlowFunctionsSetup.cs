@@ -7,6 +7,7 @@ using FlowFunctions.Functions.Dashboard;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Simulation;
+using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Storage;
@@ -50,6 +51,7 @@ public static partial class FlowFunctionsSetup
         services.Configure<SimulatorFeedOptions>(config.GetSection(SimulatorFeedOptions.Section));
         services.Configure<IngestOptions>(config.GetSection(IngestOptions.Section));
         services.Configure<SnapshotTimerOptions>(config.GetSection(SnapshotTimerOptions.Section));
+        services.Configure<StreamOptions>(config.GetSection(StreamOptions.Section));
 
         // Read when services resolve, not here, so that settings layered on later (tests, hosts) apply.
         services.TryAddSingleton(TimeProvider.System);
@@ -84,7 +86,14 @@ public static partial class FlowFunctionsSetup
             sp.GetRequiredService<LeaderboardSnapshots>().Rebuilt += cache.Invalidate;
             return cache;
         });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StreamOptions>>().Value.Blocks);
         services.AddSingleton<IngestPipeline>();
+        // The standalone simulator backfills the session first; the minute closer waits for it (Streaming/FeedStatus.cs).
+        services.AddSingleton(sp => new FeedStatus(sp.GetRequiredService<AppMode>().IsStandalone && sp.GetRequiredService<IOptions<SimulatorFeedOptions>>().Value.Enabled));
+        services.AddSingleton<MinuteCloser>();
+        services.AddSingleton<StreamSlots>();
+        services.AddSingleton<StreamHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         services.AddSingleton<LeaderboardSnapshots>();
         services.AddSingleton<EventHubIngest>();
         services.AddSingleton<SnapshotJob>();
@@ -113,6 +122,7 @@ public static partial class FlowFunctionsSetup
             .MapCumulativeFlowApi()
             .MapStrikeFlowApi()
             .MapLeaderboardApi()
+            .MapFlowStreamApi()
             .MapAccountApi();
         if (mode.IsStandalone)
         {

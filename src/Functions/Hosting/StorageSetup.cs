@@ -28,6 +28,7 @@ public static class StorageSetup
         services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? new QuotaMemory(AccountOf(sp).CreateQuotaStore()) : new MemoryQuotaStore());
         services.AddSingleton<ISnapshotStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateSnapshotStore() : new MemorySnapshotStore());
         services.AddSingleton<IDeadLetterStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeadLetterStore() : new MemoryDeadLetterStore());
+        services.AddSingleton<IStreamJournal>(sp => UseAzure(sp) ? AccountOf(sp).CreateStreamJournal() : new MemoryStreamJournal());
         services.AddSingleton<IDeliveryLog>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeliveryLog() : new MemoryDeliveryLog());
         return services;
     }

@@ -6,6 +6,7 @@ using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Storage.Ingest;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public sealed partial class SimulatorFeed(
     MarketClock clock,
     PricingParameters pricing,
     IOptions<SimulatorFeedOptions> options,
+    FeedStatus status,
     ILogger<SimulatorFeed> logger) : BackgroundService
 {
     /// <summary>The writer lane (<see cref="Storage.FlowCommit.Lane"/>) of the simulator's batches.</summary>
@@ -41,6 +43,7 @@ public sealed partial class SimulatorFeed(
             return;
         }
 
+        status.Backfilling();
         var date = NewYorkTime.TradingDate(clock.Now);
         var simulator = new MarketSimulator(
             new SimulatorOptions { Seed = o.Seed, UniverseSize = Math.Clamp(o.UniverseSize, 1, 6_000), Intensity = o.Intensity, Pricing = pricing },
@@ -65,6 +68,7 @@ public sealed partial class SimulatorFeed(
         }
 
         LogBackfilled(logger, _ingested, clock.Now);
+        status.Live();
         try
         {
             await snapshots.RefreshAsync(stoppingToken);

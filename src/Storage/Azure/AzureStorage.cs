@@ -97,7 +97,7 @@ public sealed class AzureStorage
     public Uri BlobServiceUri => _blobs.Uri;
 
     /// <summary>Every table the app uses, for operators and for set-up.</summary>
-    public IReadOnlyList<string> Tables => [Name(AzureFlowStore.FlowTable), Name(AzureFlowStore.ReceiptTable), Name(ApiKeyTable), Name(QuotaTable)];
+    public IReadOnlyList<string> Tables => [Name(AzureFlowStore.FlowTable), Name(AzureFlowStore.ReceiptTable), Name(ApiKeyTable), Name(QuotaTable), Name(AzureStreamJournal.Table)];
 
     /// <summary>Every container the app uses.</summary>
     public IReadOnlyList<string> Containers => [Name(AzureFlowStore.ChainContainer), Name(SnapshotContainer), Name(DeadLetterContainer), Name(DeliveryContainer)];
@@ -108,6 +108,8 @@ public sealed class AzureStorage
 
     public AzureFlowStore CreateFlowStore() =>
         new(Table(AzureFlowStore.FlowTable), Table(AzureFlowStore.ReceiptTable), Container(AzureFlowStore.ChainContainer));
+
+    public AzureStreamJournal CreateStreamJournal() => new(Table(AzureStreamJournal.Table));
 
     public AzureApiKeyStore CreateApiKeyStore() => new(Table(ApiKeyTable));
 

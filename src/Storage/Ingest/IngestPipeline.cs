@@ -5,6 +5,7 @@ using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Analytics.Time;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +26,9 @@ public sealed partial class IngestPipeline(
     IDeadLetterStore deadLetters,
     TimeProvider marketTime,
     PricingParameters pricing,
-    ILogger<IngestPipeline> logger) : IDisposable
+    ILogger<IngestPipeline> logger,
+    IStreamJournal? journal = null,
+    BlockRule? blockRule = null) : IDisposable
 {
     /// <summary>Reasons reported back per batch; every refused event is dead-lettered regardless.</summary>
     public const int MaxErrorsReported = 20;
@@ -108,6 +111,7 @@ public sealed partial class IngestPipeline(
                 await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, batch), cancellationToken);
             }
 
+            await JournalBlocksAsync(batchId, fold, cancellationToken);
             var commit = new FlowCommit(batchId, fold, batch.Chains.ToArray(), SpotsTouched(batch, _market), receipt) { Lane = lane };
             CommitResult result;
             try
@@ -148,6 +152,25 @@ public sealed partial class IngestPipeline(
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// The batch's block prints into the stream journal, once per batch id and trading day, before the commit: a batch
+    /// delivered again after a failed commit finds its blocks journaled and adds none (docs/api.md "Live flow stream").
+    /// </summary>
+    private async Task JournalBlocksAsync(string batchId, FlowFold fold, CancellationToken cancellationToken)
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        var rule = blockRule ?? BlockRule.Default;
+        foreach (var day in rule.Blocks(fold).GroupBy(b => b.TradingDate))
+        {
+            var events = day.Select(b => new StreamRecord(StreamEventKind.Block, b.Print.Symbol, StreamEvents.Block(b.Print))).ToList();
+            await journal.AppendAsync(day.Key, batchId, events, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// A cancel may have taken back the print whose spot the market state holds as newest; the store knows the spot
