@@ -6,7 +6,7 @@ param tags object
 param accountName string
 
 @description('Tables the app uses (AzureStorage.Tables).')
-var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas' ]
+var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas', 'stream' ]
 
 @description('Containers the app uses (AzureStorage.Containers).')
 var containers = [ 'chains', 'snapshots', 'deadletters', 'deliveries' ]

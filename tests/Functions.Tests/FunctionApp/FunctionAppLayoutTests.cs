@@ -34,7 +34,7 @@ public sealed class FunctionAppLayoutTests
     public void EveryFunctionJsonIsWellFormedForItsTrigger()
     {
         var functions = Functions();
-        Assert.Equal(11, functions.Count);
+        Assert.Equal(12, functions.Count);
         foreach (var (name, function) in functions)
         {
             Assert.Matches("^[A-Za-z][A-Za-z0-9_]*$", name);
