@@ -40,7 +40,7 @@ public static partial class TimerTrigger
         {
             var result = await job.RunAsync(context.RequestAborted);
             await HostInvocation.RespondAsync(context, 200,
-                [$"Leaderboard snapshots rebuilt for {result.Windows} windows{(pastDue ? " (the tick was past due)" : string.Empty)}; {result.DeliveryClaimsPruned} old delivery claims pruned."]);
+                [$"Leaderboard snapshots rebuilt for {result.Windows} windows{(pastDue ? " (the tick was past due)" : string.Empty)}; {result.DeliveryClaimsPruned} old delivery claims pruned; {result.StreamCloses} stream closes written."]);
         }
         catch (StoreException e)
         {
