@@ -38,8 +38,7 @@ public static class FlowStreamApi
         StreamSlots slots,
         AppMode mode,
         IOptionsMonitor<PlansOptions> plans,
-        IOptions<StreamOptions> options,
-        TimeProvider time)
+        IOptions<StreamOptions> options)
     {
         if (!TryParse(symbols, events, context.Request.Headers[LastEventIdHeader].FirstOrDefault() ?? lastEventId, out var request, out var error))
         {
@@ -59,7 +58,8 @@ public static class FlowStreamApi
 
         var o = options.Value;
         var settings = o.MaxLifetimeSeconds > 0 || mode.IsStandalone ? o : Copy(o, FunctionAppLifetimeSeconds);
-        return new StreamResult(new StreamSession(hub, request!, settings, time), hub, slot);
+        // Heartbeats, lag and lifetime are spans of real time, whatever clock the app's windows run on.
+        return new StreamResult(new StreamSession(hub, request!, settings, TimeProvider.System), hub, slot);
     }
 
     /// <summary>The request's symbols (1 to 50, each valid, duplicates folded), kinds (default all) and resume id.</summary>
