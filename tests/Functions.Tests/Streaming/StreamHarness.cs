@@ -18,7 +18,7 @@ internal sealed class StreamHarness : IAsyncDisposable
 
     private readonly MarketSimulatorFeed _feed;
 
-    public StreamHarness(int symbols = 8, IReadOnlyDictionary<string, string?>? settings = null)
+    public StreamHarness(int symbols = 8, IReadOnlyDictionary<string, string?>? settings = null, double intensity = 1.0, bool kestrel = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -32,7 +32,14 @@ internal sealed class StreamHarness : IAsyncDisposable
         }
 
         Factory = new FlowApiFactory(all, SimulatedDays.Open);
-        _feed = new MarketSimulatorFeed(SimulatedDays.Simulator(symbols: symbols));
+        if (kestrel)
+        {
+            // A real socket, for a test that needs TCP's back-pressure (the in-memory test server has none).
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+        }
+
+        _feed = new MarketSimulatorFeed(SimulatedDays.Simulator(symbols: symbols, intensity: intensity));
         SymbolList = [.. _feed.Symbols.Take(5)];
     }
 
