@@ -75,3 +75,14 @@ public sealed class AzureFlowStoreCancelContractTests(AzuriteFixture azurite) : 
     // Each test's two stores (with and without the cancel) live on tables of their own.
     protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite, _names + (_stores++).ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
+
+/// <summary>The stream journal on Azurite, as two instances would hold it: two journals on one table, each with its own idea of the end.</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class AzureStreamJournalContractTests(AzuriteFixture azurite) : StreamJournalContract
+{
+    protected override (IStreamJournal First, IStreamJournal Second) CreateJournals()
+    {
+        var name = AzuriteFixture.UniqueName("stream");
+        return (new AzureStreamJournal(AzureTestClients.TableNamed(azurite, name)), new AzureStreamJournal(AzureTestClients.TableNamed(azurite, name)));
+    }
+}
