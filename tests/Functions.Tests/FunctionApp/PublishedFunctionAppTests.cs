@@ -160,6 +160,76 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         Assert.DoesNotContain(AlphaKey, handler.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TwoInstancesStreamWhatTheTriggersWroteThroughTheHostsProxyAndResumeEachOthersIds()
+    {
+        var prefix = AzuriteFixture.UniqueName("pubs");
+        var storage = azurite.Account.Storage(prefix);
+        var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
+        await storage.CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
+        var settings = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString,
+            ["Storage__NamePrefix"] = prefix,
+            ["Auth__KeyHashSecret"] = Secret,
+            ["EventHubName"] = HostPayloads.Hub,
+            ["EventHubConsumerGroup"] = HostPayloads.ConsumerGroup,
+            ["Stream__BlockMinContracts"] = "1", // every print a block
+            ["Stream__PollMilliseconds"] = "100",
+        };
+        await using var first = await HandlerProcess.StartAsync(published.Folder, settings);
+        await using var second = await HandlerProcess.StartAsync(published.Folder, settings);
+
+        // Prints of the last minute, through both instances' Event Hubs trigger (two partitions).
+        var now = DateTimeOffset.UtcNow;
+        var day = Analytics.Time.NewYorkTime.TradingDate(now);
+        var expiry = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tape = Enumerable.Range(0, 40).Select(i => JsonSerializer.Serialize(TestEvents.Trade(now.AddSeconds(-45 + i), "SPY", expiry, 585 + (i % 10), "C", 1.5, 10 + i, side: "buy"))).ToArray();
+        await InvokeAsync(first, HostPayloads.EventHub(tape[..20], 5_000, "0"));
+        await InvokeAsync(second, HostPayloads.EventHub(tape[20..], 7_000, "1"));
+
+        // Through the host's proxy to the second instance: the stream arrives as it is written, not at its end.
+        await using var proxy = await HostProxy.StartAsync(second.Http.BaseAddress!);
+        var start = Analytics.Streaming.StreamPosition.StartOf(day).ToString();
+        var fromSecond = await ReadStreamAsync(proxy.Http, start, e => e.Event == "minute" && e.Data.Contains("\"final\":true", StringComparison.Ordinal), handlerOutput: second.Output);
+        var blocks = fromSecond.Where(e => e.Event == "block").ToList();
+        Assert.Equal(40, blocks.Count);
+        Assert.Equal(tape.Select((_, i) => 10 + i).Order(), blocks.Select(b => JsonDocument.Parse(b.Data).RootElement.GetProperty("size").GetInt32()).Order());
+
+        // An id the second instance gave resumes on the first: the same events after it, once.
+        var cut = blocks[24];
+        await using var firstProxy = await HostProxy.StartAsync(first.Http.BaseAddress!);
+        var fromFirst = await ReadStreamAsync(firstProxy.Http, cut.Id!, e => e.Id == blocks[^1].Id, handlerOutput: first.Output);
+        Assert.Equal(blocks[25..], fromFirst.Where(e => e.Event == "block"));
+    }
+
+    /// <summary>Reads the SPY stream from <paramref name="lastEventId"/> until <paramref name="until"/> holds for an event; durable events only.</summary>
+    private static async Task<List<SseEvent>> ReadStreamAsync(HttpClient client, string lastEventId, Func<SseEvent, bool> until, string handlerOutput)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/flow/stream?symbols=SPY");
+        request.Headers.Add("X-Api-Key", AlphaKey);
+        request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{handlerOutput}");
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var events = new List<SseEvent>();
+        while (await reader.ReadAsync(timeout.Token) is { } e)
+        {
+            if (e.IsDurable)
+            {
+                events.Add(e);
+                if (until(e))
+                {
+                    return events;
+                }
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException("The stream ended early.");
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
