@@ -8,7 +8,8 @@ namespace FlowFunctions.Flowctl;
 public sealed class FlowctlException(string message) : Exception(message);
 
 /// <summary>
-/// The command tree: <c>keys</c> (create, list, revoke, set-plan), <c>replay</c>, <c>simulate</c> and <c>export</c>.
+/// The command tree: <c>keys</c> (create, list, revoke, set-plan), <c>replay</c>, <c>simulate</c>, <c>export</c> and
+/// <c>watch</c>.
 /// Storage options are recursive, so they go anywhere on the line. Output goes to the console given, so tests read it.
 /// </summary>
 public static class FlowctlCli
@@ -51,6 +52,7 @@ public static class FlowctlCli
         root.Add(ReplayCommand.Build(storage, console, time));
         root.Add(SimulateCommand.Build(storage, console, time));
         root.Add(ExportCommand.Build(storage, console, time));
+        root.Add(WatchCommand.Build(console, time));
         return root;
     }
 }

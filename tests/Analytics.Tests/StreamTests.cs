@@ -81,7 +81,7 @@ public sealed class StreamTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheDefaultBlockRuleKeepsAboutOnePrintInAHundredOfTheSimulatedDay()
+    public void TheDefaultBlockRuleKeepsFewPrintsButMuchOfThePremium()
     {
         var day = SimulatedDays.Day().WithoutCancelled();
         var fold = new FlowFold(PricingParameters.Default);
@@ -95,6 +95,7 @@ public sealed class StreamTests(ITestOutputHelper output)
         var premium = blocks.Sum(b => b.Print.PremiumCents) / (double)day.Trades.Sum(t => t.PremiumCents);
         output.WriteLine($"{blocks.Count:N0} blocks of {day.Trades.Count:N0} prints ({share:P2}), {premium:P1} of the premium; by size {blocks.Count(b => b.Print.Size >= BlockRule.DefaultMinContracts):N0}");
         Assert.InRange(share, 0.002, 0.03);
+        Assert.InRange(premium, 0.3, 0.8);
     }
 
     [Fact]
@@ -163,5 +164,5 @@ public sealed class StreamTests(ITestOutputHelper output)
     }
 
     private static TradeEvent Print(DateTimeOffset ts, OptionKey contract, double price, int size, double bid, double ask) =>
-        TestEvents.TradeEvent(ts, "SIM", contract, price, size, bid, ask, id: $"t-{size * (price > 10 ? 10 : 1)}");
+        new(ts, "SIM", contract, price, size, bid, ask, Id: TradeId.From($"t-{size * (price > 10 ? 10 : 1)}"));
 }

@@ -1,7 +1,7 @@
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
-using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Leaderboards;

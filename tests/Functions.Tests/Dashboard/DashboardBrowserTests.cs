@@ -30,6 +30,10 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await page.Page.GotoAsync($"{site.BaseUrl}/?symbol=QQQ#apiKey={Keys.Alpha}");
         await page.WaitForViewsAsync("summary", "anomaly", "cumulative", "strikes", "leaderboard");
         Assert.DoesNotContain("apiKey", page.Page.Url, StringComparison.Ordinal);
+
+        // The live tape follows the stream (fetch, key in the header): the day's block prints so far are listed.
+        await page.Page.WaitForFunctionAsync("() => document.getElementById('live').dataset.live === 'live' && document.querySelectorAll('#blocks-body tr').length > 0");
+        Assert.Equal("QQQ", await page.Page.EvaluateAsync<string>("() => document.querySelector('[data-live-symbol]').textContent"));
         Assert.Equal(Keys.Alpha, await page.Page.EvaluateAsync<string>("() => localStorage.getItem('flowfunctions.apiKey')"));
 
         // Each view shows the API's own numbers for the same moment.

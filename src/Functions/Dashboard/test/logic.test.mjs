@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  cumulativeSeries, divergingRows, hasStrikeFlow, keyFromAddress, nearestStrike, percentile, refreshDelay, strikeGrid,
+  cumulativeSeries, divergingRows, hasStrikeFlow, keyFromAddress, nearestStrike, parseSse, percentile, refreshDelay, startOfDayId, strikeGrid,
   symbolFromAddress, zeroAligned,
 } from '../web/logic.js';
 
@@ -75,4 +75,21 @@ test('the leaderboard bars: buyers, then sellers with the largest sale last, wid
   });
   assert.deepEqual(rows.map((r) => [r.row.symbol, r.width]), [['SPY', 50], ['QQQ', 12.5], ['TSLA', 25], ['IWM', 100]]);
   assert.deepEqual(divergingRows({ buyers: [], sellers: [] }), []);
+});
+
+test('parseSse reads complete events and keeps the unfinished rest for the next chunk', () => {
+  const first = parseSse('retry: 3000\n\nid: 20260605.1.0\nevent: block\ndata: {"size":1000}\n\n: heartbeat\n\nid: 20260605.1.1\nevent: min');
+  assert.deepEqual(first.events.map((e) => [e.id, e.event, e.data, e.retry, e.comment]), [
+    [null, 'message', '', 3000, false],
+    ['20260605.1.0', 'block', '{"size":1000}', null, false],
+    [null, 'message', '', null, true],
+  ]);
+  const second = parseSse(first.rest + 'ute\r\ndata: {"final":true}\r\n\r\n');
+  assert.deepEqual(second.events.map((e) => [e.id, e.event, e.data]), [['20260605.1.1', 'minute', '{"final":true}']]);
+  assert.equal(second.rest, '');
+});
+
+test('startOfDayId is the New York trading date of the instant', () => {
+  assert.equal(startOfDayId('2026-06-05T18:45:00Z'), '20260605.0.0');
+  assert.equal(startOfDayId('2026-06-06T03:30:00Z'), '20260605.0.0'); // 23:30 in New York
 });

@@ -2,10 +2,11 @@
 // and coming back to a hidden tab.
 import { $, h, SYMBOL_PICKED } from './dom.js';
 import { showKeyInput } from './key.js';
+import { followLive } from './live.js';
 import { refresh } from './refresh.js';
 import { KEY_STORAGE, state, storage, THEME_STORAGE } from './state.js';
 import { tick } from './status.js';
-import { allViews, cumulativeChart, strikeChart, symbolViews, windowViews } from './views.js';
+import { allViews, cumulativeChart, refreshOnClose, strikeChart, symbolViews, windowViews } from './views.js';
 
 export function select(symbol) {
   symbol = symbol.trim().toUpperCase();
@@ -20,6 +21,7 @@ export function select(symbol) {
   for (const view of symbolViews) view.symbolChanged();
   for (const row of document.querySelectorAll('table.board tbody tr[data-row]')) row.classList.toggle('selected', row.dataset.row === symbol);
   refresh(symbolViews); // the leaderboard is the same for every symbol
+  followLive(refreshOnClose);
 }
 
 export function useKey(key, developmentKey) {
@@ -34,6 +36,7 @@ export function useKey(key, developmentKey) {
   }
   showKeyInput();
   refresh();
+  followLive(refreshOnClose);
 }
 
 /** Charts read their colours when they are built: rebuild them for the other theme. */

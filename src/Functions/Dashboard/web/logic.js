@@ -113,3 +113,40 @@ export function divergingRows(board) {
   const max = Math.max(...rows.map((r) => Math.abs(r.netNotional)), 1);
   return rows.map((r) => ({ row: r, width: (Math.abs(r.netNotional) / max) * 100 }));
 }
+
+/**
+ * Server-Sent Events as the HTML standard reads them, for a body read with fetch: the complete events in `text`
+ * ({ id, event, data, retry }; comments come back as { comment: true }) and the unfinished rest to prepend to the
+ * next chunk. `id` is null when the event set none.
+ */
+export function parseSse(text) {
+  const events = [];
+  let rest = text;
+  for (;;) {
+    const match = /\r?\n\r?\n/.exec(rest);
+    if (!match) break;
+    const block = rest.slice(0, match.index);
+    rest = rest.slice(match.index + match[0].length);
+    const event = { id: null, event: 'message', data: [], retry: null, comment: false };
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith(':')) { event.comment = true; continue; }
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'id') event.id = value;
+      else if (field === 'event') event.event = value;
+      else if (field === 'data') event.data.push(value);
+      else if (field === 'retry' && /^\d+$/.test(value)) event.retry = Number(value);
+    }
+    events.push({ ...event, data: event.data.join('\n') });
+  }
+  return { events, rest };
+}
+
+/** The stream id of the start of a trading day (yyyyMMdd.0.0) for an instant, by its New York date. */
+export function startOfDayId(isoInstant) {
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(isoInstant));
+  return `${date.replaceAll('-', '')}.0.0`;
+}

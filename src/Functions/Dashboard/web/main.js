@@ -2,13 +2,15 @@
 // over. Native ES modules, no bundler: this one starts the page; format.js and logic.js are the pure parts (unit-tested
 // with Node's test runner), dom.js builds elements, state.js holds the page's state, api.js calls the API, view.js and
 // chart.js are what every view shares, summary.js, anomaly.js, cumulative.js, strikes.js and leaderboard.js draw one
-// view each, views.js wires them, refresh.js runs the cycle, key.js and controls.js handle the user.
+// view each, views.js wires them, refresh.js runs the cycle, live.js follows the live stream (block prints, alerts, and a
+// refresh of the symbol's views as each minute closes), key.js and controls.js handle the user.
 import { publicJson } from './api.js';
 import { setupControls } from './controls.js';
 import { loadKey, showKeyInput, takeKeyFromAddress } from './key.js';
+import { followLive } from './live.js';
 import { refresh } from './refresh.js';
 import { state, storage, THEME_STORAGE } from './state.js';
-import { symbolViews } from './views.js';
+import { refreshOnClose, symbolViews } from './views.js';
 
 async function start() {
   const theme = storage.get(THEME_STORAGE);
@@ -21,6 +23,7 @@ async function start() {
   setupControls();
   for (const view of symbolViews) view.symbolChanged();
   refresh();
+  followLive(refreshOnClose);
 }
 
 start();

@@ -29,3 +29,8 @@ export const allViews = [...symbolViews, leaderboardView];
 
 /** The view of each window picker (data-choice) on the page. */
 export const windowViews = { cumulative: cumulativeView, strikes: strikesView, leaderboard: leaderboardView };
+
+/** A minute closed on the live stream: the symbol's views are out of date (the leaderboard keeps its snapshot cycle). */
+export function refreshOnClose() {
+  for (const view of symbolViews) view.refresh();
+}
