@@ -294,7 +294,14 @@ internal sealed class DashboardPage
             }
         };
         page.PageError += (_, e) => _errors.Enqueue($"page error: {e}");
-        page.RequestFailed += (_, r) => _errors.Enqueue($"request failed: {r.Url} {r.Failure}");
+        page.RequestFailed += (_, r) =>
+        {
+            // The live tape aborts its own stream when the symbol or key changes (web/live.js); nothing else may fail.
+            if (!(r.Url.Contains("/v1/flow/stream?", StringComparison.Ordinal) && r.Failure == "net::ERR_ABORTED"))
+            {
+                _errors.Enqueue($"request failed: {r.Url} {r.Failure}");
+            }
+        };
         page.Request += (_, r) => Sent.Enqueue((r.Url, r.Headers.TryGetValue("x-api-key", out var key) ? key : null));
         page.Response += (_, r) =>
         {
