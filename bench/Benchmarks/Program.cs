@@ -1,7 +1,7 @@
 // FlowFunctions benchmarks: every figure of docs/benchmarks.md, each beside its limit or its comparison in the same
 // run, printed as a table and written to docs/benchmarks.md.
 //   dotnet run -c Release --project bench/Benchmarks                    everything (about 15 minutes on 2 cores)
-//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, storage, snapshot
+//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, stream, storage, snapshot
 //   dotnet run -c Release --project bench/Benchmarks -- --no-write      print only
 //   dotnet run -c Release --project bench/Benchmarks -- tape            the simulated trading day, summarised
 //   dotnet run -c Release --project bench/Benchmarks -- accuracy        how right the inferences are (docs/methodology.md "Accuracy")
@@ -38,9 +38,14 @@ if (options.Runs("fold"))
     new FoldSuite(report).Run();
 }
 
-if (options.Runs("http") || options.Runs("cold") || options.Runs("replay"))
+if (options.Runs("http") || options.Runs("cold") || options.Runs("replay") || options.Runs("stream"))
 {
     await using var apps = await Apps.PublishAsync();
+    if (options.Runs("stream"))
+    {
+        await new StreamSuite(report, apps).RunAsync();
+    }
+
     if (options.Runs("http"))
     {
         await new HttpSuite(report, apps, options).RunAsync();
