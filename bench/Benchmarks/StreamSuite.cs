@@ -94,7 +94,9 @@ public sealed class StreamSuite(Report report, Apps apps)
         await stop.CancelAsync();
         await Task.WhenAll(readers);
 
-        var perStream = (rssAfter - rssBefore) / (double)Streams;
+        // What an open stream holds: the resident memory with the streams open less before. The growth while following
+        // is the garbage collector's working set under 13,000 events a second, reported beside it, not held per stream.
+        var perStream = (rssOpen - rssBefore) / (double)Streams;
         var cores = (cpuAfter - cpuOpen) / seconds;
         report.Add(new Figure("Memory per open stream (1,000 streams)", $"{perStream / 1024:F1} KiB", "-", null, Goal.AtMost, 64, "≤ 64 KiB", perStream / 1024));
         report.Add(new Figure("Server CPU following 1,000 streams", $"{cores * 100:F0} % of a core", "-", null, Goal.AtMost, 1.0, "≤ 1 core", cores));
