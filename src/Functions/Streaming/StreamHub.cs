@@ -37,6 +37,7 @@ public sealed partial class StreamHub(
     private readonly List<StreamPage> _cache = [];
     private readonly Dictionary<(string Symbol, long Minute), MinutePreview> _previews = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _closing = Task.CompletedTask;
     private DateOnly _day;
     private long _head = -1;
     private int _headCount;
@@ -181,13 +182,16 @@ public sealed partial class StreamHub(
         base.Dispose();
     }
 
-    /// <summary>One poll: close what is due, read new pages, rebuild previews, wake the streams.</summary>
+    /// <summary>
+    /// One poll: start closing what is due (in the background: catching up on a morning of minutes reads every symbol
+    /// that printed, and must not hold up pages and previews), read new pages, rebuild previews, wake the streams.
+    /// </summary>
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var streaming = OpenStreams > 0;
-        if (mode.IsStandalone || streaming)
+        if ((mode.IsStandalone || streaming) && _closing.IsCompleted)
         {
-            await closer.CloseDueAsync(cancellationToken);
+            _closing = Task.Run(() => CloseAsync(cancellationToken), cancellationToken);
         }
 
         var today = NewYorkTime.TradingDate(clock.Now);
@@ -314,6 +318,19 @@ public sealed partial class StreamHub(
         }
 
         return changed;
+    }
+
+    /// <summary>Closes what is due; a close's pages wake the hub through <see cref="IStreamJournal.Appended"/>.</summary>
+    private async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await closer.CloseDueAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+        }
     }
 
     private void OnAppended(DateOnly day) => _wake.Release();
