@@ -57,9 +57,9 @@ public static class FlowStreamApi
         }
 
         var o = options.Value;
-        var settings = o.MaxLifetimeSeconds > 0 || mode.IsStandalone ? o : Copy(o, FunctionAppLifetimeSeconds);
+        var lifetime = o.MaxLifetimeSeconds > 0 ? o.MaxLifetimeSeconds : mode.IsStandalone ? 0 : FunctionAppLifetimeSeconds;
         // Heartbeats, lag and lifetime are spans of real time, whatever clock the app's windows run on.
-        return new StreamResult(new StreamSession(hub, request!, settings, TimeProvider.System), hub, slot);
+        return new StreamResult(new StreamSession(hub, request!, o, lifetime, TimeProvider.System), hub, slot);
     }
 
     /// <summary>The request's symbols (1 to 50, each valid, duplicates folded), kinds (default all) and resume id.</summary>
@@ -119,19 +119,6 @@ public static class FlowStreamApi
         request = new StreamRequest(set, kinds.Count == 0 ? [.. StreamEventKinds.All] : kinds, resume);
         return true;
     }
-
-    private static StreamOptions Copy(StreamOptions o, int lifetimeSeconds) => new()
-    {
-        BlockMinContracts = o.BlockMinContracts,
-        BlockMinPremium = o.BlockMinPremium,
-        HeartbeatSeconds = o.HeartbeatSeconds,
-        RetryMilliseconds = o.RetryMilliseconds,
-        CloseGraceSeconds = o.CloseGraceSeconds,
-        PollMilliseconds = o.PollMilliseconds,
-        MaxLagSeconds = o.MaxLagSeconds,
-        MaxLifetimeSeconds = lifetimeSeconds,
-        CacheBytes = o.CacheBytes,
-    };
 
     /// <summary>Runs the stream as the response: event-stream headers, no buffering, the session until it or the client ends.</summary>
     private sealed class StreamResult(StreamSession session, StreamHub hub, IDisposable slot) : IResult

@@ -16,10 +16,10 @@ public sealed record StreamRequest(IReadOnlySet<string> Symbols, IReadOnlySet<St
 /// the hub finds them, each durable event with its position as <c>id:</c>; previews of building minutes as they
 /// change; a comment when nothing was sent for the heartbeat interval. It ends with <c>slow</c> when it stays behind the
 /// journal's end longer than <see cref="StreamOptions.MaxLagSeconds"/> or a write waits that long (the client reads too
-/// slowly: only what the socket holds is buffered), and with <c>end</c> at its maximum lifetime; the client resumes
+/// slowly), and with <c>end</c> after <paramref name="lifetimeSeconds"/> (0: never); the client resumes
 /// from its last id either way. Not thread-safe: one per request.
 /// </summary>
-public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOptions options, TimeProvider wallClock)
+public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOptions options, int lifetimeSeconds, TimeProvider wallClock)
 {
     private PipeWriter _body = null!;
     private StreamPosition _position;
@@ -35,7 +35,7 @@ public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOp
         var heartbeat = TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds));
         var maxLag = TimeSpan.FromSeconds(Math.Max(1, options.MaxLagSeconds));
         var started = wallClock.GetUtcNow();
-        var end = options.MaxLifetimeSeconds > 0 ? started + TimeSpan.FromSeconds(options.MaxLifetimeSeconds) : DateTimeOffset.MaxValue;
+        var end = lifetimeSeconds > 0 ? started + TimeSpan.FromSeconds(lifetimeSeconds) : DateTimeOffset.MaxValue;
 
         Write(body, $"retry: {Math.Max(0, options.RetryMilliseconds)}\n\n");
         var resumed = await StartAsync(body, cancellationToken);
