@@ -11,8 +11,7 @@ namespace FlowFunctions.Functions.Streaming;
 public sealed record MinutePreview(string Symbol, long Minute, string Data, long Version);
 
 /// <summary>
-/// One instance's view of the stream journal (docs/api.md "Live flow stream"). While streams are open (and always
-/// standalone) it runs, every <see cref="StreamOptions.PollMilliseconds"/> and at once when this process appends: the
+/// One instance's view of the stream journal (docs/api.md "Live flow stream"). While streams are open it runs, every <see cref="StreamOptions.PollMilliseconds"/> and at once when this process appends: the
 /// <see cref="MinuteCloser"/>; a read of the journal's new pages, whoever appended them, into a cache of recent pages;
 /// and the previews of minutes not yet closed. Then it wakes the streams, which pull what they have not sent
 /// (<see cref="StreamSession"/>): a stream holds a position, never a queue, so a slow one costs no memory here.
@@ -23,7 +22,6 @@ public sealed partial class StreamHub(
     IFlowStore store,
     MinuteCloser closer,
     MarketClock clock,
-    AppMode mode,
     IOptions<StreamOptions> options,
     ILogger<StreamHub> logger) : BackgroundService
 {
@@ -189,7 +187,7 @@ public sealed partial class StreamHub(
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var streaming = OpenStreams > 0;
-        if ((mode.IsStandalone || streaming) && _closing.IsCompleted)
+        if (streaming && _closing.IsCompleted)
         {
             _closing = Task.Run(() => CloseAsync(cancellationToken), cancellationToken);
         }

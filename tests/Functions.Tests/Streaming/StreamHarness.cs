@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Streaming;
+using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Storage;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,16 +70,21 @@ internal sealed class StreamHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Moves the clock past every minute ingested and waits until the journal has closed them all.</summary>
+    /// <summary>
+    /// Moves the clock past every minute ingested and closes them all, as the snapshot job would (or a hub with a stream
+    /// open, which may be closing beside it).
+    /// </summary>
     public async Task CloseAllAsync(int minutes)
     {
         Factory.Clock.Set(SimulatedDays.Open.AddMinutes(minutes + 1).AddSeconds(10));
         var journal = Factory.Services.GetRequiredService<IStreamJournal>();
+        var closer = Factory.Services.GetRequiredService<MinuteCloser>();
         var last = Analytics.Aggregates.MinuteBucket.Of(SimulatedDays.Open.AddMinutes(minutes - 1));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await journal.ReadStateAsync(SimulatedDays.Friday, default)).State.LastClosedMinute < last)
         {
             Assert.True(DateTime.UtcNow < deadline, "the minutes did not close");
+            await closer.CloseDueAsync(default);
             await Task.Delay(20);
         }
     }
