@@ -21,28 +21,10 @@ public static class InMemoryClients
     }
 }
 
-/// <summary>The app on a real socket (Kestrel, port 0) with the same tapes, and streams that end every second.</summary>
-public sealed class SocketApp : IAsyncLifetime
+/// <summary>The app on a real socket with the same tapes, and streams that end every second.</summary>
+public sealed class SocketApp() : IngestedSocketApp(new Dictionary<string, string?>
 {
-    public FlowApiFactory Factory { get; } = new(new Dictionary<string, string?>
-    {
-        ["Stream:MaxLifetimeSeconds"] = "1",
-        ["Stream:RetryMilliseconds"] = "100",
-        ["Stream:PollMilliseconds"] = "20",
-    });
-
-    public Uri Address { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Factory.UseKestrel(0);
-        Factory.StartServer();
-        using var http = Factory.CreateClient();
-        Address = http.BaseAddress!;
-        await Factory.IngestAsync(HandTapes.Bullish());
-        await Factory.IngestAsync(HandTapes.Hand);
-        Factory.Clock.Advance(TimeSpan.FromSeconds(31));
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
-}
+    ["Stream:MaxLifetimeSeconds"] = "1",
+    ["Stream:RetryMilliseconds"] = "100",
+    ["Stream:PollMilliseconds"] = "20",
+});

@@ -27,3 +27,34 @@ public sealed class IngestedApp : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
+
+/// <summary>
+/// The same tapes on the app over a real socket (Kestrel, port 0), for clients that open their own connections (the
+/// .NET and Python clients, the MCP client). Derive to add settings.
+/// </summary>
+public class IngestedSocketApp : IAsyncLifetime
+{
+    public IngestedSocketApp()
+        : this(null)
+    {
+    }
+
+    protected IngestedSocketApp(IReadOnlyDictionary<string, string?>? settings) => Factory = new FlowApiFactory(settings);
+
+    public FlowApiFactory Factory { get; }
+
+    public Uri Address { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        using var http = Factory.CreateClient();
+        Address = http.BaseAddress!;
+        await Factory.IngestAsync(HandTapes.Bullish());
+        await Factory.IngestAsync(HandTapes.Hand);
+        Factory.Clock.Advance(TimeSpan.FromSeconds(31)); // past the start-up leaderboard snapshot
+    }
+
+    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
+}

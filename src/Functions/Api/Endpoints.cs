@@ -57,6 +57,12 @@ public static class Endpoints
     /// <summary>Server-Sent Events, GET only (a stream has no HEAD form); its function needs the host's proxying mode.</summary>
     public static readonly ApiEndpoint FlowStream = new("FlowStream", "v1/flow/stream", [HttpMethods.Get], EndpointAccess.Plan, Plan.Alpha, Function: "v1/flow/stream");
 
+    /// <summary>
+    /// The MCP server (streamable HTTP, stateless: POST only). Any valid key opens it, uncounted; each tool call checks
+    /// its endpoint's plan and counts (Mcp/FlowTools.cs).
+    /// </summary>
+    public static readonly ApiEndpoint Mcp = new("Mcp", "mcp", Post, EndpointAccess.AnyKeyUncounted, Function: "mcp");
+
     public static readonly ApiEndpoint Account = new("Account", "v1/account", Read, EndpointAccess.AnyKeyUncounted, Function: "v1/account");
 
     /// <summary>Standalone only: under the Functions host events come through Event Hubs.</summary>
@@ -71,7 +77,7 @@ public static class Endpoints
     public static readonly ApiEndpoint DashboardAsset = new("DashboardAsset", "dashboard/{*file}", Read, EndpointAccess.Public);
 
     public static IReadOnlyList<ApiEndpoint> All { get; } =
-        [FlowAnomaly, FlowSummary, CumulativeFlow, StrikeFlow, Leaderboard, FlowStream, Account, IngestEvents, Health, OpenApi, Dashboard, DashboardConfig, DashboardAsset];
+        [FlowAnomaly, FlowSummary, CumulativeFlow, StrikeFlow, Leaderboard, FlowStream, Mcp, Account, IngestEvents, Health, OpenApi, Dashboard, DashboardConfig, DashboardAsset];
 
     private static ApiEndpoint Keyed(string name, string route, Plan plan) => new(name, route, Read, EndpointAccess.Plan, plan, Function: route);
 }

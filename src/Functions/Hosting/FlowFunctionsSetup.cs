@@ -6,6 +6,7 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Dashboard;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
+using FlowFunctions.Functions.Mcp;
 using FlowFunctions.Functions.Simulation;
 using FlowFunctions.Functions.Streaming;
 using FlowFunctions.Functions.Telemetry;
@@ -78,6 +79,8 @@ public static partial class FlowFunctionsSetup
         services.AddFlowStores();
 
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
+        services.AddSingleton<ApiKeyGate>();
+        services.AddFlowMcp();
         services.AddSingleton(sp =>
         {
             // This instance's own writes make cached answers stale at once (ResponseCache).
@@ -124,6 +127,7 @@ public static partial class FlowFunctionsSetup
             .MapLeaderboardApi()
             .MapFlowStreamApi()
             .MapAccountApi();
+        app.MapFlowMcp();
         if (mode.IsStandalone)
         {
             app.MapIngestApi();

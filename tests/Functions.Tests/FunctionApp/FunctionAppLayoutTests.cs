@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -34,7 +35,7 @@ public sealed class FunctionAppLayoutTests
     public void EveryFunctionJsonIsWellFormedForItsTrigger()
     {
         var functions = Functions();
-        Assert.Equal(12, functions.Count);
+        Assert.Equal(13, functions.Count);
         foreach (var (name, function) in functions)
         {
             Assert.Matches("^[A-Za-z][A-Za-z0-9_]*$", name);
@@ -47,7 +48,8 @@ public sealed class FunctionAppLayoutTests
                 case "httpTrigger":
                     Assert.Equal(2, bindings.Length);
                     Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString()); // the app checks API keys itself
-                    Assert.Subset(new HashSet<string> { "get", "head" }, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToHashSet());
+                    // Reads answer GET and HEAD; the MCP server (streamable HTTP, stateless) takes POST only.
+                    Assert.Subset(name == Endpoints.Mcp.Name ? ["post"] : new HashSet<string> { "get", "head" }, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToHashSet());
                     Assert.False(string.IsNullOrWhiteSpace(trigger.GetProperty("route").GetString()));
                     var output = bindings.Single(b => b.GetProperty("direction").GetString() == "out");
                     Assert.Equal("http", output.GetProperty("type").GetString());
@@ -89,12 +91,13 @@ public sealed class FunctionAppLayoutTests
         using var client = app.ClientWithKey(Keys.Alpha);
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToArray();
         var gets = endpoints.Where(e => Methods(e).Contains("GET")).Select(e => e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
-        var posts = endpoints.Where(e => Methods(e).Contains("POST")).Select(e => e.RoutePattern.RawText!.TrimStart('/')).ToHashSet();
+        var posts = endpoints.Where(e => Methods(e).Contains("POST")).Select(e => e.RoutePattern.RawText!.Trim('/')).ToHashSet();
 
         var routes = Functions().Select(f => Trigger(f.Value)).Where(t => t.GetProperty("type").GetString() == "httpTrigger").Select(t => t.GetProperty("route").GetString()!).ToArray();
         const string CatchAll = "{*path}";
         Assert.Contains(CatchAll, routes); // the dashboard at / (and its assets), GET and HEAD only
-        foreach (var route in routes.Where(r => r != CatchAll))
+        Assert.Contains(Endpoints.Mcp.Function, routes); // POST only; McpServerTests and FunctionAppMcpTests call it
+        foreach (var route in routes.Where(r => r != CatchAll && r != Endpoints.Mcp.Function))
         {
             Assert.Contains(route, gets);
             using var response = await client.GetAsync("/" + route.Replace("{symbol}", "SPY", StringComparison.Ordinal));
@@ -105,9 +108,9 @@ public sealed class FunctionAppLayoutTests
         // Every GET the app serves is a function's route, or the dashboard ("/" and its files) through the catch-all.
         Assert.DoesNotContain(gets.Except(routes), r => r.Length > 0 && !r.StartsWith("dashboard/", StringComparison.Ordinal));
 
-        // The POST routes are exactly the trigger invocations, so nothing else is reachable by POST under the host, and
-        // the catch-all (GET and HEAD only) cannot forward a public POST to them.
-        Assert.Equal(FunctionNames.Triggers.Order(), posts.Order());
+        // The POST routes are exactly the trigger invocations and the MCP server's own function, so nothing else is
+        // reachable by POST under the host, and the catch-all (GET and HEAD only) cannot forward a public POST to them.
+        Assert.Equal(FunctionNames.Triggers.Append(Endpoints.Mcp.Function!).Order(), posts.Order());
         using var root = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, root.StatusCode);
     }
