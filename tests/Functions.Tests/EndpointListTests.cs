@@ -3,6 +3,7 @@ using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Tests.FunctionApp;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Testing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,8 @@ public sealed class EndpointListTests
     {
         using var app = functionApp ? HostProtocolTests.FunctionApp() : new FlowApiFactory();
         var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .ToDictionary(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
+            .ToLookup(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName.Split(':')[0])
+            .ToDictionary(g => g.Key, g => g.Key == Endpoints.Docs.Name ? DocsPage(g) : g.Single());
 
         var expected = Endpoints.All.Where(e => !(functionApp && e.StandaloneOnly)).ToArray();
         var triggers = functionApp ? FunctionNames.Triggers : [];
@@ -31,7 +33,7 @@ public sealed class EndpointListTests
         {
             var endpoint = mapped[entry.Name];
             // MapMcp maps its POST under a group, so its pattern is "/mcp/" (which matches "/mcp").
-            Assert.Equal(entry.Path, entry == Endpoints.Mcp ? endpoint.RoutePattern.RawText!.TrimEnd('/') : endpoint.RoutePattern.RawText);
+            Assert.Equal(entry.Path, entry == Endpoints.Mcp ? endpoint.RoutePattern.RawText!.TrimEnd('/') : entry == Endpoints.Docs ? DocsPrefix(endpoint) : endpoint.RoutePattern.RawText);
             Assert.Equal(entry.Methods, endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods);
             Assert.Equal(entry.Access == EndpointAccess.Plan ? entry.Plan : null, endpoint.Metadata.GetMetadata<PlanRequirement>()?.Plan);
             Assert.Equal(entry.Access == EndpointAccess.Admin, endpoint.Metadata.GetMetadata<AdminRequirement>() is not null);
@@ -55,4 +57,21 @@ public sealed class EndpointListTests
             Assert.False(entry.StandaloneOnly);
         }
     }
+
+    /// <summary>
+    /// Scalar maps the reference's page and each of its files, named <c>Docs:&lt;pattern&gt;</c> (Docs/DocsApi.cs): all
+    /// under the entry's path, GET only, public. The page's own endpoint stands for the entry.
+    /// </summary>
+    private static RouteEndpoint DocsPage(IEnumerable<RouteEndpoint> endpoints)
+    {
+        var all = endpoints.ToArray();
+        Assert.True(all.Length >= 3, $"{all.Length} endpoints under /docs");
+        Assert.All(all, e => Assert.StartsWith(Endpoints.Docs.Path, e.RoutePattern.RawText, StringComparison.Ordinal));
+        Assert.All(all, e => Assert.Equal([HttpMethods.Get], e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods));
+        Assert.All(all, e => Assert.Null(e.Metadata.GetMetadata<PlanRequirement>()));
+        return all.Single(e => !Path.HasExtension(e.RoutePattern.RawText));
+    }
+
+    /// <summary>The page's pattern up to its optional document name (<c>/docs/{documentName?}</c> gives <c>/docs</c>).</summary>
+    private static string DocsPrefix(RouteEndpoint page) => page.RoutePattern.RawText!.Split("/{", 2)[0];
 }

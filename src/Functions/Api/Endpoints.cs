@@ -63,6 +63,9 @@ public static class Endpoints
     /// </summary>
     public static readonly ApiEndpoint Mcp = new("Mcp", "mcp", Post, EndpointAccess.AnyKeyUncounted, Function: "mcp");
 
+    /// <summary>The API reference (Scalar) and its script; under the host the dashboard's catch-all function forwards it.</summary>
+    public static readonly ApiEndpoint Docs = new("Docs", "docs", [HttpMethods.Get], EndpointAccess.Public);
+
     public static readonly ApiEndpoint Account = new("Account", "v1/account", Read, EndpointAccess.AnyKeyUncounted, Function: "v1/account");
 
     /// <summary>Standalone only: under the Functions host events come through Event Hubs.</summary>
@@ -77,7 +80,7 @@ public static class Endpoints
     public static readonly ApiEndpoint DashboardAsset = new("DashboardAsset", "dashboard/{*file}", Read, EndpointAccess.Public);
 
     public static IReadOnlyList<ApiEndpoint> All { get; } =
-        [FlowAnomaly, FlowSummary, CumulativeFlow, StrikeFlow, Leaderboard, FlowStream, Mcp, Account, IngestEvents, Health, OpenApi, Dashboard, DashboardConfig, DashboardAsset];
+        [FlowAnomaly, FlowSummary, CumulativeFlow, StrikeFlow, Leaderboard, FlowStream, Mcp, Account, IngestEvents, Health, OpenApi, Dashboard, DashboardConfig, DashboardAsset, Docs];
 
     private static ApiEndpoint Keyed(string name, string route, Plan plan) => new(name, route, Read, EndpointAccess.Plan, plan, Function: route);
 }

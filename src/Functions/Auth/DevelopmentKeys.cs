@@ -19,6 +19,14 @@ public sealed partial class DevelopmentKeys(
     IHostEnvironment environment,
     ILogger<DevelopmentKeys> logger) : IHostedService
 {
+    /// <summary>
+    /// The Development alpha key for the app's own pages (the dashboard, the API reference) to fill in, in the Development
+    /// environment only (the key is in appsettings.Development.json and printed at start-up anyway); null elsewhere.
+    /// </summary>
+    public static string? ForPages(IHostEnvironment environment, AuthOptions auth) => environment.IsDevelopment()
+        ? auth.DevelopmentKeys.FirstOrDefault(k => !k.Admin && string.Equals(k.Plan, "alpha", StringComparison.OrdinalIgnoreCase))?.Key
+        : null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!environment.IsDevelopment() || options.Value.DevelopmentKeys.Count == 0)

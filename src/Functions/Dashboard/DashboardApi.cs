@@ -46,9 +46,7 @@ public static class DashboardApi
     /// </summary>
     public static IResult Config(HttpContext context, IHostEnvironment environment, IOptions<AuthOptions> auth)
     {
-        var developmentKey = environment.IsDevelopment()
-            ? auth.Value.DevelopmentKeys.FirstOrDefault(k => !k.Admin && string.Equals(k.Plan, "alpha", StringComparison.OrdinalIgnoreCase))?.Key
-            : null;
+        var developmentKey = DevelopmentKeys.ForPages(environment, auth.Value);
         Secure(context.Response);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Json(
@@ -83,9 +81,10 @@ public static class DashboardApi
         return TypedResults.Bytes(asset.Content, asset.ContentType);
     }
 
-    private static void Secure(HttpResponse response)
+    /// <summary>The page headers: <see cref="ContentSecurityPolicy"/> (or <paramref name="policy"/>), no referrer, no sniffing, no framing.</summary>
+    public static void Secure(HttpResponse response, string policy = ContentSecurityPolicy)
     {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.ContentSecurityPolicy = policy;
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";

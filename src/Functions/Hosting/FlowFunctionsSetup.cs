@@ -4,6 +4,7 @@ using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Dashboard;
+using FlowFunctions.Functions.Docs;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Mcp;
@@ -128,6 +129,7 @@ public static partial class FlowFunctionsSetup
             .MapFlowStreamApi()
             .MapAccountApi();
         app.MapFlowMcp();
+        app.MapDocs();
         if (mode.IsStandalone)
         {
             app.MapIngestApi();

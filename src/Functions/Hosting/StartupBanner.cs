@@ -43,7 +43,8 @@ public sealed class StartupBanner(
         }
 
         o.WriteLine($"  Dashboard   {baseUrl}/");
-        o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json");
+        o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json (interactive: {baseUrl}/docs)");
+        o.WriteLine($"  MCP         {baseUrl}/mcp (streamable HTTP, key in X-Api-Key)");
         if (simulator.Value.Enabled)
         {
             o.WriteLine(clock.IsReplay

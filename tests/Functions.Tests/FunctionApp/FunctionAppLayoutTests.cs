@@ -105,8 +105,9 @@ public sealed class FunctionAppLayoutTests
             Assert.True(response.StatusCode != HttpStatusCode.NotFound || body.Contains("symbol_not_found", StringComparison.Ordinal), $"/{route}: {response.StatusCode} {body}");
         }
 
-        // Every GET the app serves is a function's route, or the dashboard ("/" and its files) through the catch-all.
-        Assert.DoesNotContain(gets.Except(routes), r => r.Length > 0 && !r.StartsWith("dashboard/", StringComparison.Ordinal));
+        // Every GET the app serves is a function's route, or the dashboard ("/" and its files) or the API reference
+        // ("/docs" and its files) through the catch-all.
+        Assert.DoesNotContain(gets.Except(routes), r => r.Length > 0 && !r.StartsWith("dashboard/", StringComparison.Ordinal) && r.Split('/')[0] != Endpoints.Docs.Route);
 
         // The POST routes are exactly the trigger invocations and the MCP server's own function, so nothing else is
         // reachable by POST under the host, and the catch-all (GET and HEAD only) cannot forward a public POST to them.
