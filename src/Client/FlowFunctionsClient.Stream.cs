@@ -21,7 +21,8 @@ public sealed partial class FlowFunctionsClient
 
     /// <summary>
     /// The live flow stream (alpha plan) as one sequence that never ends by itself: when the server ends a connection
-    /// (<c>end</c> at its lifetime, <c>slow</c>) or the connection drops, it waits the server's <c>retry</c> and
+    /// (<c>end</c> at its lifetime, <c>slow</c>) or the connection drops or stays silent past
+    /// <see cref="FlowFunctionsClientOptions.StreamIdleTimeout"/>, it waits the server's <c>retry</c> and
     /// reconnects with the last id it yielded, so every durable event comes once, in order. Connection failures are
     /// retried <see cref="FlowFunctionsClientOptions.MaxRetries"/> times in a row with a doubling backoff; errors the
     /// server answers (401, 403, 400, a 429 past the retry bound) are thrown. Control events are yielded too: a
@@ -49,15 +50,20 @@ public sealed partial class FlowFunctionsClient
             {
                 using (response)
                 {
+                    // HttpClient's timeout ends with the headers; a connection that goes silent (no event, no heartbeat)
+                    // for StreamIdleTimeout is taken for dropped. Each event restarts the timer.
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    idle.CancelAfter(_streamIdle);
                     var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                     await using (body.ConfigureAwait(false))
                     {
                         var parser = SseParser.Create(body);
-                        var items = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                        var items = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
                         await using (items.ConfigureAwait(false))
                         {
                             while (await NextAsync(items, cancellationToken).ConfigureAwait(false))
                             {
+                                idle.CancelAfter(_streamIdle);
                                 var item = items.Current;
                                 failures = 0;
                                 if (!string.IsNullOrEmpty(item.EventId))
@@ -101,16 +107,16 @@ public sealed partial class FlowFunctionsClient
         }
     }
 
-    /// <summary>The next event; false when the connection ended or dropped (the caller reconnects).</summary>
+    /// <summary>The next event; false when the connection ended, dropped or went silent (the caller reconnects).</summary>
     private static async Task<bool> NextAsync(IAsyncEnumerator<SseItem<string>> items, CancellationToken cancellationToken)
     {
         try
         {
             return await items.MoveNextAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
         {
-            // A read cut by the caller's cancellation surfaces as the cancellation, not as a dropped connection.
+            // A read cut by the caller's cancellation surfaces as the cancellation; the idle timer's, as a dropped connection.
             cancellationToken.ThrowIfCancellationRequested();
             return false;
         }

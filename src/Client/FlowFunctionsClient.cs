@@ -21,6 +21,7 @@ public sealed partial class FlowFunctionsClient : IDisposable
     private readonly int _maxRetries;
     private readonly TimeSpan _maxRetryWait;
     private readonly TimeSpan _backoff;
+    private readonly TimeSpan _streamIdle;
 
     /// <summary>A client with its own <see cref="HttpClient"/>, disposed with it.</summary>
     public FlowFunctionsClient(Uri baseAddress, string apiKey)
@@ -41,6 +42,7 @@ public sealed partial class FlowFunctionsClient : IDisposable
         _maxRetries = options.MaxRetries;
         _maxRetryWait = options.MaxRetryWait;
         _backoff = options.RetryBackoff;
+        _streamIdle = options.StreamIdleTimeout;
     }
 
     /// <summary>Flow anomaly (growth plan): whether one-sided flow in <paramref name="symbol"/> is a trade, and its spread.</summary>

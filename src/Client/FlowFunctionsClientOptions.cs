@@ -20,4 +20,11 @@ public sealed class FlowFunctionsClientOptions
 
     /// <summary>The first wait after a 502 or 503 without <c>Retry-After</c>; it doubles at each retry.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a stream may stay silent before <see cref="FlowFunctionsClient.StreamAsync"/> takes the connection for
+    /// dropped and resumes on a new one. The server sends a heartbeat after 15 s without events, so the default allows
+    /// three to be missed.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(45);
 }

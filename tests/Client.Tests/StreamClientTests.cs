@@ -1,5 +1,11 @@
+using System.Collections.Concurrent;
+using System.Net;
 using FlowFunctions.Client.Models;
 using FlowFunctions.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace FlowFunctions.Client.Tests;
 
@@ -45,5 +51,43 @@ public sealed class StreamClientTests(SocketApp app) : IClassFixture<SocketApp>
         Assert.All(blocks.Select(b => b.AsBlock()!), b => Assert.Equal(("SPY", "call", "buy", 585.0), (b.Symbol, b.Right, b.Side, b.Strike)));
         Assert.True(seen.Count(e => e.Event == "end") >= 2, $"{seen.Count(e => e.Event == "end")} connections ended; the stream should have resumed across several");
         Assert.True(seen.Count(e => e.Event == "ready") >= 3);
+    }
+
+    [Fact]
+    public async Task AConnectionThatGoesSilentIsTakenForDroppedAndResumedFromTheLastId()
+    {
+        // A stand-in server that sends one event per connection and then nothing, not even a heartbeat.
+        var lastIds = new ConcurrentQueue<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        await using var silent = builder.Build();
+        silent.MapGet("/v1/flow/stream", async (HttpContext context) =>
+        {
+            var last = context.Request.Headers["Last-Event-ID"].ToString();
+            lastIds.Enqueue(last);
+            var next = lastIds.Count;
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync($"retry: 10\n\nid: 20260605.{next}.0\nevent: block\ndata: {{\"size\":{next}}}\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await silent.StartAsync();
+
+        var options = new FlowFunctionsClientOptions { BaseAddress = new Uri(silent.Urls.First()), ApiKey = Keys.Alpha, StreamIdleTimeout = TimeSpan.FromMilliseconds(300) };
+        using var client = new FlowFunctionsClient(new HttpClient(), options);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ids = new List<string>();
+        await foreach (var e in client.StreamAsync(["SPY"], cancellationToken: timeout.Token))
+        {
+            ids.Add(e.Id);
+            if (ids.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(["20260605.1.0", "20260605.2.0", "20260605.3.0"], ids);
+        Assert.Equal([string.Empty, "20260605.1.0", "20260605.2.0"], lastIds.Take(3));
     }
 }

@@ -28,7 +28,7 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         var app = published.Folder;
         Assert.Equal(File.ReadAllText(Path.Combine(root, "host.json")), File.ReadAllText(Path.Combine(app, "host.json")));
         var functions = FunctionFolders.Generate();
-        Assert.Equal(12, functions.Count);
+        Assert.Equal(13, functions.Count); // eleven HTTP functions (with the MCP server's), the Event Hubs trigger and the timer
         foreach (var (name, json) in functions)
         {
             Assert.Equal(json, File.ReadAllText(Path.Combine(app, name, "function.json")));
