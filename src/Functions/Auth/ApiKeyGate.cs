@@ -50,16 +50,17 @@ public sealed partial class ApiKeyGate(
         return request.Query.TryGetValue(QueryName, out var query) && query.Count > 0 ? query.ToString().Trim() : null;
     }
 
-    public async Task<KeyDecision> AdmitAsync(string? presented, KeyRequirement requirement, CancellationToken cancellationToken)
+    /// <summary>The presented key's record, or the 401 to answer: nothing is counted and no usage is read.</summary>
+    public async Task<(ApiKeyRecord? Key, JsonHttpResult<ApiError>? Error)> IdentifyAsync(string? presented, CancellationToken cancellationToken)
     {
         if (presented is null)
         {
-            return Refused(ApiErrors.Create(401, ApiErrors.Unauthorized, "Missing API key: send it in the X-Api-Key header or the apiKey query parameter."));
+            return (null, ApiErrors.Create(401, ApiErrors.Unauthorized, "Missing API key: send it in the X-Api-Key header or the apiKey query parameter."));
         }
 
         if (!ApiKeyHasher.IsWellFormed(presented))
         {
-            return Refused(ApiErrors.Create(401, ApiErrors.Unauthorized, "Malformed API key."));
+            return (null, ApiErrors.Create(401, ApiErrors.Unauthorized, "Malformed API key."));
         }
 
         var digest = hasher.Digest(presented);
@@ -67,7 +68,18 @@ public sealed partial class ApiKeyGate(
         if (key is null || !ApiKeyHasher.Matches(key.Hash, digest.Hash) || key.IsRevoked)
         {
             LogRejected(logger, digest.Id, key?.IsRevoked == true);
-            return Refused(ApiErrors.Create(401, ApiErrors.Unauthorized, key?.IsRevoked == true ? "This API key has been revoked." : "Invalid API key."));
+            return (null, ApiErrors.Create(401, ApiErrors.Unauthorized, key?.IsRevoked == true ? "This API key has been revoked." : "Invalid API key."));
+        }
+
+        return (key, null);
+    }
+
+    public async Task<KeyDecision> AdmitAsync(string? presented, KeyRequirement requirement, CancellationToken cancellationToken)
+    {
+        var (key, unauthorized) = await IdentifyAsync(presented, cancellationToken);
+        if (key is null)
+        {
+            return new KeyDecision(null, unauthorized, null, null);
         }
 
         var limits = plans.CurrentValue.LimitsOf(key.Plan);
@@ -97,8 +109,6 @@ public sealed partial class ApiKeyGate(
 
         return new KeyDecision(new Caller(key, limits, decision.Usage), null, counted, null);
     }
-
-    private static KeyDecision Refused(JsonHttpResult<ApiError> error) => new(null, error, null, null);
 
     private static string LimitMessage(Plan plan, QuotaLimits limits, QuotaUsage usage, long retryAfter) =>
         limits.DailyLimit > 0 && usage.UsedToday >= limits.DailyLimit

@@ -1,6 +1,5 @@
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
-using FlowFunctions.Storage.Keys;
 
 namespace FlowFunctions.Functions.Mcp;
 
@@ -39,12 +38,13 @@ public static class McpSetup
                 var inner = endpoint.RequestDelegate!;
                 endpoint.RequestDelegate = async context =>
                 {
+                    // The key only: no usage read here (each tool call reads and counts its own), so an MCP message
+                    // costs one storage read fewer than an uncounted endpoint's, and carries no X-RateLimit-* headers.
                     context.Response.Headers.CacheControl = "private";
-                    var decision = await gate.AdmitAsync(ApiKeyGate.Presented(context.Request), new KeyRequirement(Plan.Free, Admin: false, Counted: false), context.RequestAborted);
-                    ApiKeyFilter.Report(context.Response, decision);
-                    if (decision.Error is { } error)
+                    var (_, unauthorized) = await gate.IdentifyAsync(ApiKeyGate.Presented(context.Request), context.RequestAborted);
+                    if (unauthorized is not null)
                     {
-                        await error.ExecuteAsync(context);
+                        await unauthorized.ExecuteAsync(context);
                         return;
                     }
 
