@@ -113,6 +113,11 @@ public sealed class McpServerTests(McpApp app) : IClassFixture<McpApp>
         Assert.Equal((404, "symbol_not_found"), (missing.GetProperty("http_status").GetInt32(), missing.GetProperty("error").GetString()));
         var expiry = Error(await client.CallToolAsync("flow_summary", new Dictionary<string, object?> { ["symbol"] = "SPY", ["expiry"] = "June 5" }));
         Assert.Equal("invalid_expiry", expiry.GetProperty("error").GetString());
+
+        // Outside the schema: the MCP layer's own tool error (docs/api.md "MCP server"), not an API body.
+        var wrongType = await client.CallToolAsync("cumulative_flow", new Dictionary<string, object?> { ["symbol"] = "SPY", ["minutes"] = "abc" });
+        Assert.True(wrongType.IsError);
+        Assert.Contains("cumulative_flow", Text(wrongType), StringComparison.Ordinal);
     }
 
     [Fact]
