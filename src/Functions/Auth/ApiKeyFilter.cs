@@ -29,7 +29,7 @@ public sealed class ApiKeyFilter(ApiKeyGate gate) : IEndpointFilter
     }
 
     /// <summary>The decision's quota headers (and <c>Retry-After</c> on a 429) on a response.</summary>
-    public static void Report(HttpResponse response, KeyDecision decision)
+    private static void Report(HttpResponse response, KeyDecision decision)
     {
         if (decision.Window is { } window)
         {
