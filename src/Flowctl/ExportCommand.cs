@@ -86,7 +86,7 @@ public static class ExportCommand
             yield return string.Join(',', Columns);
         }
 
-        long cumulative = 0;
+        Int128 cumulative = 0;
         foreach (var (minute, t) in minutes)
         {
             cumulative += t.NetVolume;
@@ -117,5 +117,7 @@ public static class ExportCommand
         }
     }
 
-    private static decimal Dollars(long cents) => cents / 100m;
+    /// <summary>Cents as dollars with two decimals; a sum beyond decimal's range (about 7.9 × 10^28 cents) as a double.</summary>
+    private static object Dollars(Int128 cents) =>
+        Int128.Abs(cents) <= (Int128)decimal.MaxValue ? (decimal)cents / 100m : (double)cents / 100;
 }

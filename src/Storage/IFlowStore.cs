@@ -44,18 +44,47 @@ public readonly record struct CommitResult(bool Applied, IngestReceipt Receipt)
 }
 
 /// <summary>
+/// A print as the exactly-once rule knows it (docs/api.md "Exactly once per print"): its underlying, the minute of its
+/// time and its feed id. A feed's id is unique per underlying and trading date, and a print sent again repeats its
+/// time, so a print with an id counts once however many batches carry it. <paramref name="Minute"/> is
+/// <see cref="MinuteBucket"/>'s epoch minute, the same minute a cancel finds its print by.
+/// </summary>
+public readonly record struct PrintKey(string Underlying, long Minute, TradeId Id);
+
+/// <summary>
+/// Thrown by <see cref="IFlowStore.CommitAsync"/> when a print of the fold had been counted by another batch, or repeats
+/// one of the fold's own, by the time of the commit (two writers raced for it). Nothing of the batch was written: the
+/// ingest pipeline asks <see cref="IFlowStore.FindCountedPrintsAsync"/> again and folds the batch anew without it.
+/// </summary>
+public sealed class PrintsAlreadyCountedException(int count)
+    : Exception($"{count} prints of the batch were already counted by another batch; nothing was written.")
+{
+    public int Count { get; } = count;
+}
+
+/// <summary>
 /// The aggregates, chains and spots the endpoints read. Implementations are thread-safe; every read returns values the
 /// caller owns (copies), in ascending key order.
 /// </summary>
 public interface IFlowStore
 {
     /// <summary>
-    /// Applies a folded batch exactly once: a second commit with the same <see cref="FlowCommit.BatchId"/> changes
-    /// nothing and returns the first commit's receipt. The fold's prints go first, then its cancels, in order: each
+    /// Applies a folded batch exactly once, whole or not at all: a second commit with the same
+    /// <see cref="FlowCommit.BatchId"/> changes nothing and returns the first commit's receipt, and a commit that fails
+    /// part-way leaves nothing a retry would count again. Each print with an id counts once (<see cref="PrintKey"/>): a fold holding a print counted by another batch (or twice) throws <see cref="PrintsAlreadyCountedException"/>
+    /// and writes nothing. The fold's prints go first, then its cancels, in order: each
     /// takes its print out of every aggregate exactly, and latest-of values and the newest spot become what they would
     /// be had the print never come (docs/methodology.md §13).
     /// </summary>
     Task<CommitResult> CommitAsync(FlowCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which of <paramref name="prints"/> the store has counted under a batch other than <paramref name="batchId"/>
+    /// (docs/api.md "Events", "Exactly once per print"). The ingest pipeline drops those before it folds a batch; the
+    /// commit checks again and throws <see cref="PrintsAlreadyCountedException"/> when a writer raced it. Ids are kept
+    /// as long as a print can be accepted (10,080 minutes).
+    /// </summary>
+    Task<IReadOnlySet<PrintKey>> FindCountedPrintsAsync(IReadOnlyCollection<PrintKey> prints, string batchId, CancellationToken cancellationToken);
 
     /// <summary>The receipt of an already committed batch, or null.</summary>
     Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken);

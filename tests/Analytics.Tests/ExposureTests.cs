@@ -35,7 +35,7 @@ public sealed class ExposureTests
     private static double Formula(long baseline, in ContractDayFlow flow, int dte)
     {
         var c = OiModel.For(dte);
-        var volume = flow.Flow.TotalVolume;
+        var volume = (double)flow.Flow.TotalVolume;
         var raw = (c.Signed * flow.ExpectedSigned) + (c.Volume * volume) + (c.Turnover * OiSimulator.Turnover(volume, baseline));
         return Math.Clamp(Math.Round(raw, MidpointRounding.AwayFromZero), -baseline, volume);
     }
@@ -97,7 +97,7 @@ public sealed class ExposureTests
             var baseline = rng.Next(0, 1_000);
             var flow = Flow(rng.Next(0, 800), rng.Next(0, 800), rng.Next(0, 300), rng.Next(500, 1001), rng.Next(0, 501));
             var oi = OiSimulator.Estimate(baseline, flow, rng.Next(0, 60));
-            Assert.InRange(oi.Delta, -baseline, flow.Flow.TotalVolume);
+            Assert.InRange(oi.Delta, -baseline, (double)flow.Flow.TotalVolume);
             Assert.True(oi.Effective >= 0);
         }
     }

@@ -77,10 +77,10 @@ public sealed class FlowFoldTests
         var cell = Assert.Single(fold.ZeroDteStrikes).Value;
         var years = 2.0 * 3600 / TimeToExpiry.SecondsPerYear;
         var g = BlackScholes.Greeks(OptionRight.Put, 590, 590, years, 0.15, PricingParameters.Default);
-        Assert.Equal(Math.Round(g.Delta * 10 * 100 * 590 * 100), cell.SignedDeltaCents);
+        Assert.Equal(Math.Round(g.Delta * 10 * 100 * 590 * 100), (double)cell.SignedDeltaCents);
         var deltaChange = BlackScholes.Greeks(OptionRight.Put, 590 * 1.005, 590, years, 0.15, PricingParameters.Default).Delta
             - BlackScholes.Greeks(OptionRight.Put, 590 * 0.995, 590, years, 0.15, PricingParameters.Default).Delta;
-        Assert.Equal(Math.Round(deltaChange * 10 * 100 * 590 * 100), cell.SignedGammaCents);
+        Assert.Equal(Math.Round(deltaChange * 10 * 100 * 590 * 100), (double)cell.SignedGammaCents);
         Assert.True(cell.SignedDeltaCents < 0 && cell.SignedGammaCents > 0, "bought puts: negative delta-dollars, positive gamma-dollars");
         Assert.Equal(10, cell.Contracts);
     }

@@ -103,6 +103,8 @@ public sealed class ServiceRoutesTests : IDisposable
 
         public Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken) => throw failure;
 
+        public Task<IReadOnlySet<PrintKey>> FindCountedPrintsAsync(IReadOnlyCollection<PrintKey> prints, string batchId, CancellationToken cancellationToken) => throw failure;
+
         public Task<IReadOnlyList<KeyValuePair<long, FlowTally>>> ReadMinutesAsync(string symbol, long firstMinute, long lastMinute, CancellationToken cancellationToken) => throw failure;
 
         public Task<IReadOnlyList<KeyValuePair<string, FlowTally>>> ReadWindowTotalsAsync(long firstMinute, long lastMinute, CancellationToken cancellationToken) => throw failure;

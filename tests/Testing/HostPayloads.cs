@@ -21,8 +21,12 @@ public static class HostPayloads
     public const string Hub = "flow-events";
     public const string ConsumerGroup = "flowfunctions";
 
-    /// <summary>An <c>IngestEvents</c> invocation. <paramref name="doubleEncoded"/> is what the host sends; false sends plain JSON arrays.</summary>
-    public static string EventHub(IReadOnlyList<string> messages, long firstSequence, string partition = "0", bool doubleEncoded = true, bool withSequenceNumbers = true)
+    /// <summary>
+    /// An <c>IngestEvents</c> invocation. <paramref name="doubleEncoded"/> is what the host sends; false sends plain JSON
+    /// arrays. <paramref name="retryCount"/>, when given, is the host's <c>RetryContext</c> of a retried invocation (its
+    /// binding data serialized as an object: <c>RetryCount</c>, <c>MaxRetryCount</c>, <c>Exception</c>).
+    /// </summary>
+    public static string EventHub(IReadOnlyList<string> messages, long firstSequence, string partition = "0", bool doubleEncoded = true, bool withSequenceNumbers = true, int? retryCount = null)
     {
         var enqueued = DateTime.UtcNow;
         var sequences = new JsonArray(messages.Select((_, i) => (JsonNode)(firstSequence + i)).ToArray());
@@ -50,6 +54,16 @@ public static class HostPayloads
         if (withSequenceNumbers)
         {
             metadata["SequenceNumberArray"] = Encode(sequences, doubleEncoded);
+        }
+
+        if (retryCount is { } retries)
+        {
+            metadata["RetryContext"] = new JsonObject
+            {
+                ["RetryCount"] = retries,
+                ["MaxRetryCount"] = -1,
+                ["Exception"] = new JsonObject { ["Message"] = "Response status code does not indicate success: 500 (Internal Server Error)." },
+            };
         }
 
         var events = new JsonArray(messages.Select(m => (JsonNode)m).ToArray());

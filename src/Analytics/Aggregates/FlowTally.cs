@@ -5,40 +5,42 @@ namespace FlowFunctions.Analytics.Aggregates;
 /// <summary>
 /// Volume and premium by aggressor side, print count and the latest print: the per-symbol-per-minute aggregate and,
 /// summed over minutes, a window's totals. Premiums are integer cents (price × size × 100 dollars, with the price at
-/// 1/10,000 of a dollar), so sums are exact and any split of a tape folds to the same tally. Not thread-safe.
+/// 1/10,000 of a dollar), so sums are exact and any split of a tape folds to the same tally. Volumes and premiums are
+/// <see cref="Int128"/>, so no sum can overflow (docs/api.md "Event bounds": a print adds at most 10^15 cents and
+/// 10^6 contracts, and a sum holds fewer than 2^63 prints). Not thread-safe.
 /// </summary>
 public struct FlowTally
 {
-    public long BuyVolume { get; set; }
+    public Int128 BuyVolume { get; set; }
 
-    public long SellVolume { get; set; }
+    public Int128 SellVolume { get; set; }
 
-    public long MidVolume { get; set; }
+    public Int128 MidVolume { get; set; }
 
-    public long BuyPremiumCents { get; set; }
+    public Int128 BuyPremiumCents { get; set; }
 
-    public long SellPremiumCents { get; set; }
+    public Int128 SellPremiumCents { get; set; }
 
-    public long MidPremiumCents { get; set; }
+    public Int128 MidPremiumCents { get; set; }
 
     public long TradeCount { get; set; }
 
     public LastPrint Last { get; set; }
 
-    public readonly long TotalVolume => BuyVolume + SellVolume + MidVolume;
+    public readonly Int128 TotalVolume => BuyVolume + SellVolume + MidVolume;
 
-    public readonly long NetVolume => BuyVolume - SellVolume;
+    public readonly Int128 NetVolume => BuyVolume - SellVolume;
 
-    public readonly long TotalPremiumCents => BuyPremiumCents + SellPremiumCents + MidPremiumCents;
+    public readonly Int128 TotalPremiumCents => BuyPremiumCents + SellPremiumCents + MidPremiumCents;
 
     /// <summary>Buy premium − sell premium, in cents.</summary>
-    public readonly long NetPremiumCents => BuyPremiumCents - SellPremiumCents;
+    public readonly Int128 NetPremiumCents => BuyPremiumCents - SellPremiumCents;
 
     /// <summary>Σ price·size over every print, in dollars per share × contracts.</summary>
-    public readonly double PriceSizeSum => TotalPremiumCents / 10_000.0;
+    public readonly double PriceSizeSum => (double)TotalPremiumCents / 10_000.0;
 
     /// <summary>Σ price·size / Σ size; NaN without prints.</summary>
-    public readonly double Vwap => TotalVolume == 0 ? double.NaN : PriceSizeSum / TotalVolume;
+    public readonly double Vwap => TotalVolume == 0 ? double.NaN : PriceSizeSum / (double)TotalVolume;
 
     public readonly bool IsEmpty => TradeCount == 0;
 

@@ -2,16 +2,17 @@ namespace FlowFunctions.Analytics.Aggregates;
 
 /// <summary>
 /// One strike of the 0DTE expiry in one minute (calls and puts together): Σ signed delta-dollars and Σ signed
-/// gamma-dollars in integer cents (each print rounded to the cent, so merges are exact), contracts, latest print.
+/// gamma-dollars in integer cents (each print rounded to the cent, so merges are exact), contracts, latest print. The
+/// sums are <see cref="Int128"/>, so none can overflow (docs/api.md "Event bounds").
 /// Not thread-safe.
 /// </summary>
 public struct StrikeMinuteFlow
 {
-    public long SignedDeltaCents { get; set; }
+    public Int128 SignedDeltaCents { get; set; }
 
-    public long SignedGammaCents { get; set; }
+    public Int128 SignedGammaCents { get; set; }
 
-    public long Contracts { get; set; }
+    public Int128 Contracts { get; set; }
 
     public LastPrint Last { get; set; }
 

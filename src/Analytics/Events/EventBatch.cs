@@ -62,6 +62,51 @@ public sealed class EventBatch
         return Without(t => cancelled.Contains((t.Underlying, t.Contract, t.Timestamp, t.Id)));
     }
 
+    /// <summary>
+    /// Takes the prints <paramref name="drop"/> picks out of this batch, in place (asked in input order); the other
+    /// events keep their order. Returns how many were taken out.
+    /// </summary>
+    public int RemoveTrades(Predicate<TradeEvent> drop)
+    {
+        var positions = new int[Trades.Count];
+        var kept = 0;
+        for (var i = 0; i < Trades.Count; i++)
+        {
+            if (drop(Trades[i]))
+            {
+                positions[i] = -1;
+                continue;
+            }
+
+            Trades[kept] = Trades[i];
+            positions[i] = kept++;
+        }
+
+        var removed = Trades.Count - kept;
+        if (removed == 0)
+        {
+            return 0;
+        }
+
+        Trades.RemoveRange(kept, removed);
+        var at = 0;
+        for (var i = 0; i < Order.Count; i++)
+        {
+            var e = Order[i];
+            if (e.Kind != MarketEventKind.Trade)
+            {
+                Order[at++] = e;
+            }
+            else if (positions[e.Position] >= 0)
+            {
+                Order[at++] = e with { Position = positions[e.Position] };
+            }
+        }
+
+        Order.RemoveRange(at, Order.Count - at);
+        return removed;
+    }
+
     /// <summary>The accepted events in order, less the prints <paramref name="drop"/> picks and every cancel; rejections are not carried.</summary>
     public EventBatch Without(Predicate<TradeEvent> drop)
     {

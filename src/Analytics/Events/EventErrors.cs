@@ -54,6 +54,8 @@ internal static class EventErrors
 
     public static string AtMost(string name, double max) => $"{name} must be <= {max}";
 
+    public static string AtLeastOneTick(string name) => $"{name} must be at least one tick ({EventLimits.PriceTick})";
+
     public static string OutOfRange(string name) => $"{name} is out of range";
 
     public static string NotANumber(string name) => $"{name} must be a number";

@@ -1,12 +1,28 @@
 namespace FlowFunctions.Analytics.Events;
 
-/// <summary>Bounds on event fields. Values outside them are refused with a reason rather than risking overflow.</summary>
+/// <summary>
+/// Bounds on event fields (docs/api.md "Event bounds" says what each is and why). Values outside them are refused with a
+/// reason. With them one print adds at most 10^15 cents of premium, 10^16 cents of delta- or gamma-dollars and 10^6
+/// contracts to any sum, so the aggregates' Int128 sums cannot overflow in fewer than 2^63 prints.
+/// </summary>
 public static class EventLimits
 {
     public const int MaxSymbolLength = 12;
-    public const double MaxPrice = 1_000_000;
-    public const int MaxSize = 10_000_000;
-    public const double MaxSpot = 10_000_000;
+
+    /// <summary>One tick: $0.0001 a share, the finest price a feed reports (OPRA's four decimals) and the unit premiums are summed in.</summary>
+    public const double PriceTick = 0.0001;
+
+    /// <summary>A price below one tick is refused (it would count contracts at no premium).</summary>
+    public const double MinPrice = PriceTick;
+
+    /// <summary>$100,000 a share, $10 million a contract: five times the dearest listed option (a deep in-the-money NDX LEAP, about $20,000).</summary>
+    public const double MaxPrice = 100_000;
+
+    /// <summary>One million contracts: the largest prints seen on US options are a few hundred thousand.</summary>
+    public const int MaxSize = 1_000_000;
+
+    /// <summary>$1,000,000: the dearest optionable underlying (an index near 20,000 points, a share near $10,000) fifty times over.</summary>
+    public const double MaxSpot = 1_000_000;
     public const double MaxIv = 10;
     public const long MaxOpenInterest = 100_000_000;
     public const int MaxExchangeLength = 32;

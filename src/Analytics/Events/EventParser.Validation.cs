@@ -37,7 +37,7 @@ public sealed partial class EventParser
             case MarketEventKind.Trade:
                 return BuildTrade(ref f, ts, underlying, batch);
             case MarketEventKind.Spot:
-                if (CheckPositive(f.Price, "price", EventLimits.MaxSpot, required: true) is { } spotError)
+                if (CheckPositive(f.Price, "price", EventLimits.MaxSpot, required: true, EventLimits.MinPrice) is { } spotError)
                 {
                     return spotError;
                 }
@@ -70,10 +70,10 @@ public sealed partial class EventParser
             return EventErrors.ExpiryTooFar;
         }
 
-        var error = CheckPositive(f.Price, "price", EventLimits.MaxPrice, required: true)
+        var error = CheckPositive(f.Price, "price", EventLimits.MaxPrice, required: true, EventLimits.MinPrice)
             ?? CheckSize(f.Size)
             ?? CheckQuote(f.Bid, f.Ask)
-            ?? CheckPositive(f.Spot, "spot", EventLimits.MaxSpot, required: false)
+            ?? CheckPositive(f.Spot, "spot", EventLimits.MaxSpot, required: false, EventLimits.MinPrice)
             ?? CheckPositive(f.Iv, "iv", EventLimits.MaxIv, required: false);
         if (error is not null)
         {
@@ -107,7 +107,7 @@ public sealed partial class EventParser
             return EventErrors.ContractsRequired;
         }
 
-        if (CheckPositive(f.Spot, "spot", EventLimits.MaxSpot, required: false) is { } spotError)
+        if (CheckPositive(f.Spot, "spot", EventLimits.MaxSpot, required: false, EventLimits.MinPrice) is { } spotError)
         {
             return spotError;
         }
@@ -145,7 +145,8 @@ public sealed partial class EventParser
             : EventErrors.Strike;
     }
 
-    private static string? CheckPositive(double value, string name, double max, bool required)
+    /// <summary>NaN (absent) passes unless required; else the value must be above 0, at least <paramref name="min"/> and at most <paramref name="max"/>.</summary>
+    private static string? CheckPositive(double value, string name, double max, bool required, double min = 0)
     {
         if (double.IsNaN(value))
         {
@@ -155,6 +156,11 @@ public sealed partial class EventParser
         if (!(value > 0))
         {
             return EventErrors.MustBePositive(name);
+        }
+
+        if (value < min)
+        {
+            return EventErrors.AtLeastOneTick(name);
         }
 
         return value > max ? EventErrors.AtMost(name, max) : null;

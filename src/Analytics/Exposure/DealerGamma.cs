@@ -74,7 +74,7 @@ public static class DealerGamma
                 putPrior += g * p.Oi.Baseline;
             }
 
-            signVariance += g * g * (p.Flow.SignVarianceMilli / 1000.0);
+            signVariance += g * g * ((double)p.Flow.SignVarianceMilli / 1000.0);
         }
 
         return new DealerGammaSums(prior, flow, callPrior, putPrior, signVariance);

@@ -24,7 +24,7 @@ public static class OiSimulator
 {
     public static OiEstimate Estimate(long baselineOi, in ContractDayFlow flow, int daysToExpiry)
     {
-        var volume = flow.Flow.TotalVolume;
+        var volume = (double)flow.Flow.TotalVolume;
         var c = OiModel.For(daysToExpiry);
         var raw = (c.Signed * flow.ExpectedSigned) + (c.Volume * volume) + (c.Turnover * Turnover(volume, baselineOi));
         var delta = Math.Clamp(Math.Round(raw, MidpointRounding.AwayFromZero), -baselineOi, volume);
@@ -32,8 +32,8 @@ public static class OiSimulator
     }
 
     /// <summary>V·B/(V + B): about V when the baseline dwarfs the volume, about B when the volume dwarfs the baseline.</summary>
-    public static double Turnover(long volume, long baselineOi) =>
-        volume + baselineOi == 0 ? 0 : volume * (double)baselineOi / (volume + baselineOi);
+    public static double Turnover(double volume, long baselineOi) =>
+        volume + baselineOi == 0 ? 0 : volume * baselineOi / (volume + baselineOi);
 }
 
 /// <summary>The coefficients of <see cref="OiSimulator"/> for one days-to-expiry bucket.</summary>

@@ -45,12 +45,12 @@ public static class CumulativeFlow
 
         ordered.Sort((a, b) => a.Key.CompareTo(b.Key));
         var points = new CumulativePoint[ordered.Count];
-        long running = 0;
+        Int128 running = 0;
         for (var i = 0; i < ordered.Count; i++)
         {
             var t = ordered[i].Value;
             running += t.NetVolume;
-            points[i] = new CumulativePoint(MinuteBucket.Start(ordered[i].Key), t.NetVolume, running, Rounding.Price(t.Vwap), t.TradeCount);
+            points[i] = new CumulativePoint(MinuteBucket.Start(ordered[i].Key), Rounding.Count(t.NetVolume), Rounding.Count(running), Rounding.Price(t.Vwap), t.TradeCount);
         }
 
         return new CumulativeFlowResponse(symbol, minutes, points.Length, points);

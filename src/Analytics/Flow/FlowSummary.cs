@@ -32,22 +32,22 @@ public sealed record SignedFlowView(
     /// <summary>Summed over the positions' flow; whole contracts rounded half away from zero, certainty to 4 dp.</summary>
     public static SignedFlowView Of(IReadOnlyList<ContractPosition> positions)
     {
-        long rule = 0, signedMilli = 0, decisiveMilli = 0, contracts = 0;
+        Int128 rule = 0, signedMilli = 0, decisiveMilli = 0, contracts = 0;
         double varianceMilli = 0;
         foreach (var p in positions)
         {
             rule += p.Flow.Flow.NetVolume;
             signedMilli += p.Flow.SignedMilli;
             decisiveMilli += p.Flow.DecisiveMilli;
-            varianceMilli += p.Flow.SignVarianceMilli;
+            varianceMilli += (double)p.Flow.SignVarianceMilli;
             contracts += p.Flow.Flow.TotalVolume;
         }
 
         return new SignedFlowView(
-            rule,
-            Rounding.Dollars(signedMilli / 1000.0),
+            Rounding.Count(rule),
+            Rounding.Dollars((double)signedMilli / 1000.0),
             Rounding.Dollars(Math.Sqrt(varianceMilli / 1000.0)),
-            contracts == 0 ? null : Rounding.Ratio(decisiveMilli / (1000.0 * contracts)));
+            contracts == 0 ? null : Rounding.Ratio((double)decisiveMilli / (1000.0 * (double)contracts)));
     }
 }
 

@@ -38,10 +38,10 @@ public static class Leaderboard
 
     public static LeaderboardRow Row(string symbol, in FlowTally totals) => new(
         symbol,
-        totals.NetVolume,
+        Rounding.Count(totals.NetVolume),
         Rounding.DollarsFromCents(totals.NetPremiumCents),
-        totals.BuyVolume,
-        totals.SellVolume,
+        Rounding.Count(totals.BuyVolume),
+        Rounding.Count(totals.SellVolume),
         Rounding.Price(totals.Vwap),
         totals.TradeCount,
         Rounding.Seconds(totals.Last.Timestamp));
@@ -50,8 +50,8 @@ public static class Leaderboard
     public static LeaderboardResponse Build(IEnumerable<KeyValuePair<string, FlowTally>> totals, int n, int windowMinutes, DateTimeOffset generatedUtc)
     {
         n = ClampN(n);
-        var buyers = new List<(long Net, string Symbol, FlowTally Totals)>();
-        var sellers = new List<(long Net, string Symbol, FlowTally Totals)>();
+        var buyers = new List<(Int128 Net, string Symbol, FlowTally Totals)>();
+        var sellers = new List<(Int128 Net, string Symbol, FlowTally Totals)>();
         foreach (var (symbol, t) in totals)
         {
             if (t.IsEmpty)
@@ -80,7 +80,7 @@ public static class Leaderboard
             Top(sellers, n));
     }
 
-    private static LeaderboardRow[] Top(List<(long Net, string Symbol, FlowTally Totals)> ranked, int n)
+    private static LeaderboardRow[] Top(List<(Int128 Net, string Symbol, FlowTally Totals)> ranked, int n)
     {
         var rows = new LeaderboardRow[Math.Min(n, ranked.Count)];
         for (var i = 0; i < rows.Length; i++)

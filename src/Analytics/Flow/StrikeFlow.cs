@@ -86,7 +86,7 @@ public static class StrikeFlow
                 var i = index[strike];
                 delta[i] = Rounding.DollarsFromCents(flow.SignedDeltaCents);
                 gamma[i] = Rounding.DollarsFromCents(flow.SignedGammaCents);
-                contracts[i] = flow.Contracts;
+                contracts[i] = Rounding.Count(flow.Contracts);
                 last = LastPrint.Latest(last, flow.Last);
             }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Flow;
 
 namespace FlowFunctions.Analytics.Streaming;
 
@@ -81,7 +82,7 @@ public static class MinuteClose
         foreach (var (symbol, tally) in tallies.Where(t => !t.Value.IsEmpty).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             symbols.TryGetValue(symbol, out var before);
-            var cumulative = before.Cumulative + tally.NetVolume;
+            var cumulative = Rounding.Count(before.Cumulative + tally.NetVolume);
             events.Add(new StreamRecord(StreamEventKind.Minute, symbol, StreamEvents.Minute(symbol, minute, tally, cumulative, final: true)));
             var read = before.Read;
             if (reads.TryGetValue(symbol, out var now))

@@ -22,12 +22,12 @@ public static class StreamEvents
     {
         w.WriteString("symbol", symbol);
         w.WriteString("ts", Utc(MinuteBucket.Start(minute), "yyyy-MM-ddTHH:mm:ssZ"));
-        w.WriteNumber("netVolume", tally.NetVolume);
+        w.WriteNumber("netVolume", Rounding.Count(tally.NetVolume));
         w.WriteNumber("cumulative", cumulative);
         WriteNumberOrNull(w, "vwap", tally.Vwap);
         w.WriteNumber("tradeCount", tally.TradeCount);
-        w.WriteNumber("buyVolume", tally.BuyVolume);
-        w.WriteNumber("sellVolume", tally.SellVolume);
+        w.WriteNumber("buyVolume", Rounding.Count(tally.BuyVolume));
+        w.WriteNumber("sellVolume", Rounding.Count(tally.SellVolume));
         w.WriteNumber("netPremium", Rounding.DollarsFromCents(tally.NetPremiumCents));
         w.WriteBoolean("final", final);
     });

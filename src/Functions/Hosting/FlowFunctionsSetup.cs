@@ -100,6 +100,7 @@ public static partial class FlowFunctionsSetup
         services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         services.AddSingleton<LeaderboardSnapshots>();
         services.AddSingleton<EventHubIngest>();
+        services.AddSingleton<Triggers.DeliveryFailures>();
         services.AddSingleton<SnapshotJob>();
 
         services.AddHostedService<DevelopmentKeys>();

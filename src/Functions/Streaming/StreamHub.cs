@@ -1,4 +1,5 @@
 using FlowFunctions.Analytics.Aggregates;
+using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
@@ -303,7 +304,7 @@ public sealed partial class StreamHub(
             {
                 foreach (var (symbol, tally) in tallies)
                 {
-                    var cumulative = (running.TryGetValue(symbol, out var r) ? r : state.Symbols.GetValueOrDefault(symbol).Cumulative) + tally.NetVolume;
+                    var cumulative = Rounding.Count((running.TryGetValue(symbol, out var r) ? r : state.Symbols.GetValueOrDefault(symbol).Cumulative) + tally.NetVolume);
                     running[symbol] = cumulative;
                     var data = StreamEvents.Minute(symbol, minute, tally, cumulative, final: false);
                     if (!_previews.TryGetValue((symbol, minute), out var held) || held.Data != data)

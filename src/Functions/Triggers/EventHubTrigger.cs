@@ -20,7 +20,9 @@ namespace FlowFunctions.Functions.Triggers;
 /// that will never be accepted (larger than <see cref="IngestOptions.MaxInvocationBytes"/>, or not an Event Hubs invocation at all) is
 /// dead-lettered whole, streamed to storage, and answered 200 with an error log: redelivering it cannot help, and
 /// holding up the partition would stop every later event (docs/reliability.md, "Invocations that can never succeed";
-/// the size arithmetic is in the README, "Event Hubs batch size").
+/// the size arithmetic is in the README, "Event Hubs batch size"). A delivery that fails on anything but storage is
+/// answered 500 and retried by the host up to <see cref="DeliveryFailures.MaxAttempts"/> attempts in all, then
+/// dead-lettered whole the same way (docs/reliability.md, "Poison set aside").
 /// </summary>
 public static partial class EventHubTrigger
 {
@@ -37,6 +39,7 @@ public static partial class EventHubTrigger
         HttpContext context,
         EventHubIngest ingest,
         IDeadLetterStore deadLetters,
+        DeliveryFailures failures,
         IConfiguration configuration,
         IOptions<IngestOptions> options,
         MarketClock clock,
@@ -64,22 +67,48 @@ public static partial class EventHubTrigger
             using (stream)
             {
                 var body = RequestBody.Bytes(stream);
+                // Named by its hash, so a redelivery of the same invocation leaves one letter (stores write create-only).
+                var id = $"eh:invocation:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span))[..32]}";
                 EventHubDelivery delivery;
+                string key;
+                int attempt;
                 try
                 {
                     using var invocation = HostInvocation.Parse(body);
                     delivery = ReadDelivery(invocation, configuration);
+                    key = DeliveryFailures.KeyOf(delivery);
+                    attempt = failures.Attempt(key, invocation);
                 }
                 catch (FormatException e)
                 {
-                    // Named by its hash, so a redelivery of the same invocation leaves one letter (stores write create-only).
-                    var id = $"eh:invocation:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span))[..32]}";
                     stream.Position = 0;
                     await DeadLetterWholeAsync(context, id, "shape", "invocation not understood: " + e.Message, stream);
                     return;
                 }
 
-                var result = await ingest.IngestAsync(delivery, cancellationToken);
+                EventHubIngestResult result;
+                try
+                {
+                    result = await ingest.IngestAsync(delivery, cancellationToken);
+                }
+                catch (Exception e) when (e is not StoreException and not OperationCanceledException)
+                {
+                    failures.Failed(key);
+                    if (attempt < DeliveryFailures.MaxAttempts)
+                    {
+                        LogFailedWillRetry(logger, e, attempt, DeliveryFailures.MaxAttempts);
+                        await HostInvocation.RespondAsync(context, 500, [$"Attempt {attempt} of {DeliveryFailures.MaxAttempts} failed ({e.GetType().Name}); deliver it again."]);
+                        return;
+                    }
+
+                    LogPoison(logger, e, attempt);
+                    failures.Settled(key);
+                    stream.Position = 0;
+                    await DeadLetterWholeAsync(context, id, "poison", $"failed {attempt} times, last with {e.GetType().Name}: {e.Message}", stream);
+                    return;
+                }
+
+                failures.Settled(key);
                 await HostInvocation.RespondAsync(context, 200, [Summary(delivery, result)]);
             }
         }
@@ -236,6 +265,12 @@ public static partial class EventHubTrigger
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs invocation dead-lettered whole as {BatchId}, nothing of it folded: {Reason} ({Bytes} bytes, stored at {Location})")]
     private static partial void LogDeadLetteredWhole(ILogger logger, string batchId, string reason, long bytes, string location);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs delivery failed on attempt {Attempt} of {MaxAttempts}, not on storage; answering 500 so that the host delivers it again")]
+    private static partial void LogFailedWillRetry(ILogger logger, Exception exception, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event Hubs delivery failed {Attempt} times, not on storage; setting it aside whole as a dead letter so that the partition goes on")]
+    private static partial void LogPoison(ILogger logger, Exception exception, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event Hubs delivery failed on storage; answering 503 so that the host delivers it again")]
     private static partial void LogStorageFailed(ILogger logger, Exception exception);

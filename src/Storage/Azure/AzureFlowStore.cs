@@ -66,11 +66,16 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         }
 
         var tag = Tag(commit.BatchId);
-        var writes = FlowRowChanges.Of(commit).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
-        writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
         int unmatched;
         try
         {
+            // Print ids first (docs/storage.md, "Print ids"): a print another batch counted since the pipeline checked
+            // fails the commit here, before any of the batch's aggregate rows is written in its partition.
+            await Task.WhenAll(PrintIdRows.Changes(commit, tag).Select(p =>
+                _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken, (change, row) => PrintIdRows.Conflicts(change, row, tag))));
+
+            var writes = FlowRowChanges.Of(commit).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
+            writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
             await Task.WhenAll(writes);
 
             // Cancels go after the batch's own rows, in order (docs/storage.md, "Cancels"): a cancel may name a print
@@ -88,6 +93,37 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         // that took the batch over finishes the receipt.
         await _claims.CompleteAsync(commit, claim, cancellationToken);
         return new CommitResult(true, commit.Receipt) { UnmatchedCancels = unmatched };
+    }
+
+    /// <summary>
+    /// Answered from the print-id rows this instance holds (docs/storage.md, "Print ids"), without a request in the
+    /// steady state. A row it does not hold counts as empty: the commit's insert of that row then fails if another
+    /// writer made it, and the commit throws <see cref="PrintsAlreadyCountedException"/> once it has read what that
+    /// writer counted, so the pipeline's next check finds it.
+    /// </summary>
+    public async Task<IReadOnlySet<PrintKey>> FindCountedPrintsAsync(IReadOnlyCollection<PrintKey> prints, string batchId, CancellationToken cancellationToken)
+    {
+        var tag = Tag(batchId);
+        var counted = new HashSet<PrintKey>();
+        foreach (var partition in prints.GroupBy(p => FlowRows.PartitionOf(p.Underlying)))
+        {
+            var byRow = partition.GroupBy(p => PrintIdRows.Row(p.Underlying, p.Minute)).ToArray();
+            var rows = await _writer.CachedAsync(partition.Key, byRow.Select(r => r.Key).ToArray(), cancellationToken);
+            for (var i = 0; i < byRow.Length; i++)
+            {
+                // A row held without its cells is read (print-id rows are cached with theirs, so this is a fallback).
+                var row = rows[i] ?? (await _flow.GetEntityAsync(partition.Key, byRow[i].Key, cancellationToken) is { } entity ? FlowRow.From(entity) : null);
+                if (row?.Cells.GetValueOrDefault(PrintIdRows.Cell) is not { } cell)
+                {
+                    continue;
+                }
+
+                var held = PrintIdRows.Decode(cell);
+                counted.UnionWith(byRow[i].Where(p => held.TryGetValue(PrintIdRows.Hash(p.Id), out var owner) && owner != tag));
+            }
+        }
+
+        return counted;
     }
 
     public async Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken)

@@ -29,6 +29,15 @@ internal static class FlowCodec
     /// </summary>
     public const byte CorrectionFlag = 0x80;
 
+    /// <summary>
+    /// Set on the version byte of a wide cell (docs/storage.md, "Cell formats"): every sum of its records is an Int128
+    /// (16 bytes) instead of an Int64. The aggregates' sums are Int128 (docs/api.md "Event bounds"); a cell is written
+    /// wide only when one of its sums does not fit an Int64, so the usual cell keeps its usual size.
+    /// </summary>
+    public const byte WideFlag = 0x40;
+
+    private const byte Flags = CorrectionFlag | WideFlag;
+
     public const int TallySize = 88;
     public const int StrikeFlowSize = 56;
     public const int ContractFlowSize = TallySize + 24;
@@ -36,38 +45,59 @@ internal static class FlowCodec
     public const int QuoteSize = 40;
     public const int SpotSize = 16;
 
+    /// <summary>The sizes of the wide records: each Int64 sum becomes 16 bytes (the tally's print count stays 8).</summary>
+    private const int WideTallySize = TallySize + (6 * 8);
+    private const int WideStrikeFlowSize = StrikeFlowSize + (3 * 8);
+    private const int WideContractFlowSize = WideTallySize + (3 * 16);
+
     public static byte[] EncodeTally(in FlowTally t)
     {
-        var bytes = new byte[1 + TallySize];
-        bytes[0] = Version;
-        WriteTally(bytes.AsSpan(1), t);
+        var wide = !Fits(t);
+        var bytes = new byte[1 + (wide ? WideTallySize : TallySize)];
+        bytes[0] = (byte)(Version | (wide ? WideFlag : 0));
+        WriteTally(bytes.AsSpan(1), t, wide);
         return bytes;
     }
 
-    public static FlowTally DecodeTally(ReadOnlySpan<byte> cell) => cell.Length == 0 ? default : ReadTally(Body(cell));
+    public static FlowTally DecodeTally(ReadOnlySpan<byte> cell) => cell.Length == 0 ? default : ReadTally(Body(cell), IsWide(cell));
 
-    public static byte[] EncodeStrikes(IReadOnlyDictionary<int, StrikeMinuteFlow> cells) =>
-        EncodeIntMap(cells, StrikeFlowSize, static (span, v) => WriteStrikeFlow(span, v));
+    public static byte[] EncodeStrikes(IReadOnlyDictionary<int, StrikeMinuteFlow> cells)
+    {
+        var wide = cells.Values.Any(static f => !Fits(f.SignedDeltaCents) || !Fits(f.SignedGammaCents) || !Fits(f.Contracts));
+        return EncodeIntMap(cells, wide ? WideStrikeFlowSize : StrikeFlowSize, wide, static (span, v, w) => WriteStrikeFlow(span, v, w));
+    }
 
     public static Dictionary<int, StrikeMinuteFlow> DecodeStrikes(ReadOnlySpan<byte> cell) =>
-        DecodeIntMap(cell, StrikeFlowSize, static span => ReadStrikeFlow(span));
+        IsWide(cell)
+            ? DecodeIntMap(cell, WideStrikeFlowSize, static span => ReadStrikeFlow(span, true))
+            : DecodeIntMap(cell, StrikeFlowSize, static span => ReadStrikeFlow(span, false));
 
-    public static byte[] EncodeContracts(IReadOnlyDictionary<int, ContractDayFlow> cells) =>
-        EncodeIntMap(cells, ContractFlowSize, static (span, v) => WriteContractFlow(span, v), ContractsVersion);
+    public static byte[] EncodeContracts(IReadOnlyDictionary<int, ContractDayFlow> cells)
+    {
+        var wide = cells.Values.Any(static f => !Fits(f.Flow) || !Fits(f.SignedMilli) || !Fits(f.DecisiveMilli) || !Fits(f.SignVarianceMilli));
+        return EncodeIntMap(cells, wide ? WideContractFlowSize : ContractFlowSize, wide, static (span, v, w) => WriteContractFlow(span, v, w), ContractsVersion);
+    }
 
     public static Dictionary<int, ContractDayFlow> DecodeContracts(ReadOnlySpan<byte> cell) =>
-        cell.Length > 0 && (cell[0] & ~CorrectionFlag) == Version
+        cell.Length > 0 && (cell[0] & ~Flags) == Version
             ? DecodeIntMap(cell, ContractFlowSizeV1, static span => ReadContractFlowV1(span))
-            : DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span), ContractsVersion);
+            : IsWide(cell)
+                ? DecodeIntMap(cell, WideContractFlowSize, static span => ReadContractFlow(span, true), ContractsVersion)
+                : DecodeIntMap(cell, ContractFlowSize, static span => ReadContractFlow(span, false), ContractsVersion);
 
-    public static byte[] EncodeTallies(IReadOnlyDictionary<string, FlowTally> cells) =>
-        EncodeSymbolMap(cells, TallySize, static (span, v) => WriteTally(span, v));
+    public static byte[] EncodeTallies(IReadOnlyDictionary<string, FlowTally> cells)
+    {
+        var wide = cells.Values.Any(static t => !Fits(t));
+        return EncodeSymbolMap(cells, wide ? WideTallySize : TallySize, wide, static (span, v, w) => WriteTally(span, v, w));
+    }
 
     public static Dictionary<string, FlowTally> DecodeTallies(ReadOnlySpan<byte> cell) =>
-        DecodeSymbolMap(cell, TallySize, static span => ReadTally(span));
+        IsWide(cell)
+            ? DecodeSymbolMap(cell, WideTallySize, static span => ReadTally(span, true))
+            : DecodeSymbolMap(cell, TallySize, static span => ReadTally(span, false));
 
     public static byte[] EncodeSpots(IReadOnlyDictionary<string, SpotMark> cells) =>
-        EncodeSymbolMap(cells, SpotSize, static (span, v) =>
+        EncodeSymbolMap(cells, SpotSize, false, static (span, v, _) =>
         {
             BinaryPrimitives.WriteDoubleLittleEndian(span, v.Price);
             BinaryPrimitives.WriteInt64LittleEndian(span[8..], v.Timestamp.UtcTicks);
@@ -127,18 +157,18 @@ internal static class FlowCodec
             contracts);
     }
 
-    private static byte[] EncodeIntMap<T>(IReadOnlyDictionary<int, T> map, int size, SpanWriter<T> write, byte version = Version)
+    private static byte[] EncodeIntMap<T>(IReadOnlyDictionary<int, T> map, int size, bool wide, SpanWriter<T> write, byte version = Version)
     {
         var keys = map.Keys.ToArray();
         Array.Sort(keys);
         var bytes = new byte[1 + 4 + (keys.Length * (4 + size))];
-        bytes[0] = version;
+        bytes[0] = (byte)(version | (wide ? WideFlag : 0));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), keys.Length);
         var at = 5;
         foreach (var key in keys)
         {
             BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), key);
-            write(bytes.AsSpan(at + 4, size), map[key]);
+            write(bytes.AsSpan(at + 4, size), map[key], wide);
             at += 4 + size;
         }
 
@@ -164,7 +194,7 @@ internal static class FlowCodec
         return map;
     }
 
-    private static byte[] EncodeSymbolMap<T>(IReadOnlyDictionary<string, T> map, int size, SpanWriter<T> write)
+    private static byte[] EncodeSymbolMap<T>(IReadOnlyDictionary<string, T> map, int size, bool wide, SpanWriter<T> write)
     {
         var keys = map.Keys.ToArray();
         Array.Sort(keys, StringComparer.Ordinal);
@@ -175,7 +205,7 @@ internal static class FlowCodec
         }
 
         var bytes = new byte[length];
-        bytes[0] = Version;
+        bytes[0] = (byte)(Version | (wide ? WideFlag : 0));
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(1), keys.Length);
         var at = 5;
         foreach (var key in keys)
@@ -183,7 +213,7 @@ internal static class FlowCodec
             bytes[at] = checked((byte)key.Length);
             Encoding.ASCII.GetBytes(key, bytes.AsSpan(at + 1));
             at += 1 + key.Length;
-            write(bytes.AsSpan(at, size), map[key]);
+            write(bytes.AsSpan(at, size), map[key], wide);
             at += size;
         }
 
@@ -222,6 +252,14 @@ internal static class FlowCodec
     /// <summary>Whether a cell is a correction (<see cref="CorrectionFlag"/>).</summary>
     public static bool IsCorrection(ReadOnlySpan<byte> cell) => cell.Length > 0 && (cell[0] & CorrectionFlag) != 0;
 
+    /// <summary>Whether a cell's sums are Int128 (<see cref="WideFlag"/>).</summary>
+    private static bool IsWide(ReadOnlySpan<byte> cell) => cell.Length > 0 && (cell[0] & WideFlag) != 0;
+
+    private static bool Fits(Int128 value) => value >= long.MinValue && value <= long.MaxValue;
+
+    private static bool Fits(in FlowTally t) =>
+        Fits(t.BuyVolume) && Fits(t.SellVolume) && Fits(t.MidVolume) && Fits(t.BuyPremiumCents) && Fits(t.SellPremiumCents) && Fits(t.MidPremiumCents);
+
     /// <summary>The cell marked as a correction (in place).</summary>
     public static byte[] AsCorrection(byte[] cell)
     {
@@ -236,67 +274,104 @@ internal static class FlowCodec
 
     private static void CheckVersion(ReadOnlySpan<byte> cell, byte version = Version)
     {
-        if ((cell[0] & ~CorrectionFlag) != version)
+        if ((cell[0] & ~Flags) != version)
         {
-            throw new InvalidDataException($"Stored cell has format version {cell[0] & ~CorrectionFlag}; this build reads version {version}.");
+            throw new InvalidDataException($"Stored cell has format version {cell[0] & ~Flags}; this build reads version {version}.");
         }
     }
 
-    private static void WriteTally(Span<byte> s, in FlowTally t)
+    /// <summary>A sum at <paramref name="at"/>, 8 bytes (16 when <paramref name="wide"/>); returns the offset after it.</summary>
+    private static int WriteSum(Span<byte> s, int at, Int128 value, bool wide)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(s, t.BuyVolume);
-        BinaryPrimitives.WriteInt64LittleEndian(s[8..], t.SellVolume);
-        BinaryPrimitives.WriteInt64LittleEndian(s[16..], t.MidVolume);
-        BinaryPrimitives.WriteInt64LittleEndian(s[24..], t.BuyPremiumCents);
-        BinaryPrimitives.WriteInt64LittleEndian(s[32..], t.SellPremiumCents);
-        BinaryPrimitives.WriteInt64LittleEndian(s[40..], t.MidPremiumCents);
-        BinaryPrimitives.WriteInt64LittleEndian(s[48..], t.TradeCount);
-        WriteLast(s[56..], t.Last);
+        if (wide)
+        {
+            BinaryPrimitives.WriteInt128LittleEndian(s[at..], value);
+            return at + 16;
+        }
+
+        BinaryPrimitives.WriteInt64LittleEndian(s[at..], (long)value);
+        return at + 8;
     }
 
-    private static FlowTally ReadTally(ReadOnlySpan<byte> s) => new()
+    private static Int128 ReadSum(ReadOnlySpan<byte> s, ref int at, bool wide)
     {
-        BuyVolume = BinaryPrimitives.ReadInt64LittleEndian(s),
-        SellVolume = BinaryPrimitives.ReadInt64LittleEndian(s[8..]),
-        MidVolume = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
-        BuyPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[24..]),
-        SellPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[32..]),
-        MidPremiumCents = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
-        TradeCount = BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
-        Last = ReadLast(s[56..]),
-    };
-
-    private static void WriteStrikeFlow(Span<byte> s, in StrikeMinuteFlow f)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(s, f.SignedDeltaCents);
-        BinaryPrimitives.WriteInt64LittleEndian(s[8..], f.SignedGammaCents);
-        BinaryPrimitives.WriteInt64LittleEndian(s[16..], f.Contracts);
-        WriteLast(s[24..], f.Last);
+        var value = wide ? BinaryPrimitives.ReadInt128LittleEndian(s[at..]) : BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
+        at += wide ? 16 : 8;
+        return value;
     }
 
-    private static StrikeMinuteFlow ReadStrikeFlow(ReadOnlySpan<byte> s) => new()
+    private static int WriteTally(Span<byte> s, in FlowTally t, bool wide)
     {
-        SignedDeltaCents = BinaryPrimitives.ReadInt64LittleEndian(s),
-        SignedGammaCents = BinaryPrimitives.ReadInt64LittleEndian(s[8..]),
-        Contracts = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
-        Last = ReadLast(s[24..]),
-    };
-
-    private static void WriteContractFlow(Span<byte> s, in ContractDayFlow f)
-    {
-        WriteTally(s, f.Flow);
-        BinaryPrimitives.WriteInt64LittleEndian(s[TallySize..], f.SignedMilli);
-        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 8)..], f.DecisiveMilli);
-        BinaryPrimitives.WriteInt64LittleEndian(s[(TallySize + 16)..], f.SignVarianceMilli);
+        var at = WriteSum(s, 0, t.BuyVolume, wide);
+        at = WriteSum(s, at, t.SellVolume, wide);
+        at = WriteSum(s, at, t.MidVolume, wide);
+        at = WriteSum(s, at, t.BuyPremiumCents, wide);
+        at = WriteSum(s, at, t.SellPremiumCents, wide);
+        at = WriteSum(s, at, t.MidPremiumCents, wide);
+        BinaryPrimitives.WriteInt64LittleEndian(s[at..], t.TradeCount);
+        WriteLast(s[(at + 8)..], t.Last);
+        return at + 8 + 32;
     }
 
-    private static ContractDayFlow ReadContractFlow(ReadOnlySpan<byte> s) => new()
+    private static FlowTally ReadTally(ReadOnlySpan<byte> s, bool wide) => ReadTally(s, wide, out _);
+
+    private static FlowTally ReadTally(ReadOnlySpan<byte> s, bool wide, out int length)
     {
-        Flow = ReadTally(s),
-        SignedMilli = BinaryPrimitives.ReadInt64LittleEndian(s[TallySize..]),
-        DecisiveMilli = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]),
-        SignVarianceMilli = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 16)..]),
-    };
+        var at = 0;
+        var t = new FlowTally
+        {
+            BuyVolume = ReadSum(s, ref at, wide),
+            SellVolume = ReadSum(s, ref at, wide),
+            MidVolume = ReadSum(s, ref at, wide),
+            BuyPremiumCents = ReadSum(s, ref at, wide),
+            SellPremiumCents = ReadSum(s, ref at, wide),
+            MidPremiumCents = ReadSum(s, ref at, wide),
+            TradeCount = BinaryPrimitives.ReadInt64LittleEndian(s[at..]),
+            Last = ReadLast(s[(at + 8)..]),
+        };
+        length = at + 8 + 32;
+        return t;
+    }
+
+    private static void WriteStrikeFlow(Span<byte> s, in StrikeMinuteFlow f, bool wide)
+    {
+        var at = WriteSum(s, 0, f.SignedDeltaCents, wide);
+        at = WriteSum(s, at, f.SignedGammaCents, wide);
+        at = WriteSum(s, at, f.Contracts, wide);
+        WriteLast(s[at..], f.Last);
+    }
+
+    private static StrikeMinuteFlow ReadStrikeFlow(ReadOnlySpan<byte> s, bool wide)
+    {
+        var at = 0;
+        return new StrikeMinuteFlow
+        {
+            SignedDeltaCents = ReadSum(s, ref at, wide),
+            SignedGammaCents = ReadSum(s, ref at, wide),
+            Contracts = ReadSum(s, ref at, wide),
+            Last = ReadLast(s[at..]),
+        };
+    }
+
+    private static void WriteContractFlow(Span<byte> s, in ContractDayFlow f, bool wide)
+    {
+        var at = WriteTally(s, f.Flow, wide);
+        at = WriteSum(s, at, f.SignedMilli, wide);
+        at = WriteSum(s, at, f.DecisiveMilli, wide);
+        WriteSum(s, at, f.SignVarianceMilli, wide);
+    }
+
+    private static ContractDayFlow ReadContractFlow(ReadOnlySpan<byte> s, bool wide)
+    {
+        var flow = ReadTally(s, wide, out var at);
+        return new ContractDayFlow
+        {
+            Flow = flow,
+            SignedMilli = ReadSum(s, ref at, wide),
+            DecisiveMilli = ReadSum(s, ref at, wide),
+            SignVarianceMilli = ReadSum(s, ref at, wide),
+        };
+    }
 
     /// <summary>
     /// A version 1 contract cell: the rule's weighted buy and sell volumes in half contracts become the expected signed
@@ -308,7 +383,7 @@ internal static class FlowCodec
         var sellHalves = BinaryPrimitives.ReadInt64LittleEndian(s[(TallySize + 8)..]);
         return new ContractDayFlow
         {
-            Flow = ReadTally(s),
+            Flow = ReadTally(s, false),
             SignedMilli = (buyHalves - sellHalves) * 500,
             DecisiveMilli = (buyHalves + sellHalves) * 500,
         };
@@ -344,7 +419,7 @@ internal static class FlowCodec
         BinaryPrimitives.ReadDoubleLittleEndian(s[16..]),
         BinaryPrimitives.ReadDoubleLittleEndian(s[24..]));
 
-    private delegate void SpanWriter<T>(Span<byte> span, T value);
+    private delegate void SpanWriter<T>(Span<byte> span, T value, bool wide);
 
     private delegate T SpanReader<T>(ReadOnlySpan<byte> span);
 }

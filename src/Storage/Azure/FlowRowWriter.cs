@@ -41,7 +41,10 @@ internal sealed class FlowRowWriter : IDisposable
     }
 
     /// <summary>Writes one partition's row changes for the batch tagged <paramref name="tag"/>.</summary>
-    public async Task WriteAsync(string partition, List<FlowRowChange> changes, ulong tag, CancellationToken cancellationToken)
+    /// <param name="conflicts">When given, asked of each row a lost race re-read: how many of the change's entries the
+    /// row as now stored refuses (<see cref="PrintIdRows.Conflicts"/>). Any makes the write throw
+    /// <see cref="PrintsAlreadyCountedException"/>, having written nothing more.</param>
+    public async Task WriteAsync(string partition, List<FlowRowChange> changes, ulong tag, CancellationToken cancellationToken, Func<FlowRowChange, FlowRow, int>? conflicts = null)
     {
         var shard = int.Parse(partition.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
         var cache = _caches[shard];
@@ -49,6 +52,14 @@ internal sealed class FlowRowWriter : IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // Checked against the rows as this writer holds them; a row changed since then fails its write (412, or 409
+            // for one it does not hold) and is checked again as re-read, below.
+            var refusedHeld = conflicts is null ? 0 : changes.Sum(c => cache.Get(c.RowKey) is { CellsKnown: true } row ? conflicts(c, row) : 0);
+            if (refusedHeld > 0)
+            {
+                throw new PrintsAlreadyCountedException(refusedHeld);
+            }
+
             var pending = new Queue<FlowRowChange>(changes);
             var attempts = 0;
             while (pending.Count > 0)
@@ -69,7 +80,12 @@ internal sealed class FlowRowWriter : IDisposable
                     {
                         var written = transaction[i].Written;
                         written.ETag = etags[i];
-                        if (written.RowKey[0] != 'p')
+                        if (written.RowKey[0] == 'i')
+                        {
+                            // Print-id rows keep their cells: they are what the next batch's duplicate check reads.
+                            cache.Put(WithCells(written, cache.Get(written.RowKey), transaction[i].Change));
+                        }
+                        else if (written.RowKey[0] != 'p')
                         {
                             // Ledger rows are written once (their key holds the batch's tag) and read only by cancels:
                             // caching them would push out the aggregate rows the next batches write.
@@ -87,16 +103,24 @@ internal sealed class FlowRowWriter : IDisposable
                     // two writers do not keep colliding, and go again. Rows that now carry the batch's tag are skipped.
                     // Read in parallel, then update the cache on this one thread: the cache is not thread-safe.
                     var reloaded = await Task.WhenAll(transaction.Select(t => _flow.GetEntityAsync(partition, t.Change.RowKey, cancellationToken)));
+                    var refused = 0;
                     for (var i = 0; i < transaction.Count; i++)
                     {
                         if (reloaded[i] is { } entity)
                         {
-                            cache.Put(FlowRow.From(entity));
+                            var row = FlowRow.From(entity);
+                            cache.Put(row);
+                            refused += conflicts?.Invoke(transaction[i].Change, row) ?? 0;
                         }
                         else
                         {
                             cache.Forget(transaction[i].Change.RowKey);
                         }
+                    }
+
+                    if (refused > 0)
+                    {
+                        throw new PrintsAlreadyCountedException(refused);
                     }
 
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 << Math.Min(attempts, 6))), cancellationToken);
@@ -107,6 +131,34 @@ internal sealed class FlowRowWriter : IDisposable
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The cells this writer holds of each row (null for a row it holds without cells); a row it does not hold reads as
+    /// not existing, which is how the writer treats it too: its first write inserts it, and fails when it exists.
+    /// </summary>
+    public async Task<IReadOnlyList<FlowRow?>> CachedAsync(string partition, IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
+    {
+        var shard = int.Parse(partition.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+        await _gates[shard].WaitAsync(cancellationToken);
+        try
+        {
+            return rowKeys.Select(k =>
+            {
+                var row = _caches[shard].Get(k);
+                var copy = new FlowRow(k) { ETag = row.ETag };
+                foreach (var (cell, value) in row.Cells)
+                {
+                    copy.Cells[cell] = value;
+                }
+
+                return row.CellsKnown ? copy : null;
+            }).ToArray();
+        }
+        finally
+        {
+            _gates[shard].Release();
         }
     }
 
@@ -149,6 +201,32 @@ internal sealed class FlowRowWriter : IDisposable
                 cache.Forget(keys[i]); // pruned since: inserted again
             }
         }
+    }
+
+    /// <summary>A written row with its cells: those the write set (an insert or a compaction), else the row's as known merged with the change.</summary>
+    private static FlowRow WithCells(FlowRow written, FlowRow before, FlowRowChange change)
+    {
+        if (written.Cells.Count > 0)
+        {
+            return written;
+        }
+
+        if (!before.CellsKnown)
+        {
+            return written.WithoutCells();
+        }
+
+        foreach (var (cell, value) in before.Cells)
+        {
+            written.Cells[cell] = value;
+        }
+
+        foreach (var (cell, delta) in change.Cells)
+        {
+            written.Cells[cell] = FlowCells.Merge(written.RowKey, before.Cells.GetValueOrDefault(cell), delta, cell);
+        }
+
+        return written;
     }
 
     /// <summary>Whether writing a delta of <paramref name="deltaLength"/> bytes onto <paramref name="row"/> is an insert or a compaction rather than a delta.</summary>

@@ -30,6 +30,9 @@ public static class IngestMetrics
     internal static readonly Counter<long> Redeliveries = Meter.CreateCounter<long>(
         "flowfunctions.ingest.redeliveries", "{batch}", "Batches that arrived again after they were committed (answered from the receipt).");
 
+    internal static readonly Counter<long> DuplicatePrints = Meter.CreateCounter<long>(
+        "flowfunctions.ingest.duplicate_prints", "{print}", "Prints dropped because a print with the same underlying, minute and id was counted already (docs/api.md \"Exactly once per print\").");
+
     internal static readonly Counter<long> Cancels = Meter.CreateCounter<long>(
         "flowfunctions.ingest.cancels", "{cancel}", "Cancels that took their print out of the aggregates.");
 

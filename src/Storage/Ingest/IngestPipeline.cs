@@ -38,6 +38,9 @@ public sealed partial class IngestPipeline(
 
     private const int MaxRawBytes = 4_096;
 
+    /// <summary>How many times a batch is folded again after a writer raced it for one of its prints (<see cref="PrintsAlreadyCountedException"/>).</summary>
+    private const int MaxRaces = 5;
+
     /// <summary>Bounds the memory of which chains were looked up (a week of 6,000 names is 42,000).</summary>
     private const int MaxChainsLookedUp = 200_000;
 
@@ -99,9 +102,7 @@ public sealed partial class IngestPipeline(
                 return new IngestOutcome(prior, true, hash);
             }
 
-            await RestoreMarketAsync(batch, cancellationToken);
-            var fold = new FlowFold(pricing);
-            fold.AddBatch(batch, _market);
+            // Duplicate prints are accepted events that count for nothing: the receipt counts them as accepted.
             var receipt = new IngestReceipt(hash, batch.Order.Count, batch.Rejections.Count, Errors(batch), now);
 
             // Dead letters go first: if the commit then fails, the redelivery finds its letter written (stores keep one per
@@ -111,17 +112,38 @@ public sealed partial class IngestPipeline(
                 await deadLetters.WriteAsync(DeadLetterOf(batchId, now, payload.Span, batch), cancellationToken);
             }
 
-            await JournalBlocksAsync(batchId, fold, cancellationToken);
-            var commit = new FlowCommit(batchId, fold, batch.Chains.ToArray(), SpotsTouched(batch, _market), receipt) { Lane = lane };
+            FlowFold fold;
             CommitResult result;
-            try
+            var duplicates = 0;
+            for (var races = 0; ; races++)
             {
-                result = await store.CommitAsync(commit, cancellationToken);
+                duplicates += await DropCountedPrintsAsync(batch, batchId, cancellationToken);
+                await RestoreMarketAsync(batch, cancellationToken);
+                fold = new FlowFold(pricing);
+                fold.AddBatch(batch, _market);
+                await JournalBlocksAsync(batchId, fold, cancellationToken);
+                var commit = new FlowCommit(batchId, fold, batch.Chains.ToArray(), SpotsTouched(batch, _market), receipt) { Lane = lane };
+                try
+                {
+                    result = await store.CommitAsync(commit, cancellationToken);
+                    break;
+                }
+                catch (PrintsAlreadyCountedException e) when (races < MaxRaces)
+                {
+                    // Another writer counted one of these prints between the check and the commit; nothing was written.
+                    LogRaced(logger, batchId, e.Count);
+                }
+                finally
+                {
+                    // Even a failed commit may have written part of the batch.
+                    Committed?.Invoke();
+                }
             }
-            finally
+
+            if (duplicates > 0)
             {
-                // Even a failed commit may have written part of the batch.
-                Committed?.Invoke();
+                IngestMetrics.DuplicatePrints.Add(duplicates, IngestMetrics.Lane(lane));
+                LogDuplicates(logger, batchId, duplicates);
             }
 
             LogIngested(logger, batchId, receipt.Accepted, receipt.Rejected, fold.Stats.Prints);
@@ -152,6 +174,33 @@ public sealed partial class IngestPipeline(
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Takes out of the batch every print with an id that the store counted under another batch, or that repeats an
+    /// earlier print of the batch (docs/api.md "Exactly once per print"); returns how many.
+    /// </summary>
+    private async Task<int> DropCountedPrintsAsync(EventBatch batch, string batchId, CancellationToken cancellationToken)
+    {
+        var keys = new List<PrintKey>();
+        foreach (var t in batch.Trades)
+        {
+            if (!t.Id.IsNone)
+            {
+                keys.Add(KeyOf(t));
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        var counted = await store.FindCountedPrintsAsync(keys, batchId, cancellationToken);
+        var seen = new HashSet<PrintKey>(keys.Count);
+        return batch.RemoveTrades(t => !t.Id.IsNone && (counted.Contains(KeyOf(t)) || !seen.Add(KeyOf(t))));
+
+        static PrintKey KeyOf(in TradeEvent t) => new(t.Underlying, MinuteBucket.Of(t.Timestamp), t.Id);
+    }
 
     /// <summary>
     /// The batch's block prints into the stream journal, once per batch id and trading day, before the commit: a batch
@@ -317,6 +366,12 @@ public sealed partial class IngestPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cancels named no print the store holds (cancelled before it arrived, after its trading date left the store, or twice); they changed nothing")]
     private static partial void LogUnmatched(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId}: {Count} prints were dropped as duplicates of prints already counted (same underlying, minute and id)")]
+    private static partial void LogDuplicates(ILogger logger, string batchId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId}: another writer counted {Count} of its prints first; folding it again without them")]
+    private static partial void LogRaced(ILogger logger, string batchId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} was already committed; answering its receipt")]
     private static partial void LogReplayed(ILogger logger, string batchId);

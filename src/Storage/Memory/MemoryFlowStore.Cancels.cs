@@ -7,7 +7,8 @@ namespace FlowFunctions.Storage.Memory;
 
 // Cancels (docs/methodology.md §13): a cancel finds its print in the ledger of its symbol and minute, takes what the
 // print added out of each aggregate, finds each latest-of again from the prints left, and drops cells left empty, so
-// every read answers as if the print had never come. Called under the write lock.
+// every read answers as if the print had never come. Called under the write lock, inside a commit: each change notes
+// how to take itself back first (MemoryFlowStore, "all or nothing").
 public sealed partial class MemoryFlowStore
 {
     /// <summary>Applies the fold's cancels in order; returns how many named no print held.</summary>
@@ -48,6 +49,7 @@ public sealed partial class MemoryFlowStore
         }
 
         var p = prints[index];
+        OnUndo(() => prints.Insert(index, p));
         prints.RemoveAt(index);
         RemoveFromMinute(data, minute, prints, p);
         if (p.ZeroDte)
@@ -58,19 +60,21 @@ public sealed partial class MemoryFlowStore
         RemoveFromContract(data, minute, p);
         if (prints.Count == 0)
         {
+            Remember(data.Ledger, minute);
             data.Ledger.Remove(minute);
         }
 
         if (p.SpotObserved && data.Spot == new SpotMark(p.Print.Spot, p.Print.Timestamp))
         {
-            data.Spot = NewestSpotLeft(data, minute);
+            SetSpot(data, NewestSpotLeft(data, minute));
         }
 
         return true;
     }
 
-    private static void RemoveFromMinute(SymbolData data, long minute, List<LedgerPrint> left, in LedgerPrint p)
+    private void RemoveFromMinute(SymbolData data, long minute, List<LedgerPrint> left, in LedgerPrint p)
     {
+        RememberMinute(data.Minutes, minute);
         var i = data.Minutes.IndexOf(minute);
         ref var tally = ref data.Minutes.ValueAt(i);
         var last = tally.Last == p.Print ? LedgerPrint.Latest(left, 0, static (_, _) => true) : tally.Last;
@@ -81,11 +85,13 @@ public sealed partial class MemoryFlowStore
         }
     }
 
-    private static void RemoveFromStrike(SymbolData data, long minute, List<LedgerPrint> left, in LedgerPrint p)
+    private void RemoveFromStrike(SymbolData data, long minute, List<LedgerPrint> left, in LedgerPrint p)
     {
+        RememberMinute(data.ZeroDte, minute);
         var i = data.ZeroDte.IndexOf(minute);
         var strikes = data.ZeroDte.ValueAt(i)!;
         var strike = p.Contract.StrikeMilli;
+        Remember(strikes, strike);
         ref var flow = ref CollectionsMarshal.GetValueRefOrNullRef(strikes, strike);
         var last = flow.Last == p.Print ? LedgerPrint.Latest(left, strike, static (q, s) => q.ZeroDte && q.Contract.StrikeMilli == s) : flow.Last;
         flow.Remove(p.DeltaCents, p.GammaCents, p.Size, last);
@@ -99,9 +105,10 @@ public sealed partial class MemoryFlowStore
         }
     }
 
-    private static void RemoveFromContract(SymbolData data, long minute, in LedgerPrint p)
+    private void RemoveFromContract(SymbolData data, long minute, in LedgerPrint p)
     {
         var contracts = data.Contracts[p.TradingDate];
+        Remember(contracts, p.Contract);
         ref var flow = ref CollectionsMarshal.GetValueRefOrNullRef(contracts, p.Contract);
         var last = flow.Flow.Last;
         if (last == p.Print)

@@ -10,7 +10,9 @@ namespace FlowFunctions.Storage.Memory;
 /// <summary>
 /// The embedded store: the aggregates in process memory with the semantics of the Table store (exactly-once commits
 /// by batch id, ascending reads, copies out). One reader-writer lock guards it: a commit is a short write of
-/// pre-folded sums, reads copy what they need and release. Thread-safe.
+/// pre-folded sums, reads copy what they need and release. A commit is all or nothing: every change it makes first
+/// notes how to take itself back (<see cref="OnUndo"/>), and a commit that throws part-way takes back what it did before
+/// the exception leaves. Thread-safe.
 /// </summary>
 public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 {
@@ -19,6 +21,15 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, SymbolData> _symbols = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IngestReceipt> _receipts = new(StringComparer.Ordinal);
+
+    /// <summary>The ids of the prints counted, per underlying and minute (<see cref="PrintKey"/>), each with the batch that counted it.</summary>
+    private readonly Dictionary<(string Symbol, long Minute), Dictionary<TradeId, string>> _printIds = [];
+
+    /// <summary>While a commit runs: how to take back each change it made, in the order made.</summary>
+    private List<Action>? _undo;
+
+    /// <summary>Test hook: called with the name of each step of a commit once the step's changes are made (a test throws from it).</summary>
+    internal Action<string>? AfterCommitStep { get; set; }
 
     public Task<CommitResult> CommitAsync(FlowCommit commit, CancellationToken cancellationToken)
     {
@@ -30,8 +41,32 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
                 return Task.FromResult(new CommitResult(false, existing));
             }
 
-            Apply(commit);
-            var unmatched = ApplyCancels(commit.Fold);
+            CheckNotCounted(commit.Fold);
+            var undo = new List<Action>();
+            _undo = undo;
+            int unmatched;
+            try
+            {
+                Apply(commit);
+                unmatched = ApplyCancels(commit.Fold);
+                Step("cancels");
+                RecordPrintIds(commit.Fold, commit.BatchId);
+                Step("print-ids");
+            }
+            catch
+            {
+                for (var i = undo.Count - 1; i >= 0; i--)
+                {
+                    undo[i]();
+                }
+
+                throw;
+            }
+            finally
+            {
+                _undo = null;
+            }
+
             _receipts[commit.BatchId] = commit.Receipt;
             return Task.FromResult(new CommitResult(true, commit.Receipt) { UnmatchedCancels = unmatched });
         }
@@ -40,6 +75,21 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
             _lock.ExitWriteLock();
         }
     }
+
+    public Task<IReadOnlySet<PrintKey>> FindCountedPrintsAsync(IReadOnlyCollection<PrintKey> prints, string batchId, CancellationToken cancellationToken) =>
+        Read<IReadOnlySet<PrintKey>>(() =>
+        {
+            var counted = new HashSet<PrintKey>();
+            foreach (var key in prints)
+            {
+                if (_printIds.TryGetValue((key.Underlying, key.Minute), out var ids) && ids.TryGetValue(key.Id, out var owner) && owner != batchId)
+                {
+                    counted.Add(key);
+                }
+            }
+
+            return counted;
+        });
 
     public Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken) =>
         Read(() => _receipts.GetValueOrDefault(batchId));
@@ -145,6 +195,12 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
                 RemoveDatesBefore(data.Chains, firstDate);
             }
 
+            // A print is accepted up to 10,080 minutes old, as long as the minutes are kept: its id as long.
+            foreach (var key in _printIds.Keys.Where(k => k.Minute < firstMinute).ToArray())
+            {
+                _printIds.Remove(key);
+            }
+
             foreach (var (id, receipt) in _receipts.ToArray())
             {
                 if (receipt.CommittedUtc < now - ReceiptLifetime)
@@ -179,40 +235,58 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
         var fold = commit.Fold;
         foreach (var (key, tally) in fold.Minutes)
         {
-            Symbol(key.Symbol).Minutes.GetOrAdd(key.Minute).Merge(tally);
+            var minutes = Symbol(key.Symbol).Minutes;
+            RememberMinute(minutes, key.Minute);
+            minutes.GetOrAdd(key.Minute).Merge(tally);
         }
 
+        Step("minutes");
         foreach (var (key, flow) in fold.Contracts)
         {
             var byDate = Symbol(key.Symbol).Contracts;
             if (!byDate.TryGetValue(key.TradingDate, out var contracts))
             {
+                Remember(byDate, key.TradingDate);
                 byDate[key.TradingDate] = contracts = [];
             }
 
+            Remember(contracts, key.Contract);
             CollectionsMarshal.GetValueRefOrAddDefault(contracts, key.Contract, out _).Merge(flow);
         }
 
+        Step("contracts");
         foreach (var (key, flow) in fold.ZeroDteStrikes)
         {
-            ref var strikes = ref Symbol(key.Symbol).ZeroDte.GetOrAdd(key.Minute);
+            var series = Symbol(key.Symbol).ZeroDte;
+            RememberMinute(series, key.Minute);
+            ref var strikes = ref series.GetOrAdd(key.Minute);
             strikes ??= [];
+            Remember(strikes, key.StrikeMilli);
             CollectionsMarshal.GetValueRefOrAddDefault(strikes, key.StrikeMilli, out _).Merge(flow);
         }
 
+        Step("zero-dte");
         foreach (var (key, prints) in fold.LedgerByMinute())
         {
-            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(Symbol(key.Symbol).Ledger, key.Minute, out _);
-            (held ??= []).AddRange(prints);
+            var ledger = Symbol(key.Symbol).Ledger;
+            Remember(ledger, key.Minute);
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(ledger, key.Minute, out _);
+            held ??= [];
+            var list = held;
+            var count = list.Count;
+            OnUndo(() => list.RemoveRange(count, list.Count - count));
+            list.AddRange(prints);
         }
 
+        Step("ledger");
         ApplyChains(commit.Chains);
+        Step("chains");
         foreach (var (symbol, mark) in commit.Spots)
         {
             var data = Symbol(symbol);
             if (data.Spot is not { } held || mark.Timestamp >= held.Timestamp)
             {
-                data.Spot = mark;
+                SetSpot(data, mark);
             }
         }
 
@@ -221,9 +295,113 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
             var data = Symbol(symbol);
             if (data.QuotedSpot is not { } held || mark.Timestamp >= held.Timestamp)
             {
+                var before = data.QuotedSpot;
+                OnUndo(() => data.QuotedSpot = before);
                 data.QuotedSpot = mark;
             }
         }
+
+        Step("spots");
+    }
+
+    /// <summary>Throws <see cref="PrintsAlreadyCountedException"/> when a print of the fold is counted already or repeats one of the fold's own.</summary>
+    private void CheckNotCounted(FlowFold fold)
+    {
+        var seen = new HashSet<(string, long, TradeId)>();
+        var counted = 0;
+        foreach (var (key, print) in fold.Ledger)
+        {
+            if (!print.Id.IsNone && (!seen.Add((key.Symbol, key.Minute, print.Id))
+                || (_printIds.TryGetValue((key.Symbol, key.Minute), out var ids) && ids.ContainsKey(print.Id))))
+            {
+                counted++;
+            }
+        }
+
+        if (counted > 0)
+        {
+            throw new PrintsAlreadyCountedException(counted);
+        }
+    }
+
+    private void RecordPrintIds(FlowFold fold, string batchId)
+    {
+        foreach (var (key, print) in fold.Ledger)
+        {
+            if (print.Id.IsNone)
+            {
+                continue;
+            }
+
+            var minute = (key.Symbol, key.Minute);
+            if (!_printIds.TryGetValue(minute, out var ids))
+            {
+                Remember(_printIds, minute);
+                _printIds[minute] = ids = [];
+            }
+
+            var id = print.Id;
+            ids.Add(id, batchId);
+            OnUndo(() => ids.Remove(id));
+        }
+    }
+
+    private void Step(string name) => AfterCommitStep?.Invoke(name);
+
+    /// <summary>Notes how to take back a change the running commit is about to make (a no-op outside a commit).</summary>
+    private void OnUndo(Action undo) => _undo?.Add(undo);
+
+    /// <summary>Notes the value a dictionary holds at <paramref name="key"/> (or that it holds none) before it changes.</summary>
+    private void Remember<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
+        where TKey : notnull
+    {
+        if (_undo is null)
+        {
+            return;
+        }
+
+        if (map.TryGetValue(key, out var before))
+        {
+            OnUndo(() => map[key] = before);
+        }
+        else
+        {
+            OnUndo(() => map.Remove(key));
+        }
+    }
+
+    /// <summary>Notes the value a minute series holds at <paramref name="minute"/> (or that it holds none) before it changes.</summary>
+    private void RememberMinute<T>(MinuteSeries<T> series, long minute)
+    {
+        if (_undo is null)
+        {
+            return;
+        }
+
+        var i = series.IndexOf(minute);
+        if (i >= 0)
+        {
+            var before = series.ValueAt(i);
+            OnUndo(() => series.GetOrAdd(minute) = before);
+        }
+        else
+        {
+            OnUndo(() =>
+            {
+                var j = series.IndexOf(minute);
+                if (j >= 0)
+                {
+                    series.RemoveAt(j);
+                }
+            });
+        }
+    }
+
+    private void SetSpot(SymbolData data, SpotMark? mark)
+    {
+        var before = data.Spot;
+        OnUndo(() => data.Spot = before);
+        data.Spot = mark;
     }
 
     private void ApplyChains(IReadOnlyList<ChainEvent> chains)
@@ -247,7 +425,9 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 
         foreach (var ((symbol, date), chain) in touched)
         {
-            Symbol(symbol).Chains[date] = chain;
+            var byDate = Symbol(symbol).Chains;
+            Remember(byDate, date);
+            byDate[date] = chain;
         }
     }
 
@@ -255,6 +435,7 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
     {
         if (!_symbols.TryGetValue(symbol, out var data))
         {
+            Remember(_symbols, symbol);
             _symbols[symbol] = data = new SymbolData();
         }
 

@@ -43,6 +43,12 @@ public sealed class AzureFlowStoreContractTests(AzuriteFixture azurite) : FlowSt
     protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);
 }
 
+[Collection(AzuriteFixture.Collection)]
+public sealed class AzureFlowStoreIntegrityContractTests(AzuriteFixture azurite) : FlowStoreIntegrityContract
+{
+    protected override IFlowStore CreateStore() => AzureTestClients.FlowStore(azurite);
+}
+
 /// <summary>
 /// Clients on fresh, uniquely named tables and containers, each checking every table write against Azure's limits
 /// (<see cref="AzuriteAccount.Storage"/>).

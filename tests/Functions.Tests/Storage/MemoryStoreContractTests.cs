@@ -37,3 +37,8 @@ public sealed class MemoryFlowStoreCancelContractTests : FlowStoreCancelContract
 {
     protected override IFlowStore CreateStore() => new MemoryFlowStore();
 }
+
+public sealed class MemoryFlowStoreIntegrityContractTests : FlowStoreIntegrityContract
+{
+    protected override IFlowStore CreateStore() => new MemoryFlowStore();
+}

@@ -25,7 +25,7 @@ internal static class FlowAnomalyExplanation
             return why;
         }
 
-        var bullishShare = t.BullishPremiumCents / (double)t.DirectionalPremiumCents;
+        var bullishShare = (double)t.BullishPremiumCents / (double)t.DirectionalPremiumCents;
         why.Add(bias == "neutral"
             ? Invariant($"Neither side reaches {BiasThreshold:P0} of directional premium (bullish {bullishShare:P0}, bearish {1 - bullishShare:P0}): no tilt, so no setup.")
             : Invariant($"{(t.Bullish ? "Bullish premium (call buys + put sells)" : "Bearish premium (put buys + call sells)")} is {t.DominantShare:P0} of directional premium (${t.DominantPremiumCents / 100:N0}), at or above the {BiasThreshold:P0} that sets a {bias} read."));
@@ -63,8 +63,8 @@ internal static class FlowAnomalyExplanation
         {
             var callsLead = t.CallVolume >= t.PutVolume;
             var fact = callsLead
-                ? Invariant($"Call volume outweighs put volume by {t.CallVolume / (double)t.PutVolume:0.00}x.")
-                : Invariant($"Put volume outweighs call volume by {t.PutVolume / (double)t.CallVolume:0.00}x.");
+                ? Invariant($"Call volume outweighs put volume by {(double)t.CallVolume / (double)t.PutVolume:0.00}x.")
+                : Invariant($"Put volume outweighs call volume by {(double)t.PutVolume / (double)t.CallVolume:0.00}x.");
             why.Add(bias != "neutral" && callsLead != t.Bullish ? "Against: " + fact : fact);
         }
 

@@ -22,14 +22,14 @@ public static class FlowAnomalyStrategy
 
     /// <summary>Sums over the chain that every part of the decision reads.</summary>
     internal sealed record FlowTotals(
-        long CallVolume,
-        long PutVolume,
+        Int128 CallVolume,
+        Int128 PutVolume,
         long CallOi,
         long PutOi,
-        long BullishPremiumCents,
-        long BearishPremiumCents,
-        long BullishVolume,
-        long BearishVolume,
+        Int128 BullishPremiumCents,
+        Int128 BearishPremiumCents,
+        Int128 BullishVolume,
+        Int128 BearishVolume,
         long Prints,
         double SignCertainty,
         double Top3StrikeShare,
@@ -37,16 +37,16 @@ public static class FlowAnomalyStrategy
         int ContractsWithoutIv,
         int Contracts)
     {
-        public long TotalVolume => CallVolume + PutVolume;
+        public Int128 TotalVolume => CallVolume + PutVolume;
 
-        public long DirectionalPremiumCents => BullishPremiumCents + BearishPremiumCents;
+        public Int128 DirectionalPremiumCents => BullishPremiumCents + BearishPremiumCents;
 
         public bool Bullish => BullishPremiumCents >= BearishPremiumCents;
 
-        public long DominantPremiumCents => Math.Max(BullishPremiumCents, BearishPremiumCents);
+        public Int128 DominantPremiumCents => Int128.Max(BullishPremiumCents, BearishPremiumCents);
 
         /// <summary>Dominant side's share of directional premium, 0.5–1; NaN without directional premium.</summary>
-        public double DominantShare => DirectionalPremiumCents == 0 ? double.NaN : DominantPremiumCents / (double)DirectionalPremiumCents;
+        public double DominantShare => DirectionalPremiumCents == 0 ? double.NaN : (double)DominantPremiumCents / (double)DirectionalPremiumCents;
 
         /// <summary>Share of directional volume on the premium's side, 0–1; NaN without directional volume.</summary>
         public double AlignedVolumeShare
@@ -54,7 +54,7 @@ public static class FlowAnomalyStrategy
             get
             {
                 var total = BullishVolume + BearishVolume;
-                return total == 0 ? double.NaN : (Bullish ? BullishVolume : BearishVolume) / (double)total;
+                return total == 0 ? double.NaN : (double)(Bullish ? BullishVolume : BearishVolume) / (double)total;
             }
         }
     }
@@ -81,9 +81,9 @@ public static class FlowAnomalyStrategy
 
         var metrics = new FlowAnomalyMetrics(
             bias,
-            totals.PutVolume == 0 ? null : Rounding.Ratio(totals.CallVolume / (double)totals.PutVolume),
+            totals.PutVolume == 0 ? null : Rounding.Ratio((double)totals.CallVolume / (double)totals.PutVolume),
             totals.PutOi == 0 ? null : Rounding.Ratio(totals.CallOi / (double)totals.PutOi),
-            totals.TotalVolume,
+            Rounding.Count(totals.TotalVolume),
             totals.CallOi + totals.PutOi,
             input.Spot > 0 ? Rounding.Price(input.Spot) : null,
             Rounding.DollarsFromCents(totals.DominantPremiumCents),
@@ -129,7 +129,7 @@ public static class FlowAnomalyStrategy
 
         var p = Ramp(t.DominantShare);
         var q = double.IsNaN(t.AlignedVolumeShare) ? 0 : Ramp(t.AlignedVolumeShare);
-        var dominantUsd = t.DominantPremiumCents / 100.0;
+        var dominantUsd = (double)t.DominantPremiumCents / 100.0;
         var a = dominantUsd <= ActivityFloorUsd ? 0 : Math.Clamp(Math.Log10(dominantUsd / ActivityFloorUsd) / Math.Log10(ActivityFullUsd / ActivityFloorUsd), 0, 1);
         return (p, q, a);
 
@@ -157,10 +157,10 @@ public static class FlowAnomalyStrategy
 
     internal static FlowTotals Sum(IReadOnlyList<ContractPosition> positions, DateOnly today)
     {
-        long callVol = 0, putVol = 0, callOi = 0, putOi = 0, bullPrem = 0, bearPrem = 0, bullVol = 0, bearVol = 0, prints = 0;
-        long decisiveMilli = 0, zeroDteVolume = 0;
+        Int128 callVol = 0, putVol = 0, bullPrem = 0, bearPrem = 0, bullVol = 0, bearVol = 0, decisiveMilli = 0, zeroDteVolume = 0;
+        long callOi = 0, putOi = 0, prints = 0;
         var withoutIv = 0;
-        var byStrike = new Dictionary<int, long>();
+        var byStrike = new Dictionary<int, Int128>();
         foreach (var p in positions)
         {
             var f = p.Flow.Flow;
@@ -202,12 +202,12 @@ public static class FlowAnomalyStrategy
         }
 
         var total = callVol + putVol;
-        var top3 = byStrike.Values.OrderDescending().Take(3).Sum();
+        var top3 = byStrike.Values.OrderDescending().Take(3).Aggregate(Int128.Zero, static (sum, v) => sum + v);
         return new FlowTotals(
             callVol, putVol, callOi, putOi, bullPrem, bearPrem, bullVol, bearVol, prints,
-            callVol + putVol == 0 ? 0 : decisiveMilli / (1000.0 * (callVol + putVol)),
-            total == 0 ? 0 : top3 / (double)total,
-            total == 0 ? 0 : zeroDteVolume / (double)total,
+            callVol + putVol == 0 ? 0 : (double)decisiveMilli / (1000.0 * (double)(callVol + putVol)),
+            total == 0 ? 0 : (double)top3 / (double)total,
+            total == 0 ? 0 : (double)zeroDteVolume / (double)total,
             withoutIv,
             positions.Count);
     }
@@ -270,7 +270,7 @@ public static class FlowAnomalyStrategy
             return filter;
         }
 
-        var volumeByExpiry = new SortedDictionary<DateOnly, long>();
+        var volumeByExpiry = new SortedDictionary<DateOnly, Int128>();
         foreach (var p in positions)
         {
             if (p.Listed)
@@ -280,7 +280,7 @@ public static class FlowAnomalyStrategy
         }
 
         DateOnly? best = null;
-        long bestVolume = -1;
+        Int128 bestVolume = -1;
         foreach (var (expiry, volume) in volumeByExpiry)
         {
             var days = expiry.DayNumber - input.Today.DayNumber;
