@@ -101,4 +101,51 @@ public static class MinuteClose
         events.AddRange(alerts);
         return (events, new StreamDayState(minute, symbols));
     }
+
+    /// <summary>
+    /// Corrections of closed minutes (docs/api.md "Live flow stream", "Corrections"): a late print or a cancel changed
+    /// the minutes <paramref name="changed"/> of one symbol, all closed. The revised final of every closed minute of the
+    /// symbol from the earliest changed one on (their <c>cumulative</c> moved too), each marked a revision, a changed
+    /// minute left without prints included as empty; and the state with the symbol's running net volume as it now is.
+    /// </summary>
+    /// <param name="minutes">The symbol's minute tallies of the day up to the last closed minute, ascending, as the store now holds them.</param>
+    public static (IReadOnlyList<StreamRecord> Events, StreamDayState After) Revise(
+        StreamDayState state,
+        DateOnly day,
+        string symbol,
+        IReadOnlyCollection<long> changed,
+        IReadOnlyList<KeyValuePair<long, FlowTally>> minutes)
+    {
+        var first = changed.Min();
+        var dayStart = MinuteBucket.Of(Time.NewYorkTime.ToUtc(day, TimeOnly.MinValue));
+        if (first < dayStart || changed.Max() > state.LastClosedMinute)
+        {
+            throw new ArgumentOutOfRangeException(nameof(changed), "Only closed minutes of the day are revised.");
+        }
+
+        var held = minutes.ToDictionary(m => m.Key, m => m.Value);
+        var revised = new SortedSet<long>(minutes.Where(m => m.Key >= first && !m.Value.IsEmpty).Select(m => m.Key));
+        revised.UnionWith(changed);
+        Int128 running = 0;
+        foreach (var (minute, tally) in minutes)
+        {
+            if (minute < first)
+            {
+                running += tally.NetVolume;
+            }
+        }
+
+        var events = new List<StreamRecord>(revised.Count);
+        foreach (var minute in revised)
+        {
+            var tally = held.GetValueOrDefault(minute);
+            running += tally.NetVolume;
+            events.Add(new StreamRecord(StreamEventKind.Minute, symbol, StreamEvents.Minute(symbol, minute, tally, Rounding.Count(running), final: true, revision: true)));
+        }
+
+        var symbols = new Dictionary<string, SymbolStreamState>(state.Symbols, StringComparer.Ordinal);
+        symbols.TryGetValue(symbol, out var before);
+        symbols[symbol] = before with { Cumulative = Rounding.Count(minutes.Aggregate(Int128.Zero, static (sum, m) => sum + m.Value.NetVolume)) };
+        return (events, state with { Symbols = symbols });
+    }
 }

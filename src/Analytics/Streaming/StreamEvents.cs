@@ -16,9 +16,10 @@ public static class StreamEvents
     /// <summary>
     /// A symbol's minute: the cumulative point's fields (<c>ts</c>, <c>netVolume</c>, <c>cumulative</c>, <c>vwap</c>,
     /// <c>tradeCount</c>; cumulative runs from the trading day's first minute), buy and sell volume, net premium in
-    /// dollars, and whether the minute has closed.
+    /// dollars, and whether the minute has closed. A <paramref name="revision"/> is a closed minute's final state again,
+    /// after a late print or a cancel changed it (docs/api.md "Live flow stream", "Corrections").
     /// </summary>
-    public static string Minute(string symbol, long minute, FlowTally tally, long cumulative, bool final) => Write(w =>
+    public static string Minute(string symbol, long minute, FlowTally tally, long cumulative, bool final, bool revision = false) => Write(w =>
     {
         w.WriteString("symbol", symbol);
         w.WriteString("ts", Utc(MinuteBucket.Start(minute), "yyyy-MM-ddTHH:mm:ssZ"));
@@ -30,6 +31,10 @@ public static class StreamEvents
         w.WriteNumber("sellVolume", Rounding.Count(tally.SellVolume));
         w.WriteNumber("netPremium", Rounding.DollarsFromCents(tally.NetPremiumCents));
         w.WriteBoolean("final", final);
+        if (revision)
+        {
+            w.WriteBoolean("revision", true);
+        }
     });
 
     /// <summary>A block print (<see cref="BlockRule"/>).</summary>

@@ -24,7 +24,11 @@ public sealed record FlowStreamEvent(string Id, string Event, JsonElement Data)
     public StreamAlert? AsAlert() => Event == "alert" ? Data.Deserialize(FlowFunctionsJsonContext.Default.StreamAlert) : null;
 }
 
-/// <summary>A symbol's minute: a preview while it builds (<see cref="Final"/> false), once final when it closes (5 s after it ends).</summary>
+/// <summary>
+/// A symbol's minute: a preview while it builds (<see cref="Final"/> false), once final when it closes (5 s after it
+/// ends), and final again, with <see cref="Revision"/> true, when a late print or a cancel changes it after it closed:
+/// the latest final of a minute stands.
+/// </summary>
 /// <param name="Ts">The minute's start (UTC).</param>
 /// <param name="Cumulative">Net volume since the trading day's first minute.</param>
 /// <param name="Vwap">Σ price·size / Σ size; null without prints.</param>
@@ -39,7 +43,8 @@ public sealed record StreamMinute(
     [property: JsonPropertyName("buyVolume")] long BuyVolume,
     [property: JsonPropertyName("sellVolume")] long SellVolume,
     [property: JsonPropertyName("netPremium")] long NetPremium,
-    [property: JsonPropertyName("final")] bool Final);
+    [property: JsonPropertyName("final")] bool Final,
+    [property: JsonPropertyName("revision")] bool Revision = false);
 
 /// <summary>A print of at least 1,000 contracts or $250,000 of premium.</summary>
 /// <param name="Contract">The OCC symbol.</param>

@@ -33,6 +33,9 @@ public static class IngestMetrics
     internal static readonly Counter<long> DuplicatePrints = Meter.CreateCounter<long>(
         "flowfunctions.ingest.duplicate_prints", "{print}", "Prints dropped because a print with the same underlying, minute and id was counted already (docs/api.md \"Exactly once per print\").");
 
+    internal static readonly Counter<long> Revisions = Meter.CreateCounter<long>(
+        "flowfunctions.stream.revisions", "{event}", "Revised final minute events journaled because a late print or a cancel changed a closed minute.");
+
     internal static readonly Counter<long> Cancels = Meter.CreateCounter<long>(
         "flowfunctions.ingest.cancels", "{cancel}", "Cancels that took their print out of the aggregates.");
 

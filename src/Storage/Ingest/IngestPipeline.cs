@@ -154,6 +154,11 @@ public sealed partial class IngestPipeline(
 
             if (result.Applied)
             {
+                await JournalRevisionsAsync(fold, now, cancellationToken);
+            }
+
+            if (result.Applied)
+            {
                 IngestMetrics.Prints.Add(fold.Stats.Prints, IngestMetrics.Lane(lane));
                 IngestMetrics.DeadLettered.Add(receipt.Rejected, IngestMetrics.Lane(lane));
                 IngestMetrics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, IngestMetrics.Lane(lane));
@@ -200,25 +205,6 @@ public sealed partial class IngestPipeline(
         return batch.RemoveTrades(t => !t.Id.IsNone && (counted.Contains(KeyOf(t)) || !seen.Add(KeyOf(t))));
 
         static PrintKey KeyOf(in TradeEvent t) => new(t.Underlying, MinuteBucket.Of(t.Timestamp), t.Id);
-    }
-
-    /// <summary>
-    /// The batch's block prints into the stream journal, once per batch id and trading day, before the commit: a batch
-    /// delivered again after a failed commit finds its blocks journaled and adds none (docs/api.md "Live flow stream").
-    /// </summary>
-    private async Task JournalBlocksAsync(string batchId, FlowFold fold, CancellationToken cancellationToken)
-    {
-        if (journal is null)
-        {
-            return;
-        }
-
-        var rule = blockRule ?? BlockRule.Default;
-        foreach (var day in rule.Blocks(fold).GroupBy(b => b.TradingDate))
-        {
-            var events = day.Select(b => new StreamRecord(StreamEventKind.Block, b.Print.Symbol, StreamEvents.Block(b.Print))).ToList();
-            await journal.AppendAsync(day.Key, batchId, events, cancellationToken);
-        }
     }
 
     /// <summary>

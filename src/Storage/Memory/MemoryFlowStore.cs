@@ -76,21 +76,6 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
         }
     }
 
-    public Task<IReadOnlySet<PrintKey>> FindCountedPrintsAsync(IReadOnlyCollection<PrintKey> prints, string batchId, CancellationToken cancellationToken) =>
-        Read<IReadOnlySet<PrintKey>>(() =>
-        {
-            var counted = new HashSet<PrintKey>();
-            foreach (var key in prints)
-            {
-                if (_printIds.TryGetValue((key.Underlying, key.Minute), out var ids) && ids.TryGetValue(key.Id, out var owner) && owner != batchId)
-                {
-                    counted.Add(key);
-                }
-            }
-
-            return counted;
-        });
-
     public Task<IngestReceipt?> FindReceiptAsync(string batchId, CancellationToken cancellationToken) =>
         Read(() => _receipts.GetValueOrDefault(batchId));
 
@@ -302,106 +287,6 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
         }
 
         Step("spots");
-    }
-
-    /// <summary>Throws <see cref="PrintsAlreadyCountedException"/> when a print of the fold is counted already or repeats one of the fold's own.</summary>
-    private void CheckNotCounted(FlowFold fold)
-    {
-        var seen = new HashSet<(string, long, TradeId)>();
-        var counted = 0;
-        foreach (var (key, print) in fold.Ledger)
-        {
-            if (!print.Id.IsNone && (!seen.Add((key.Symbol, key.Minute, print.Id))
-                || (_printIds.TryGetValue((key.Symbol, key.Minute), out var ids) && ids.ContainsKey(print.Id))))
-            {
-                counted++;
-            }
-        }
-
-        if (counted > 0)
-        {
-            throw new PrintsAlreadyCountedException(counted);
-        }
-    }
-
-    private void RecordPrintIds(FlowFold fold, string batchId)
-    {
-        foreach (var (key, print) in fold.Ledger)
-        {
-            if (print.Id.IsNone)
-            {
-                continue;
-            }
-
-            var minute = (key.Symbol, key.Minute);
-            if (!_printIds.TryGetValue(minute, out var ids))
-            {
-                Remember(_printIds, minute);
-                _printIds[minute] = ids = [];
-            }
-
-            var id = print.Id;
-            ids.Add(id, batchId);
-            OnUndo(() => ids.Remove(id));
-        }
-    }
-
-    private void Step(string name) => AfterCommitStep?.Invoke(name);
-
-    /// <summary>Notes how to take back a change the running commit is about to make (a no-op outside a commit).</summary>
-    private void OnUndo(Action undo) => _undo?.Add(undo);
-
-    /// <summary>Notes the value a dictionary holds at <paramref name="key"/> (or that it holds none) before it changes.</summary>
-    private void Remember<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
-        where TKey : notnull
-    {
-        if (_undo is null)
-        {
-            return;
-        }
-
-        if (map.TryGetValue(key, out var before))
-        {
-            OnUndo(() => map[key] = before);
-        }
-        else
-        {
-            OnUndo(() => map.Remove(key));
-        }
-    }
-
-    /// <summary>Notes the value a minute series holds at <paramref name="minute"/> (or that it holds none) before it changes.</summary>
-    private void RememberMinute<T>(MinuteSeries<T> series, long minute)
-    {
-        if (_undo is null)
-        {
-            return;
-        }
-
-        var i = series.IndexOf(minute);
-        if (i >= 0)
-        {
-            var before = series.ValueAt(i);
-            OnUndo(() => series.GetOrAdd(minute) = before);
-        }
-        else
-        {
-            OnUndo(() =>
-            {
-                var j = series.IndexOf(minute);
-                if (j >= 0)
-                {
-                    series.RemoveAt(j);
-                }
-            });
-        }
-    }
-
-    private void SetSpot(SymbolData data, SpotMark? mark)
-    {
-        var before = data.Spot;
-        OnUndo(() => data.Spot = before);
-        data.Spot = mark;
     }
 
     private void ApplyChains(IReadOnlyList<ChainEvent> chains)
