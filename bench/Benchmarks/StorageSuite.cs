@@ -59,6 +59,15 @@ public sealed class StorageSuite(Report report)
             "≤ 20 (64 names)",
             market.TransactionsPerThousand));
         report.Add(new Figure(
+            "of which the duplicate check: print-id row transactions per 1,000 prints (64 names)",
+            Fmt.F(market.Stats.PrintIdTransactions * 1_000.0 / market.Prints, 2),
+            $"6,000 names: {Fmt.F(wide.Stats.PrintIdTransactions * 1_000.0 / wide.Prints, 2)}; reads: none in the steady state",
+            null,
+            Goal.Report,
+            0,
+            "inside the ≤ 20 above",
+            market.Stats.PrintIdTransactions * 1_000.0 / market.Prints));
+        report.Add(new Figure(
             $"storage transactions per cancel (64 names, first {CancelSliceMinutes} minutes: with its cancels less without)",
             Fmt.F(perCancel, 1),
             $"{Fmt.N0(sliceWith.Requests - sliceWithout.Requests)} more for {Fmt.N0(sliceWith.Cancels)} cancels",
@@ -101,6 +110,7 @@ public sealed class StorageSuite(Report report)
                 ["prints", Fmt.N0(market.Prints), Fmt.N0(wide.Prints)],
                 ["deliveries", Fmt.N0(market.Deliveries), Fmt.N0(wide.Deliveries)],
                 ["storage transactions per 1,000 prints", Fmt.F(market.TransactionsPerThousand, 2), Fmt.F(wide.TransactionsPerThousand, 2)],
+                ["of which print-id row transactions (the duplicate check)", Fmt.F(market.Stats.PrintIdTransactions * 1_000.0 / market.Prints, 2), Fmt.F(wide.Stats.PrintIdTransactions * 1_000.0 / wide.Prints, 2)],
                 ["of which table transactions (rows)", Fmt.F(market.ByKind.GetValueOrDefault("table transaction") * 1_000.0 / market.Prints, 2), Fmt.F(wide.ByKind.GetValueOrDefault("table transaction") * 1_000.0 / wide.Prints, 2)],
                 ["rows written per 1,000 prints (inserts / deltas / compactions)", Row(market), Row(wide)],
                 ["bytes changed per 1,000 prints", Fmt.N0(market.Stats.ChangedBytes * 1_000.0 / market.Prints), Fmt.N0(wide.Stats.ChangedBytes * 1_000.0 / wide.Prints)],

@@ -76,6 +76,11 @@ internal sealed class FlowRowWriter : IDisposable
                 try
                 {
                     var etags = await _flow.SubmitTransactionAsync([.. transaction.Select(t => t.Action)], cancellationToken);
+                    if (conflicts is not null)
+                    {
+                        Stats.AddPrintIdTransaction();
+                    }
+
                     for (var i = 0; i < transaction.Count; i++)
                     {
                         var written = transaction[i].Written;
@@ -336,6 +341,7 @@ public sealed class FlowWriteStats
     private long _compactions;
     private long _changedBytes;
     private long _entityBytes;
+    private long _printIdTransactions;
 
     public long Inserts => Interlocked.Read(ref _inserts);
 
@@ -352,6 +358,9 @@ public sealed class FlowWriteStats
     /// <summary>Bytes of the entities sent, by the service's size formula (keys, property names and values).</summary>
     public long EntityBytes => Interlocked.Read(ref _entityBytes);
 
+    /// <summary>Entity-group transactions of print-id rows (docs/storage.md, "Print ids"): what the duplicate check costs in requests.</summary>
+    public long PrintIdTransactions => Interlocked.Read(ref _printIdTransactions);
+
     public void Reset()
     {
         Interlocked.Exchange(ref _inserts, 0);
@@ -359,7 +368,10 @@ public sealed class FlowWriteStats
         Interlocked.Exchange(ref _compactions, 0);
         Interlocked.Exchange(ref _changedBytes, 0);
         Interlocked.Exchange(ref _entityBytes, 0);
+        Interlocked.Exchange(ref _printIdTransactions, 0);
     }
+
+    internal void AddPrintIdTransaction() => Interlocked.Increment(ref _printIdTransactions);
 
     internal void Add(TableTransactionActionType kind, int changedBytes, long entityBytes)
     {
