@@ -34,6 +34,14 @@ public static class LeaderboardApi
             return error!;
         }
 
+        if (!snapshots.TryAdmit(window, out var retryAfter))
+        {
+            var seconds = (long)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiErrors.Create(429, ApiErrors.RateLimited,
+                $"At most {LeaderboardSnapshots.MaxRecentWindows} windows besides {string.Join(", ", LeaderboardSnapshots.StandardWindows)} are built per {LeaderboardSnapshots.RecentRequest.TotalMinutes:0} minutes; ask for one of those, or retry in {seconds} s.");
+        }
+
         // BuiltUtc carries the snapshot's own time, for the Cache-Control below.
         var answer = await cache.GetAsync($"leaderboard|{window}|{rows}", async () =>
         {

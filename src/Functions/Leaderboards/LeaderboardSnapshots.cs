@@ -33,10 +33,40 @@ public sealed partial class LeaderboardSnapshots(
     public const int MaxRecentWindows = 24;
 
     private readonly ConcurrentDictionary<int, DateTimeOffset> _requested = new();
+    private readonly Lock _admission = new();
 
     /// <summary>Raised after a snapshot is rebuilt (answers cached from before are stale).</summary>
     public event Action? Rebuilt;
     private readonly ConcurrentDictionary<int, Lazy<Task<LeaderboardSnapshot>>> _building = new();
+
+    /// <summary>
+    /// Whether a request may have <paramref name="windowMinutes"/> built (docs/api.md "Leaderboard caching"): a
+    /// standard window always, and at most <see cref="MaxRecentWindows"/> other windows asked for within
+    /// <see cref="RecentRequest"/> on this instance; a further one is refused until the oldest of them ages out, in
+    /// <paramref name="retryAfter"/>. So no caller can make an instance build a market-wide snapshot per request.
+    /// </summary>
+    public bool TryAdmit(int windowMinutes, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        var now = clock.Now;
+        if (StandardWindows.Contains(windowMinutes) || (_requested.TryGetValue(windowMinutes, out var at) && now - at <= RecentRequest))
+        {
+            return true;
+        }
+
+        lock (_admission)
+        {
+            var live = _requested.Where(r => !StandardWindows.Contains(r.Key) && now - r.Value <= RecentRequest).Select(r => r.Value).ToList();
+            if (live.Count < MaxRecentWindows)
+            {
+                _requested[windowMinutes] = now;
+                return true;
+            }
+
+            retryAfter = live.Min() + RecentRequest - now;
+            return false;
+        }
+    }
 
     /// <summary>The snapshot a request for <paramref name="windowMinutes"/> (already clamped) answers.</summary>
     public async Task<LeaderboardSnapshot> GetAsync(int windowMinutes, CancellationToken cancellationToken)
