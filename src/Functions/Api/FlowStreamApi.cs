@@ -2,8 +2,6 @@ using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Streaming;
-using FlowFunctions.Functions.Telemetry;
-using FlowFunctions.Storage.Keys;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +23,7 @@ public static class FlowStreamApi
 
     public static IEndpointRouteBuilder MapFlowStreamApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods(Endpoints.FlowStream.Path, Endpoints.FlowStream.Methods, Get).As(Endpoints.FlowStream);
+        app.MapMethods(Endpoints.FlowStream.Path, Endpoints.FlowStream.Methods, Get).As(Endpoints.FlowStream).WithMetadata(new StreamSlotFirst());
         return app;
     }
 
@@ -45,15 +43,12 @@ public static class FlowStreamApi
             return error!;
         }
 
+        // The slot was taken before the request was counted (ApiKeyFilter, StreamSlotFirst); a handler reached without one takes it here.
         var caller = Caller.Of(context)!;
-        var limit = plans.CurrentValue.MaxStreamsOf(caller.Key.Plan);
-        var slot = slots.TryTake(caller.Key.Id, limit);
+        var slot = context.Items[StreamSlotFirst.ItemKey] as StreamSlot ?? slots.TryTake(caller.Key.Id, plans.CurrentValue.MaxStreamsOf(caller.Key.Plan));
         if (slot is null)
         {
-            context.Response.Headers.RetryAfter = "5";
-            ApiMetrics.QuotaRefused(caller.Key.Plan.Name());
-            return ApiErrors.Create(429, ApiErrors.RateLimited,
-                $"This key already holds {limit} open streams, the most the {caller.Key.Plan.Name()} plan allows; close one first.");
+            return StreamSlotFirst.Refused(context, caller.Key.Plan, plans.CurrentValue.MaxStreamsOf(caller.Key.Plan));
         }
 
         var o = options.Value;
@@ -121,7 +116,7 @@ public static class FlowStreamApi
     }
 
     /// <summary>Runs the stream as the response: event-stream headers, no buffering, the session until it or the client ends.</summary>
-    private sealed class StreamResult(StreamSession session, StreamHub hub, IDisposable slot) : IResult
+    private sealed class StreamResult(StreamSession session, StreamHub hub, StreamSlot slot) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
@@ -136,7 +131,7 @@ public static class FlowStreamApi
                 context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
                 try
                 {
-                    await session.RunAsync(response, context.RequestAborted);
+                    await session.RunAsync(response, context.RequestAborted, slot.Revoked);
                 }
                 catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
                 {

@@ -1,3 +1,5 @@
+using FlowFunctions.Functions.Streaming;
+
 namespace FlowFunctions.Functions.Auth;
 
 /// <summary>
@@ -17,10 +19,19 @@ public sealed class ApiKeyFilter(ApiKeyGate gate) : IEndpointFilter
         // Every /v1 answer is one key's (its quota headers, its plan's access): a shared cache must never hand it to
         // another caller. An endpoint may add a lifetime (the leaderboard's max-age) but keeps "private".
         http.Response.Headers.CacheControl = "private";
-        var decision = await gate.AdmitAsync(ApiKeyGate.Presented(http.Request), KeyRequirement.Of(http.GetEndpoint()?.Metadata), http.RequestAborted);
+        var metadata = http.GetEndpoint()?.Metadata;
+        var presented = ApiKeyGate.Presented(http.Request);
+        var requirement = KeyRequirement.Of(metadata);
+        if (metadata?.GetMetadata<StreamSlotFirst>() is not null && await StreamSlotFirst.TakeAsync(http, gate, presented, requirement) is { } full)
+        {
+            return full;
+        }
+
+        var decision = await gate.AdmitAsync(presented, requirement, http.RequestAborted);
         Report(http.Response, decision);
         if (decision.Caller is null)
         {
+            StreamSlotFirst.Release(http);
             return decision.Error;
         }
 

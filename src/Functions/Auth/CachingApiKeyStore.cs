@@ -85,6 +85,13 @@ public sealed class CachingApiKeyStore(IApiKeyStore inner, TimeProvider time, Ti
         }
     }
 
+    /// <summary>The key as the store holds it now, past the held answer (which it replaces): for checks that must see a revocation at once.</summary>
+    public Task<ApiKeyRecord?> FindFreshAsync(string id, CancellationToken cancellationToken)
+    {
+        Forget(id, null);
+        return FindAsync(id, cancellationToken);
+    }
+
     public async Task<ApiKeyRecord> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         var created = await inner.CreateAsync(key, cancellationToken);

@@ -96,6 +96,8 @@ public static partial class FlowFunctionsSetup
         services.AddSingleton(sp => new FeedStatus(sp.GetRequiredService<AppMode>().IsStandalone && sp.GetRequiredService<IOptions<SimulatorFeedOptions>>().Value.Enabled));
         services.AddSingleton<MinuteCloser>();
         services.AddSingleton<StreamSlots>();
+        services.AddSingleton<StreamKeyWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<StreamKeyWatch>());
         services.AddSingleton<StreamHub>();
         services.AddHostedService(sp => sp.GetRequiredService<StreamHub>());
         services.AddSingleton<LeaderboardSnapshots>();

@@ -16,6 +16,9 @@ public sealed class StreamOptions
     /// <summary>A print of at least this premium, in dollars, is a block.</summary>
     public long BlockMinPremium { get; set; } = BlockRule.DefaultMinPremiumCents / 100;
 
+    /// <summary>How often each instance reads the keys holding its streams open, past the key cache, to end a revoked key's streams (<see cref="StreamKeyWatch"/>).</summary>
+    public int KeyCheckSeconds { get; set; } = 10;
+
     /// <summary>A comment line is sent after this many seconds without an event, so no front end takes the stream for idle.</summary>
     public int HeartbeatSeconds { get; set; } = 15;
 

@@ -29,7 +29,8 @@ public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOp
     /// <summary>Where the stream stands: the position of the last durable event it has passed.</summary>
     public StreamPosition Position => _position;
 
-    public async Task RunAsync(HttpResponse response, CancellationToken cancellationToken)
+    /// <param name="revoked">Cancelled when the stream's key is revoked: the stream then ends with <c>revoked</c>.</param>
+    public async Task RunAsync(HttpResponse response, CancellationToken cancellationToken, CancellationToken revoked = default)
     {
         var body = _body = response.BodyWriter;
         var heartbeat = TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds));
@@ -47,8 +48,16 @@ public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOp
 
         var lastWrite = wallClock.GetUtcNow();
         DateTimeOffset? behindSince = null;
+        var revokedTask = Task.Delay(Timeout.Infinite, revoked).ContinueWith(static _ => { }, TaskScheduler.Default);
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (revoked.IsCancellationRequested)
+            {
+                Control(body, "revoked", "{\"reason\":\"The API key was revoked.\"}");
+                await FlushAsync(body, TimeSpan.FromSeconds(1));
+                return;
+            }
+
             var changed = hub.Changed;
             var wrote = WritePreviews(body);
             var (pages, more) = await NextPagesAsync(cancellationToken);
@@ -91,7 +100,7 @@ public sealed class StreamSession(StreamHub hub, StreamRequest request, StreamOp
 
             if (wait > TimeSpan.Zero)
             {
-                await Task.WhenAny(changed, Task.Delay(wait, wallClock, cancellationToken));
+                await Task.WhenAny(changed, Task.Delay(wait, wallClock, cancellationToken), revokedTask);
             }
 
             if (!changed.IsCompleted && wallClock.GetUtcNow() - lastWrite >= heartbeat)

@@ -1,5 +1,9 @@
 using System.Net;
+using FlowFunctions.Functions.Streaming;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowFunctions.Functions.Tests.Streaming;
 
@@ -86,6 +90,12 @@ public sealed class StreamLimitTests
                 Assert.True(sixth.Headers.RetryAfter is not null);
             }
 
+            // The refused sixth was not counted: the next request is the sixth counted.
+            using (var rest = await client.GetAsync("/v1/flow/options/SPY/cumulative?minutes=10"))
+            {
+                Assert.Equal(remaining[4] - 1, int.Parse(rest.Headers.GetValues("X-RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             // The admin key (alpha plan too) has slots of its own.
             using (var admin = harness.Factory.ClientWithKey(Keys.Admin))
             using (var other = await StreamHarness.OpenAsync(admin, "symbols=SPY"))
@@ -163,5 +173,32 @@ public sealed class StreamLimitTests
         Assert.Equal(["ready", "end"], events.Select(e => e.Event));
         Assert.InRange(reader.Comments, 2, 3);
         Assert.Contains("Last-Event-ID", events[1].Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARevokedKeysOpenStreamsEndAtTheNextKeyCheck()
+    {
+        await using var harness = new StreamHarness();
+        using var client = harness.Factory.ClientWithKey(Keys.Alpha);
+        using var response = await StreamHarness.OpenAsync(client, "symbols=SPY");
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("ready", (await reader.ReadAsync())!.Event);
+
+        var services = harness.Factory.Services;
+        var watch = services.GetRequiredService<StreamKeyWatch>();
+        Assert.Equal(0, await watch.CheckAsync(default));
+        var store = services.GetRequiredService<IApiKeyStore>();
+        var key = (await store.FindAsync(services.GetRequiredService<ApiKeyHasher>().Digest(Keys.Alpha).Id, default))!;
+        await store.ReplaceAsync(key with { RevokedUtc = harness.Factory.Clock.Now }, key.ETag, default);
+
+        Assert.Equal(1, await watch.CheckAsync(default));
+        var events = new List<SseEvent>();
+        while (await reader.ReadAsync() is { } e)
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal("revoked", events.Last().Event);
+        Assert.Equal(0, services.GetRequiredService<StreamSlots>().Held(key.Id));
     }
 }
