@@ -23,11 +23,15 @@ public sealed partial class FlowFunctionsClient : IDisposable
     private readonly TimeSpan _backoff;
     private readonly TimeSpan _streamIdle;
 
-    /// <summary>A client with its own <see cref="HttpClient"/>, disposed with it.</summary>
+    /// <summary>A client with its own <see cref="HttpClient"/>, which follows no redirect, disposed with it.</summary>
     public FlowFunctionsClient(Uri baseAddress, string apiKey)
-        : this(new HttpClient(), new FlowFunctionsClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }) => _ownsHttp = true;
+        : this(new HttpClient(NoRedirects()), new FlowFunctionsClientOptions { BaseAddress = baseAddress, ApiKey = apiKey }) => _ownsHttp = true;
 
-    /// <summary>A client on an <see cref="HttpClient"/> the caller owns (from <c>IHttpClientFactory</c>, say).</summary>
+    /// <summary>
+    /// A client on an <see cref="HttpClient"/> the caller owns (from <c>IHttpClientFactory</c>, say). Its handler should
+    /// not follow redirects (<see cref="NoRedirects"/>; <see cref="FlowFunctionsServiceCollectionExtensions.AddFlowFunctionsClient"/>
+    /// sets it up so): <c>HttpClient</c> sends custom headers, the key among them, to wherever a redirect points.
+    /// </summary>
     public FlowFunctionsClient(HttpClient httpClient, FlowFunctionsClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -38,6 +42,11 @@ public sealed partial class FlowFunctionsClient : IDisposable
         var address = options.BaseAddress ?? httpClient.BaseAddress
             ?? throw new ArgumentException("Set FlowFunctionsClientOptions.BaseAddress or the HttpClient's BaseAddress.", nameof(options));
         _base = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+        if (_base.Scheme != Uri.UriSchemeHttps && !(_base.Scheme == Uri.UriSchemeHttp && _base.IsLoopback))
+        {
+            throw new ArgumentException($"The key is sent only over https, or over http to this machine (localhost): {_base}", nameof(options));
+        }
+
         _apiKey = options.ApiKey;
         _maxRetries = options.MaxRetries;
         _maxRetryWait = options.MaxRetryWait;
@@ -75,6 +84,9 @@ public sealed partial class FlowFunctionsClient : IDisposable
     /// <summary>The key's plan and quota (any plan; not counted).</summary>
     public Task<ApiResponse<Account>> GetAccountAsync(CancellationToken cancellationToken = default) =>
         GetAsync("v1/account", FlowFunctionsJsonContext.Default.Account, cancellationToken);
+
+    /// <summary>A handler that follows no redirect: the client answers a 3xx with <see cref="FlowFunctionsException"/> (<c>redirect_refused</c>), never sending the key to another address.</summary>
+    public static HttpMessageHandler NoRedirects() => new SocketsHttpHandler { AllowAutoRedirect = false };
 
     public void Dispose()
     {
@@ -162,6 +174,12 @@ public sealed partial class FlowFunctionsClient : IDisposable
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             // Not the API's body (a proxy's or the front end's page): the status says what there is to say.
+        }
+
+        if (status is >= 300 and < 400)
+        {
+            return new FlowFunctionsException(status, "redirect_refused",
+                $"The server answered {status} with a redirect to {response.Headers.Location}; the client does not follow redirects, so the key is never sent to another address. Use that address as the BaseAddress if you trust it.");
         }
 
         return body?.Error is { } code

@@ -15,7 +15,8 @@ public static class FlowFunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<FlowFunctionsClientOptions>().Configure(configure);
-        return services.AddHttpClient(nameof(FlowFunctionsClient)).AddTypedClient((http, provider) =>
-            new FlowFunctionsClient(http, provider.GetRequiredService<IOptions<FlowFunctionsClientOptions>>().Value));
+        return services.AddHttpClient(nameof(FlowFunctionsClient))
+            .ConfigurePrimaryHttpMessageHandler(FlowFunctionsClient.NoRedirects)
+            .AddTypedClient((http, provider) => new FlowFunctionsClient(http, provider.GetRequiredService<IOptions<FlowFunctionsClientOptions>>().Value));
     }
 }

@@ -216,5 +216,65 @@ class RetryTests(unittest.TestCase):
         self.assertEqual(3, _StandIn.requests)
 
 
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Records what reaches it; answers a redirect to ``target`` when one is set."""
+
+    target = None
+    keys: list = []
+
+    def do_GET(self):
+        type(self).keys.append(self.headers.get("X-Api-Key"))
+        if type(self).target:
+            self.send_response(302)
+            self.send_header("Location", type(self).target + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+class _Elsewhere(_Recorder):
+    keys: list = []
+    target = None
+
+
+class RedirectTests(unittest.TestCase):
+    """The key never leaves for another address: no redirect is followed, and plain http only to this machine."""
+
+    def setUp(self):
+        self.other = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _Elsewhere)
+        self.origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        for server in (self.other, self.origin):
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        _Recorder.keys = []
+        _Elsewhere.keys = []
+        _Recorder.target = f"http://127.0.0.2:{self.other.server_address[1]}"
+
+    def tearDown(self):
+        for server in (self.other, self.origin):
+            server.shutdown()
+            server.server_close()
+
+    def test_a_redirect_is_refused_and_the_key_goes_nowhere_else(self):
+        client = FlowFunctionsClient(f"http://127.0.0.1:{self.origin.server_address[1]}", "secret-key")
+        with self.assertRaises(FlowFunctionsError) as refused:
+            client.account()
+        self.assertEqual((302, "redirect_refused"), (refused.exception.status, refused.exception.code))
+        self.assertEqual(["secret-key"], _Recorder.keys)
+        self.assertEqual([], _Elsewhere.keys)
+
+    def test_plain_http_is_refused_except_to_this_machine(self):
+        with self.assertRaises(ValueError):
+            FlowFunctionsClient("http://api.example.com", "k")
+        for url in ("https://api.example.com", "http://localhost:7071", "http://127.0.0.1:7071", "http://[::1]:7071"):
+            FlowFunctionsClient(url, "k")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -29,6 +29,18 @@ T = typing.TypeVar("T")
 _RETRIED = (429, 502, 503)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect: ``urllib`` would send the key's header to the new address, even on another host or over
+    plain http. A 3xx is raised as the error it is."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102 (urllib's hook)
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 class FlowFunctionsError(Exception):
     """An answer that was not a success, with the API's error body.
 
@@ -95,6 +107,11 @@ class FlowFunctionsClient:
                  retry_backoff: float = 0.5, timeout: float = 60.0) -> None:
         if not api_key:
             raise ValueError("api_key is required")
+        parsed = urllib.parse.urlsplit(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"base_url must be an http(s) address, not {base_url!r}")
+        if parsed.scheme == "http" and parsed.hostname not in _LOOPBACK and not parsed.hostname.startswith("127."):
+            raise ValueError(f"the key is sent only over https, or over http to this machine (localhost): {base_url!r}")
         self._base = base_url.rstrip("/") + "/"
         self._key = api_key
         self._max_retries = max_retries
@@ -182,7 +199,7 @@ class FlowFunctionsClient:
         while True:
             request = urllib.request.Request(url, headers={"X-Api-Key": self._key, "Accept": "*/*", **headers})
             try:
-                return urllib.request.urlopen(request, timeout=self._timeout)
+                return _OPENER.open(request, timeout=self._timeout)
             except urllib.error.HTTPError as e:
                 with e:
                     error = _error(e)
@@ -201,6 +218,11 @@ class FlowFunctionsClient:
 
 
 def _error(e: urllib.error.HTTPError) -> FlowFunctionsError:
+    if 300 <= e.code < 400:
+        return FlowFunctionsError(e.code, "redirect_refused",
+                                  f"The server answered {e.code} with a redirect to {e.headers.get('Location')}; the client "
+                                  "does not follow redirects, so the key is never sent to another address. Use that "
+                                  "address as base_url if you trust it.")
     rate_limit = _rate_limit(e.headers)
     retry_after = _retry_after(e.headers)
     try:
