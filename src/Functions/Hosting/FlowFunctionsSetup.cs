@@ -35,6 +35,7 @@ public static partial class FlowFunctionsSetup
         // Under the Functions host: loopback only, on the port the host chose (it forwards every request there).
         var hostPort = config[AppMode.CustomHandlerPortVariable];
         builder.WebHost.UseUrls(string.IsNullOrEmpty(hostPort) ? config["urls"] ?? DefaultUrl : $"http://127.0.0.1:{hostPort}");
+        builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 
         // Request-start lines of the hosting layer include the query string, where an apiKey may be.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -121,6 +122,7 @@ public static partial class FlowFunctionsSetup
     public static WebApplication MapFlowFunctions(this WebApplication app)
     {
         var mode = app.Services.GetRequiredService<AppMode>();
+        app.UseSecurityHeaders();
         app.UseApiErrors();
         app.MapServiceApi();
         app.MapDashboard();
