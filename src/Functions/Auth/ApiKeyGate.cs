@@ -1,4 +1,5 @@
 using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Keys;
@@ -39,7 +40,11 @@ public sealed partial class ApiKeyGate(
     public const string HeaderName = "X-Api-Key";
     public const string QueryName = "apiKey";
 
-    /// <summary>The key a request presents: the <c>X-Api-Key</c> header, else the <c>apiKey</c> query parameter.</summary>
+    /// <summary>
+    /// The key a request presents: the <c>X-Api-Key</c> header, else (standalone only) the <c>apiKey</c> query
+    /// parameter. Under the Functions host the query is not read (docs/api.md "Keys, plans and quotas"): the host
+    /// records the URL it forwards in its own telemetry, where the app cannot redact a key.
+    /// </summary>
     public static string? Presented(HttpRequest request)
     {
         if (request.Headers.TryGetValue(HeaderName, out var header) && header.Count > 0)
@@ -47,7 +52,8 @@ public sealed partial class ApiKeyGate(
             return header.ToString().Trim();
         }
 
-        return request.Query.TryGetValue(QueryName, out var query) && query.Count > 0 ? query.ToString().Trim() : null;
+        var standalone = request.HttpContext.RequestServices?.GetService<AppMode>()?.IsStandalone ?? true;
+        return standalone && request.Query.TryGetValue(QueryName, out var query) && query.Count > 0 ? query.ToString().Trim() : null;
     }
 
     /// <summary>The presented key's record, or the 401 to answer: nothing is counted and no usage is read.</summary>
@@ -55,7 +61,7 @@ public sealed partial class ApiKeyGate(
     {
         if (presented is null)
         {
-            return (null, ApiErrors.Create(401, ApiErrors.Unauthorized, "Missing API key: send it in the X-Api-Key header or the apiKey query parameter."));
+            return (null, ApiErrors.Create(401, ApiErrors.Unauthorized, "Missing API key: send it in the X-Api-Key header (the standalone app also reads the apiKey query parameter; the function app does not)."));
         }
 
         if (!ApiKeyHasher.IsWellFormed(presented))
