@@ -30,9 +30,14 @@ param eventHubRetentionDays int = 3
 @maxValue(20)
 param eventHubThroughputUnits int = 2
 
-@description('Memory per Flex Consumption instance in MB.')
-@allowed([ 512, 2048, 4096 ])
+@description('Memory per Flex Consumption instance in MB. 512 is not offered: a 64 MiB Event Hubs invocation with the host\'s prefetch does not fit (README, "Deploy to Azure").')
+@allowed([ 2048, 4096 ])
 param instanceMemoryMB int = 2048
+
+@description('HTTP requests one instance serves at once (Flex Consumption\'s per-instance HTTP concurrency). Each open live stream holds one for up to 540 s; the README\'s "Streams and HTTP concurrency" has the arithmetic.')
+@minValue(16)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 200
 
 @description('Most instances Flex Consumption may scale out to.')
 @minValue(40)
@@ -187,6 +192,7 @@ module functionApp 'modules/functionapp.bicep' = {
     keyHashSecretUri: keyVault.outputs.secretUri
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
     planLimits: planLimits
     riskFreeRate: riskFreeRate
     dividendYield: dividendYield

@@ -27,6 +27,7 @@ param consumerGroupName string
 param keyHashSecretUri string
 param instanceMemoryMB int
 param maximumInstanceCount int
+param httpPerInstanceConcurrency int
 param planLimits object
 param riskFreeRate string
 param dividendYield string
@@ -65,6 +66,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        // Every open live stream holds a request slot for up to 540 s, so the default of 16 (at 2,048 MB) would fill
+        // an instance with 16 streams (README, "Streams and HTTP concurrency").
+        triggers: { http: { perInstanceConcurrency: httpPerInstanceConcurrency } }
       }
       runtime: { name: 'custom', version: '1.0' }
     }

@@ -60,6 +60,21 @@ public sealed class BicepTests
     }
 
     [Fact]
+    public async Task StreamsDoNotFillAnInstanceAnd512MegabytesIsNotOffered()
+    {
+        using var main = await BuildAsync();
+        var parameters = main.RootElement.GetProperty("parameters");
+        Assert.Equal([2048, 4096], parameters.GetProperty("instanceMemoryMB").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal(200, parameters.GetProperty("httpPerInstanceConcurrency").GetProperty("defaultValue").GetInt32());
+
+        var app = Deployment(main, "functionapp");
+        Assert.Equal("[parameters('httpPerInstanceConcurrency')]", Parameter(app, "httpPerInstanceConcurrency"));
+        var site = Resources(app).Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
+        var http = site.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("scaleAndConcurrency").GetProperty("triggers").GetProperty("http");
+        Assert.Equal("[parameters('httpPerInstanceConcurrency')]", http.GetProperty("perInstanceConcurrency").GetString());
+    }
+
+    [Fact]
     public async Task ARedeployAfterDeletingTheGroupCanRecoverTheVaultAndPurgeProtectionIsNeverSentOff()
     {
         using var main = await BuildAsync();
