@@ -80,6 +80,9 @@ param publisherPrincipalId string = ''
 @description('Tags for every resource.')
 param tags object = { application: 'flowfunctions' }
 
+@description('Where the alert rules (dead letters, invocations set aside, 5xx, a stalled partition) mail on-call; empty: they fire in the portal only.')
+param alertEmail string = ''
+
 var suffix = uniqueString(resourceGroup().id, appName)
 var names = {
   storage: take('st${appName}${suffix}', 24)
@@ -99,12 +102,12 @@ var names = {
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
-  params: { location: location, tags: tags, workspaceName: names.logs, insightsName: names.insights }
+  params: { location: location, tags: tags, workspaceName: names.logs, insightsName: names.insights, alertEmail: alertEmail }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { location: location, tags: tags, accountName: names.storage }
+  params: { location: location, tags: tags, accountName: names.storage, workspaceId: monitoring.outputs.workspaceId }
 }
 
 module eventHubs 'modules/eventhubs.bicep' = {
@@ -127,6 +130,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     vaultName: names.keyVault
+    workspaceId: monitoring.outputs.workspaceId
     keyHashSecret: keyHashSecret
     purgeProtection: keyVaultPurgeProtection
     recover: keyVaultRecover
@@ -151,6 +155,7 @@ module packageStorage 'modules/packagestorage.bicep' = {
     location: location
     tags: tags
     accountName: names.packageStorage
+    workspaceId: monitoring.outputs.workspaceId
     containerName: names.deploymentContainer
     deploymentPrincipalId: deploymentIdentity.outputs.principalId
   }

@@ -3,6 +3,9 @@ param location string
 param tags object
 param vaultName string
 
+@description('The Log Analytics workspace the vault\'s audit events (every secret read) go to.')
+param workspaceId string
+
 @secure()
 param keyHashSecret string
 
@@ -38,6 +41,17 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: {
     value: keyHashSecret
     contentType: 'text/plain'
+  }
+}
+
+
+// Every read of the key-hashing secret, by whom.
+resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-workspace'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'audit', enabled: true } ]
   }
 }
 

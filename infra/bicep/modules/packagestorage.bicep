@@ -8,6 +8,9 @@ param accountName string
 param containerName string
 param deploymentPrincipalId string
 
+@description('The Log Analytics workspace the package blobs\' logs (every deployment write and the platform\'s reads) go to.')
+param workspaceId string
+
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -38,6 +41,16 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
 }
 
 // The one data role of the deployment identity, on the one container.
+// Who wrote and read the app package.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-workspace'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+  }
+}
+
 resource packageWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: container
   name: guid(container.id, deploymentPrincipalId, storageBlobDataContributor)

@@ -5,6 +5,9 @@ param location string
 param tags object
 param accountName string
 
+@description('The Log Analytics workspace the blob and table services\' logs (reads, writes, deletes) and metrics go to.')
+param workspaceId string
+
 @description('Tables the app uses (AzureStorage.Tables).')
 var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas', 'stream' ]
 
@@ -75,6 +78,27 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
         }
       ]
     }
+  }
+}
+
+// Who read, wrote and deleted what, for the aggregate, key and quota tables and every container.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-workspace'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+    metrics: [ { category: 'Transaction', enabled: true } ]
+  }
+}
+
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-workspace'
+  scope: tableService
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+    metrics: [ { category: 'Transaction', enabled: true } ]
   }
 }
 

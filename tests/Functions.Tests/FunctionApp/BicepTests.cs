@@ -75,6 +75,26 @@ public sealed class BicepTests
     }
 
     [Fact]
+    public async Task OnCallHasAlertsOnWhatTheReadmeSaysToWatchAndTheAccountsAndVaultLogToTheWorkspace()
+    {
+        using var main = await BuildAsync();
+        var monitoring = Deployment(main, "monitoring");
+        var text = monitoring.GetRawText();
+        foreach (var watched in new[] { "flowfunctions.ingest.dead_lettered", "flowfunctions.ingest.invocations_dead_lettered", "resultCode", "IngestEvents" })
+        {
+            Assert.Contains(watched, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(Resources(monitoring), r => r.GetProperty("type").GetString() == "Microsoft.Insights/scheduledQueryRules");
+        foreach (var module in new[] { "storage", "keyvault", "package-storage" })
+        {
+            var deployment = Deployment(main, module);
+            Assert.Equal(Output("monitoring", "workspaceId"), Parameter(deployment, "workspaceId"));
+            Assert.Contains(Resources(deployment), r => r.GetProperty("type").GetString() == "Microsoft.Insights/diagnosticSettings");
+        }
+    }
+
+    [Fact]
     public async Task ARedeployAfterDeletingTheGroupCanRecoverTheVaultAndPurgeProtectionIsNeverSentOff()
     {
         using var main = await BuildAsync();
