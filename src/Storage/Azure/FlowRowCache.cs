@@ -204,19 +204,24 @@ internal sealed class FlowRow(string rowKey)
 /// <summary>
 /// One partition's rows as this writer last wrote or read them, so that a batch costs no reads in the steady state.
 /// Bounded: past <see cref="Capacity"/> the least recently used half is dropped (a dropped row is simply re-read when a
-/// write finds it changed). Used under the partition's write gate only.
+/// write finds it changed). Print-id rows (<c>i|</c>, one per symbol and minute, docs/storage.md "Print ids") are held
+/// apart, within <see cref="IdCapacity"/>, so that a wide market's many of them never push out the aggregate rows the
+/// next batches write. Used under the partition's write gate only.
 /// </summary>
-internal sealed class FlowRowCache(int capacity)
+internal sealed class FlowRowCache(int capacity, int idCapacity)
 {
     private readonly Dictionary<string, FlowRow> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FlowRow> _ids = new(StringComparer.Ordinal);
     private long _clock;
 
     public int Capacity { get; } = capacity;
 
+    public int IdCapacity { get; } = idCapacity;
+
     /// <summary>The cached row, or a row not known to exist (empty ETag, no cells).</summary>
     public FlowRow Get(string rowKey)
     {
-        if (!_rows.TryGetValue(rowKey, out var row))
+        if (!RowsOf(rowKey).TryGetValue(rowKey, out var row))
         {
             row = new FlowRow(rowKey);
         }
@@ -228,16 +233,20 @@ internal sealed class FlowRowCache(int capacity)
     public void Put(FlowRow row)
     {
         row.LastUse = ++_clock;
-        _rows[row.RowKey] = row;
-        if (_rows.Count > Capacity)
+        var rows = RowsOf(row.RowKey);
+        rows[row.RowKey] = row;
+        var capacity = ReferenceEquals(rows, _ids) ? IdCapacity : Capacity;
+        if (rows.Count > capacity)
         {
-            var oldest = _rows.Values.Select(r => r.LastUse).Order().ElementAt(_rows.Count / 2);
-            foreach (var stale in _rows.Values.Where(r => r.LastUse < oldest).Select(r => r.RowKey).ToArray())
+            var oldest = rows.Values.Select(r => r.LastUse).Order().ElementAt(rows.Count / 2);
+            foreach (var stale in rows.Values.Where(r => r.LastUse < oldest).Select(r => r.RowKey).ToArray())
             {
-                _rows.Remove(stale);
+                rows.Remove(stale);
             }
         }
     }
 
-    public void Forget(string rowKey) => _rows.Remove(rowKey);
+    public void Forget(string rowKey) => RowsOf(rowKey).Remove(rowKey);
+
+    private Dictionary<string, FlowRow> RowsOf(string rowKey) => rowKey.Length > 0 && rowKey[0] == 'i' ? _ids : _rows;
 }

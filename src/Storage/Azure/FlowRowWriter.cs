@@ -36,7 +36,8 @@ internal sealed class FlowRowWriter : IDisposable
     public FlowRowWriter(StoreTable flow, int cachedRows)
     {
         _flow = flow;
-        _caches = Enumerable.Range(0, FlowRows.Shards).Select(_ => new FlowRowCache(Math.Max(64, cachedRows / FlowRows.Shards))).ToArray();
+        // Print-id rows get half as many places again, apart (FlowRowCache): the recent minutes' are what a re-sent print meets.
+        _caches = Enumerable.Range(0, FlowRows.Shards).Select(_ => new FlowRowCache(Math.Max(64, cachedRows / FlowRows.Shards), Math.Max(64, cachedRows / FlowRows.Shards / 2))).ToArray();
         _gates = Enumerable.Range(0, FlowRows.Shards).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     }
 
