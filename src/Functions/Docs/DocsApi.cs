@@ -15,11 +15,57 @@ namespace FlowFunctions.Functions.Docs;
 /// </summary>
 public static class DocsApi
 {
+    /// <summary>Scalar's script (4.9 MB, 1.4 MB gzipped) as the package holds it, gzipped, and the first 16 hex digits of its SHA-256, which name its URL.</summary>
+    private static readonly Lazy<(byte[] Bytes, string Hash)> Bundle = new(() =>
+    {
+        using var resource = typeof(ScalarOptions).Assembly.GetManifestResourceStream("ScalarStaticAssets.scalar.js")
+            ?? throw new InvalidOperationException("Scalar.AspNetCore holds no scalar.js.");
+        using var copy = new MemoryStream();
+        resource.CopyTo(copy);
+        var bytes = copy.ToArray();
+        return (bytes, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16]);
+    });
+
+    /// <summary>
+    /// Where the page loads Scalar's script from: a URL named by the script's hash, so it can be kept for a year
+    /// (<c>immutable</c>) instead of revalidated on every load; a new package version is a new URL.
+    /// </summary>
+    public static string BundlePath => $"/{Endpoints.Docs.Route}/assets/{Bundle.Value.Hash}/scalar.js";
+
+    /// <summary>The script unzipped, for a client that does not take gzip.</summary>
+    private static readonly Lazy<byte[]> PlainBundle = new(() =>
+    {
+        using var zipped = new System.IO.Compression.GZipStream(new MemoryStream(Bundle.Value.Bytes), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        zipped.CopyTo(plain);
+        return plain.ToArray();
+    });
+
     public static IEndpointRouteBuilder MapDocs(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/" + Endpoints.Docs.Route + "/assets/{hash}/scalar.js", (string hash, HttpRequest request, HttpResponse response) =>
+            {
+                if (hash != Bundle.Value.Hash)
+                {
+                    return Results.NotFound();
+                }
+
+                response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                response.Headers.Vary = "Accept-Encoding";
+                if (request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    response.Headers.ContentEncoding = "gzip";
+                    return Results.Bytes(Bundle.Value.Bytes, "text/javascript");
+                }
+
+                return Results.Bytes(PlainBundle.Value, "text/javascript");
+            })
+            .WithName($"{Endpoints.Docs.Name}:/{Endpoints.Docs.Route}/assets/{{hash}}/scalar.js")
+            .ExcludeFromDescription();
         app.MapScalarApiReference("/" + Endpoints.Docs.Route, (options, context) =>
             {
                 options.WithTitle("FlowFunctions API reference")
+                    .WithBundleUrl(BundlePath)
                     .WithOpenApiRoutePattern(Endpoints.OpenApi.Path)
                     .DisableDefaultFonts()
                     .DisableAgent()

@@ -42,6 +42,18 @@ public sealed partial class DocsPageTests
             Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
         }
 
+        // The 4.9 MB script under a URL named by its hash, kept a year; the page loads it from there.
+        var bundle = await client.GetStringAsync("/docs/");
+        Assert.Contains(DocsApi.BundlePath, bundle, StringComparison.Ordinal);
+        using (var versioned = await client.GetAsync(DocsApi.BundlePath))
+        {
+            Assert.Equal(HttpStatusCode.OK, versioned.StatusCode);
+            Assert.Equal("public, max-age=31536000, immutable", versioned.Headers.CacheControl?.ToString());
+            Assert.True((await versioned.Content.ReadAsByteArrayAsync()).Length > 4_000_000); // unzipped: this client sends no Accept-Encoding
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/docs/assets/0000000000000000/scalar.js")).StatusCode);
+
         using var noRedirects = app.CreateClient(new() { AllowAutoRedirect = false });
         using var redirect = await noRedirects.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
