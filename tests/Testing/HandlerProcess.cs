@@ -39,12 +39,15 @@ public static class HandlerPublish
 /// </summary>
 public sealed class HandlerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
+    private readonly TimeSpan _probeEvery;
     private readonly StringBuilder _output = new();
+    private Process _process = null!;
 
-    private HandlerProcess(Process process, int port)
+    private HandlerProcess(ProcessStartInfo start, int port, TimeSpan probeEvery)
     {
-        _process = process;
+        _start = start;
+        _probeEvery = probeEvery;
         Port = port;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(100) };
     }
@@ -120,33 +123,60 @@ public sealed class HandlerProcess : IAsyncDisposable
             info.Environment[k] = v;
         }
 
+        var handler = new HandlerProcess(info, port, probeEvery);
+        await handler.LaunchAsync();
+        return handler;
+    }
+
+    /// <summary>
+    /// What the Functions host does when an invocation outlives <c>functionTimeout</c>
+    /// (<c>WebScriptHostExceptionHandler.OnTimeoutExceptionAsync</c>, then the dispatcher's worker restart): the process
+    /// is killed, with every invocation in flight on it, and the same executable is started again on the same port with
+    /// the same variables. Returns once the new process answers <c>GET /</c>.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        Restarts++;
+        await LaunchAsync();
+    }
+
+    /// <summary>How many times <see cref="RestartAsync"/> has run.</summary>
+    public int Restarts { get; private set; }
+
+    private async Task LaunchAsync()
+    {
         var started = Stopwatch.StartNew();
-        var handler = new HandlerProcess(Process.Start(info)!, port);
-        handler._process.OutputDataReceived += (_, e) => handler.Append(e.Data);
-        handler._process.ErrorDataReceived += (_, e) => handler.Append(e.Data);
-        handler._process.BeginOutputReadLine();
-        handler._process.BeginErrorReadLine();
+        _process = Process.Start(_start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
 
         // The host's readiness probe: any HTTP answer on / means the worker is up.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (handler._process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException("the handler exited during start-up:\n" + handler.Output);
+                throw new InvalidOperationException("the handler exited during start-up:\n" + Output);
             }
 
             try
             {
-                using var probe = await handler.Http.GetAsync("/");
-                handler.StartedIn = started.Elapsed;
-                return probe.StatusCode == HttpStatusCode.OK
-                    ? handler
-                    : throw new InvalidOperationException($"GET / answered {(int)probe.StatusCode}:\n" + handler.Output);
+                using var probe = await Http.GetAsync("/");
+                StartedIn = started.Elapsed;
+                if (probe.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"GET / answered {(int)probe.StatusCode}:\n" + Output);
+                }
+
+                return;
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(probeEvery);
+                await Task.Delay(_probeEvery);
             }
         }
     }
