@@ -56,6 +56,9 @@ public sealed class FlowApiFactory : WebApplicationFactory<Program>
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>More services for the app, added after its own (set before the first client or server is made).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
+
     public HttpClient ClientWithKey(string key)
     {
         var client = CreateClient();
@@ -92,6 +95,7 @@ public sealed class FlowApiFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            ExtraServices?.Invoke(services);
         });
     }
 }

@@ -34,6 +34,15 @@ public sealed record ApiEndpoint(
     bool StandaloneOnly = false)
 {
     public string Path => "/" + Route;
+
+    /// <summary>A query endpoint's parameters, in the order they are read and refused.</summary>
+    public IReadOnlyList<EndpointParameter> Parameters { get; init; } = [];
+
+    /// <summary>What answers a query endpoint (<see cref="QueryRoutes"/> over HTTP, the MCP tool); null for the others.</summary>
+    public EndpointQuery? Query { get; init; }
+
+    /// <summary>The MCP tool that answers it, when there is one.</summary>
+    public EndpointTool? Tool { get; init; }
 }
 
 /// <summary>
@@ -48,11 +57,82 @@ public static class Endpoints
     private static readonly string[] Read = [HttpMethods.Get, HttpMethods.Head];
     private static readonly string[] Post = [HttpMethods.Post];
 
-    public static readonly ApiEndpoint FlowAnomaly = Keyed("FlowAnomaly", "v1/strategies/flow-anomaly/{symbol}", Plan.Growth);
-    public static readonly ApiEndpoint FlowSummary = Keyed("FlowSummary", "v1/flow/summary/{symbol}", Plan.Growth);
-    public static readonly ApiEndpoint CumulativeFlow = Keyed("CumulativeFlow", "v1/flow/options/{symbol}/cumulative", Plan.Alpha);
-    public static readonly ApiEndpoint StrikeFlow = Keyed("StrikeFlow", "v1/flow/zero-dte/strike-flow/{symbol}", Plan.Alpha);
-    public static readonly ApiEndpoint Leaderboard = Keyed("Leaderboard", "v1/flow/options/leaderboard", Plan.Alpha);
+    private static readonly EndpointParameter Symbol = new("symbol", ParameterSource.Path, ParameterKind.Symbol,
+        "The underlying's ticker, e.g. SPY, QQQ, AAPL (1 to 12 of A-Z, 0-9, '.', '_', '-'; case does not matter).");
+
+    private static readonly EndpointParameter Expiry = new("expiry", ParameterSource.Query, ParameterKind.Date,
+        "Optional: only contracts of this expiry, as yyyy-MM-dd. Leave out for all expiries.");
+
+    public static readonly ApiEndpoint FlowAnomaly = Keyed("FlowAnomaly", "v1/strategies/flow-anomaly/{symbol}", Plan.Growth) with
+    {
+        Parameters = [Symbol, Expiry],
+        Query = FlowQueries.AnomalyAsync,
+        Tool = new("flow_anomaly", "Flow anomaly: is one-sided option flow a trade?", """
+            Use when asked whether today's option flow in a name is lopsided enough to trade, or for a spread idea. Growth plan.
+            Returns decision (candidate when score >= 70 and data quality >= 70 with a bias and a spread; no_setup; insufficient_data),
+            score 0-100 (how one-sided and how large the directional premium is), confidence 0-1, regime
+            (bullish_flow_imbalance, bearish_flow_imbalance, neutral_flow), best_structures (a short put spread for bullish flow,
+            a short call spread for bearish: legs, credit, max_profit, max_loss, breakevens; prices per share), metrics
+            (bias, call/put ratios, dominant_premium_usd and its share), risk_flags, why (plain-language reasons), avoid_if and
+            data_quality. Money in USD, ratios as decimals, timestamps UTC.
+            """),
+    };
+
+    public static readonly ApiEndpoint FlowSummary = Keyed("FlowSummary", "v1/flow/summary/{symbol}", Plan.Growth) with
+    {
+        Parameters = [Symbol, Expiry],
+        Query = FlowQueries.SummaryAsync,
+        Tool = new("flow_summary", "Flow summary: is flow reshaping dealer gamma?", """
+            Use when asked how today's option flow changes dealer positioning or gamma exposure (GEX) in a name. Growth plan.
+            Returns flow_direction (amplifying: flow adds to dealers' gamma; dampening; neutral within 5%; regime_flip;
+            no_flow), live_gex (USD per 1% move on the open interest today's flow implies), flow_gex_pct_shift (live vs the
+            open), intraday_oi_delta, contracts_with_flow, dealer_gex (settled, p10, p50, p90 and regime long_gamma,
+            short_gamma or uncertain: positive means dealers long gamma, which damps moves) and signed_flow (net contracts by
+            the aggressor rule and expected under calibrated buy probabilities, with a standard deviation).
+            """),
+    };
+
+    public static readonly ApiEndpoint CumulativeFlow = Keyed("CumulativeFlow", "v1/flow/options/{symbol}/cumulative", Plan.Alpha) with
+    {
+        Parameters = [Symbol, Window(Analytics.Flow.CumulativeFlow.DefaultMinutes, Analytics.Flow.CumulativeFlow.MaxMinutes, "(a week)", " Larger values are clamped.")],
+        Query = FlowQueries.CumulativeAsync,
+        Tool = new("cumulative_flow", "Cumulative net option flow by minute", """
+            Use when asked whether options in a name are being bought or sold over time, or for the flow's trend. Alpha plan.
+            Returns points, one per minute with prints, oldest first: ts (minute start, UTC), netVolume (contracts bought minus
+            sold by the aggressor rule), cumulative (running sum from the window's first point), vwap and tradeCount.
+            """),
+    };
+
+    public static readonly ApiEndpoint StrikeFlow = Keyed("StrikeFlow", "v1/flow/zero-dte/strike-flow/{symbol}", Plan.Alpha) with
+    {
+        Parameters =
+        [
+            Symbol,
+            new("bar", ParameterSource.Query, ParameterKind.Bar, "Optional: the bar width; only 1m is served.", InTool: false),
+            Window(Analytics.Flow.StrikeFlow.DefaultMinutes, Analytics.Flow.StrikeFlow.MaxMinutes, "(a session)", string.Empty),
+        ],
+        Query = FlowQueries.StrikeFlowAsync,
+        Tool = new("zero_dte_strike_flow", "0DTE option flow by strike and minute", """
+            Use when asked where same-day-expiry (0DTE) flow is concentrating, by strike, or which strikes are magnets. Alpha plan.
+            Returns strikes_grid (strikes with flow, ascending) and bars, one per minute: spot, and per strike of the grid
+            signed_delta_dollars (positive is bullish), signed_gamma_dollars and contracts. underlying_price is the last spot.
+            """),
+    };
+
+    public static readonly ApiEndpoint Leaderboard = Keyed("Leaderboard", "v1/flow/options/leaderboard", Plan.Alpha) with
+    {
+        Parameters =
+        [
+            new("n", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: rows per side, 1 to {Analytics.Flow.Leaderboard.MaxN}; default {Analytics.Flow.Leaderboard.DefaultN}.", Analytics.Flow.Leaderboard.DefaultN, Analytics.Flow.Leaderboard.MaxN),
+            new("windowMinutes", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: the window in minutes, 1 to {Analytics.Flow.Leaderboard.MaxWindowMinutes}; default {Analytics.Flow.Leaderboard.DefaultWindowMinutes}.", Analytics.Flow.Leaderboard.DefaultWindowMinutes, Analytics.Flow.Leaderboard.MaxWindowMinutes),
+        ],
+        Query = FlowQueries.LeaderboardAsync,
+        Tool = new("flow_leaderboard", "Top option buyers and sellers by net premium", """
+            Use when asked which names options money is flowing into or out of, across the market. Alpha plan. Returns buyers
+            (net premium bought, largest first) and sellers (most sold first), each row with symbol, netNotional (USD),
+            netVolume, buyVolume, sellVolume, avgPremium, tradeCount and lastTradeUtc; generatedUtc is the 30-second snapshot's time.
+            """),
+    };
 
     /// <summary>Server-Sent Events, GET only (a stream has no HEAD form); its function needs the host's proxying mode.</summary>
     public static readonly ApiEndpoint FlowStream = new("FlowStream", "v1/flow/stream", [HttpMethods.Get], EndpointAccess.Plan, Plan.Alpha, Function: "v1/flow/stream");
@@ -83,6 +163,9 @@ public static class Endpoints
         [FlowAnomaly, FlowSummary, CumulativeFlow, StrikeFlow, Leaderboard, FlowStream, Mcp, Account, IngestEvents, Health, OpenApi, Dashboard, DashboardConfig, DashboardAsset, Docs];
 
     private static ApiEndpoint Keyed(string name, string route, Plan plan) => new(name, route, Read, EndpointAccess.Plan, plan, Function: route);
+
+    private static EndpointParameter Window(int fallback, int max, string what, string more) =>
+        new("minutes", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: the window in minutes, 1 to {max} {what}; default {fallback}.{more}", fallback, max);
 }
 
 /// <summary>Declares a mapped route to be an entry of <see cref="Endpoints"/>: its name, and who may call it.</summary>

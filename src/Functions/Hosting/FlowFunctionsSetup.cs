@@ -82,6 +82,7 @@ public static partial class FlowFunctionsSetup
 
         services.AddSingleton(sp => new ApiKeyHasher(KeyHashSecret(sp)));
         services.AddSingleton<ApiKeyGate>();
+        services.AddSingleton<EndpointCatalog>();
         services.AddFlowMcp();
         services.AddSingleton(sp =>
         {
@@ -126,11 +127,7 @@ public static partial class FlowFunctionsSetup
         app.UseApiErrors();
         app.MapServiceApi();
         app.MapDashboard();
-        app.MapFlowAnomalyApi()
-            .MapFlowSummaryApi()
-            .MapCumulativeFlowApi()
-            .MapStrikeFlowApi()
-            .MapLeaderboardApi()
+        app.MapQueries()
             .MapFlowStreamApi()
             .MapAccountApi();
         app.MapFlowMcp();

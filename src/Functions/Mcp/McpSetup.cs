@@ -2,12 +2,14 @@ using System.Threading.RateLimiting;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
 
 namespace FlowFunctions.Functions.Mcp;
 
 /// <summary>
 /// The MCP server at <c>/mcp</c> (docs/api.md "MCP server"): streamable HTTP, stateless (no session to pin an agent to
-/// one instance, as the function app scales out), with <see cref="FlowTools"/>. Every request to it needs a valid key
+/// one instance, as the function app scales out), with a tool per query endpoint (<see cref="EndpointMcpTool"/>) and
+/// <see cref="FlowTools"/>'s account. Every request to it needs a valid key
 /// in <c>X-Api-Key</c> (401 otherwise, not counted); each tool call then checks its own plan and counts. A message is
 /// at most <see cref="McpOptions.MaxBodyBytes"/> (413 before more is read), and a key sends at most
 /// <see cref="McpOptions.MessagesPerMinute"/> messages a minute to an instance (429 with <c>Retry-After</c>).
@@ -29,6 +31,26 @@ public static class McpSetup
             })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<FlowTools>();
+        foreach (var endpoint in Endpoints.All.Where(e => e.Tool is not null))
+        {
+            services.AddSingleton<McpServerTool>(sp => new EndpointMcpTool(endpoint, sp));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// Serves one more query endpoint besides <see cref="Endpoints.All"/> (its route, plan and MCP tool come from the
+    /// declaration alone); before the app is built.
+    /// </summary>
+    public static IServiceCollection AddQueryEndpoint(this IServiceCollection services, ApiEndpoint endpoint)
+    {
+        services.AddSingleton(endpoint);
+        if (endpoint.Tool is not null)
+        {
+            services.AddSingleton<McpServerTool>(sp => new EndpointMcpTool(endpoint, sp));
+        }
+
         return services;
     }
 

@@ -11,7 +11,7 @@ namespace FlowFunctions.Functions.Mcp;
 
 /// <summary>
 /// How a tool call becomes an answer: the key check with the tool's plan (<see cref="ApiKeyGate"/>), the endpoint's
-/// handler, and its result as MCP content: the JSON body as text and as structured content, or, for a refusal or an
+/// query, and its result as MCP content: the JSON body as text and as structured content, or, for a refusal or an
 /// error, a tool error whose content is the API's error body with <c>http_status</c> (and <c>retry_after_seconds</c> on
 /// a 429). Thread-safe.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class ToolAnswers(ApiKeyGate gate)
     public async Task<CallToolResult> AnswerAsync(
         IHttpContextAccessor http,
         Plan plan,
-        Func<CancellationToken, Task<Results<CachedJson, JsonHttpResult<ApiError>>>> handler,
+        Func<CancellationToken, Task<QueryAnswer>> query,
         CancellationToken cancellationToken)
     {
         var decision = await AdmitAsync(http, new KeyRequirement(plan, Admin: false, Counted: true), cancellationToken);
@@ -29,11 +29,12 @@ public sealed class ToolAnswers(ApiKeyGate gate)
             return Error(decision.Error!, decision.RetryAfterSeconds);
         }
 
-        return (await handler(cancellationToken)).Result switch
+        var answer = await query(cancellationToken);
+        return answer.Result.Result switch
         {
             CachedJson { StatusCode: < 300 } json => Success(json.Body),
-            CachedJson json => Error(json.Body, json.StatusCode, null),
-            JsonHttpResult<ApiError> error => Error(error, null),
+            CachedJson json => Error(json.Body, json.StatusCode, answer.RetryAfterSeconds),
+            JsonHttpResult<ApiError> error => Error(error, answer.RetryAfterSeconds),
             var other => throw new InvalidOperationException($"Unexpected result {other.GetType().Name}."),
         };
     }

@@ -114,10 +114,12 @@ public sealed class McpServerTests(McpApp app) : IClassFixture<McpApp>
         var expiry = Error(await client.CallToolAsync("flow_summary", new Dictionary<string, object?> { ["symbol"] = "SPY", ["expiry"] = "June 5" }));
         Assert.Equal("invalid_expiry", expiry.GetProperty("error").GetString());
 
-        // Outside the schema: the MCP layer's own tool error (docs/api.md "MCP server"), not an API body.
-        var wrongType = await client.CallToolAsync("cumulative_flow", new Dictionary<string, object?> { ["symbol"] = "SPY", ["minutes"] = "abc" });
-        Assert.True(wrongType.IsError);
-        Assert.Contains("cumulative_flow", Text(wrongType), StringComparison.Ordinal);
+        // An argument is read by its parameter's rule (docs/api.md "MCP server"): the endpoint's own 400, as over HTTP.
+        var wrongType = Error(await client.CallToolAsync("cumulative_flow", new Dictionary<string, object?> { ["symbol"] = "SPY", ["minutes"] = "abc" }));
+        Assert.Equal((400, "invalid_parameter"), (wrongType.GetProperty("http_status").GetInt32(), wrongType.GetProperty("error").GetString()));
+        var asText = await client.CallToolAsync("cumulative_flow", new Dictionary<string, object?> { ["symbol"] = "SPY", ["minutes"] = "390" });
+        var asNumber = await client.CallToolAsync("cumulative_flow", new Dictionary<string, object?> { ["symbol"] = "SPY", ["minutes"] = 390 });
+        Assert.Equal(Text(asNumber), Text(asText));
     }
 
     [Fact]
