@@ -8,7 +8,8 @@ using FlowFunctions.Testing;
 namespace FlowFunctions.Functions.Tests;
 
 /// <summary>
-/// <c>/v1/openapi.json</c> is written by hand, so these tests hold it to the endpoint list (Api/Endpoints.cs, which the
+/// <c>/v1/openapi.json</c> is the checked-in document with the query endpoints' operations made from their declarations
+/// (Api/OpenApiPaths.cs); these tests hold it to the endpoint list (Api/Endpoints.cs, which the
 /// app maps: EndpointListTests) and to the running app: every route and method, each endpoint's plan, every parameter's default and clamp, and every response's field set at every level.
 /// </summary>
 public sealed class OpenApiTests(IngestedApp app) : IClassFixture<IngestedApp>

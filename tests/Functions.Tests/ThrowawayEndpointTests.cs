@@ -10,8 +10,8 @@ namespace FlowFunctions.Functions.Tests;
 
 /// <summary>
 /// A new endpoint is one declaration (README "Layout"): a throwaway query endpoint, added to the app as a service and
-/// nowhere else, is routed with its plan and its parameters' rules, counted against the quota, and listed and answered
-/// as an MCP tool with a schema made from its parameters.
+/// nowhere else, is routed with its plan and its parameters' rules, counted against the quota, documented in the
+/// OpenAPI document, and listed and answered as an MCP tool with a schema made from its parameters.
 /// </summary>
 public sealed class ThrowawayEndpointTests
 {
@@ -23,6 +23,7 @@ public sealed class ThrowawayEndpointTests
             new("minutes", ParameterSource.Query, ParameterKind.WholeNumber, "A window, 1 to 30; default 7.", Default: 7, Maximum: 30),
         ],
         Tool = new("echo_window", "Echo", "Use when testing: says the symbol and window it read."),
+        Doc = new("Echoes its arguments", "Says the symbol and window it read.", "HealthResponse"),
         Query = (args, _, _) => Task.FromResult<QueryAnswer>(CachedJson.Of(new Dictionary<string, string> { ["symbol"] = args.Symbol(), ["minutes"] = args.Number("minutes").ToString(System.Globalization.CultureInfo.InvariantCulture) }, TestJson.Default.DictionaryStringString, DateTimeOffset.UnixEpoch)),
     };
 
@@ -44,6 +45,13 @@ public sealed class ThrowawayEndpointTests
         await ErrorAssert.IsAsync(await basic.GetAsync("/v1/test/echo/SPY"), 403, "tier_restricted");
         await ErrorAssert.IsAsync(await growth.GetAsync("/v1/test/echo/SPY?minutes=ten"), 400, "invalid_parameter");
         await ErrorAssert.IsAsync(await growth.GetAsync("/v1/test/echo/NOT%20A%20SYMBOL"), 400, "invalid_symbol");
+
+        // Documented in /v1/openapi.json with its plan and its parameter's default and clamp.
+        using var document = System.Text.Json.JsonDocument.Parse(await growth.GetStringAsync("/v1/openapi.json"));
+        var operation = document.RootElement.GetProperty("paths").GetProperty("/v1/test/echo/{symbol}").GetProperty("get");
+        Assert.Equal("growth", operation.GetProperty("x-required-plan").GetString());
+        var minutes = operation.GetProperty("parameters")[1].GetProperty("schema");
+        Assert.Equal((7, 30), (minutes.GetProperty("default").GetInt32(), minutes.GetProperty("maximum").GetInt32()));
 
         await using var mcp = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {

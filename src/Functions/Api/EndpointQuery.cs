@@ -45,6 +45,14 @@ public sealed record EndpointParameter(
 {
     public bool Required => Source == ParameterSource.Path;
 
+    /// <summary>
+    /// The parameter's meaning with its kind's rule, as the MCP tool and the OpenAPI document both state it: for a whole
+    /// number the clamp and the default; for the others the description alone.
+    /// </summary>
+    public string Documentation => Kind == ParameterKind.WholeNumber
+        ? $"{Description} Clamped to 1..{Maximum}: larger values give {Maximum}, zero or negative give 1; default {Default}."
+        : Description;
+
     /// <summary>Reads <paramref name="raw"/> (null when absent) by the kind's rule, or the error to answer.</summary>
     public bool TryRead(string? raw, out object? value, out JsonHttpResult<ApiError>? error)
     {
@@ -76,6 +84,12 @@ public sealed record EndpointParameter(
 
 /// <summary>The MCP tool that answers an endpoint (docs/api.md "MCP server"): its name, title and the prose an agent reads.</summary>
 public sealed record EndpointTool(string Name, string Title, string Description);
+
+/// <summary>
+/// How the OpenAPI document describes an endpoint (Api/OpenApiPaths.cs): a one-line summary, what it answers (the plan
+/// sentence is added), the component schema of its 200 body, and whether it can answer 404 <c>symbol_not_found</c>.
+/// </summary>
+public sealed record EndpointDoc(string Summary, string Description, string ResponseSchema, bool MayBeNotFound = false);
 
 /// <summary>A query's arguments, read and validated by their declarations, in declaration order.</summary>
 public sealed class QueryArguments

@@ -43,6 +43,9 @@ public sealed record ApiEndpoint(
 
     /// <summary>The MCP tool that answers it, when there is one.</summary>
     public EndpointTool? Tool { get; init; }
+
+    /// <summary>Its OpenAPI operation's prose and body schema, for a query endpoint (the rest of the operation is made from the declaration).</summary>
+    public EndpointDoc? Doc { get; init; }
 }
 
 /// <summary>
@@ -57,6 +60,7 @@ public static class Endpoints
     private static readonly string[] Read = [HttpMethods.Get, HttpMethods.Head];
     private static readonly string[] Post = [HttpMethods.Post];
 
+    // The symbol and the expiry are described once in the OpenAPI document's components (#/components/parameters).
     private static readonly EndpointParameter Symbol = new("symbol", ParameterSource.Path, ParameterKind.Symbol,
         "The underlying's ticker, e.g. SPY, QQQ, AAPL (1 to 12 of A-Z, 0-9, '.', '_', '-'; case does not matter).");
 
@@ -66,6 +70,7 @@ public static class Endpoints
     public static readonly ApiEndpoint FlowAnomaly = Keyed("FlowAnomaly", "v1/strategies/flow-anomaly/{symbol}", Plan.Growth) with
     {
         Parameters = [Symbol, Expiry],
+        Doc = new("Directional flow imbalance score and proposed short vertical", "Scores how one-sided today's call/put flow is and, when decisive, proposes the matching short vertical spread (short leg nearest |Δ| 0.25, long leg nearest |Δ| 0.12).", "FlowAnomalyResponse", MayBeNotFound: true),
         Query = FlowQueries.AnomalyAsync,
         Tool = new("flow_anomaly", "Flow anomaly: is one-sided option flow a trade?", """
             Use when asked whether today's option flow in a name is lopsided enough to trade, or for a spread idea. Growth plan.
@@ -81,6 +86,7 @@ public static class Endpoints
     public static readonly ApiEndpoint FlowSummary = Keyed("FlowSummary", "v1/flow/summary/{symbol}", Plan.Growth) with
     {
         Parameters = [Symbol, Expiry],
+        Doc = new("Intraday flow versus the morning OI baseline", "Settled GEX on baseline OI against live GEX on the OI simulator's effective OI, at the current spot and IV.", "FlowSummaryResponse", MayBeNotFound: true),
         Query = FlowQueries.SummaryAsync,
         Tool = new("flow_summary", "Flow summary: is flow reshaping dealer gamma?", """
             Use when asked how today's option flow changes dealer positioning or gamma exposure (GEX) in a name. Growth plan.
@@ -94,7 +100,8 @@ public static class Endpoints
 
     public static readonly ApiEndpoint CumulativeFlow = Keyed("CumulativeFlow", "v1/flow/options/{symbol}/cumulative", Plan.Alpha) with
     {
-        Parameters = [Symbol, Window(Analytics.Flow.CumulativeFlow.DefaultMinutes, Analytics.Flow.CumulativeFlow.MaxMinutes, "(a week)", " Larger values are clamped.")],
+        Parameters = [Symbol, Window("Window in minutes ending now (up to a week).", Analytics.Flow.CumulativeFlow.DefaultMinutes, Analytics.Flow.CumulativeFlow.MaxMinutes)],
+        Doc = new("Per-minute net option volume with a running cumulative", "One point per minute bucket with prints in (now − minutes, now], ascending. An unknown symbol is 200 with count 0.", "CumulativeFlowResponse"),
         Query = FlowQueries.CumulativeAsync,
         Tool = new("cumulative_flow", "Cumulative net option flow by minute", """
             Use when asked whether options in a name are being bought or sold over time, or for the flow's trend. Alpha plan.
@@ -108,9 +115,10 @@ public static class Endpoints
         Parameters =
         [
             Symbol,
-            new("bar", ParameterSource.Query, ParameterKind.Bar, "Optional: the bar width; only 1m is served.", InTool: false),
-            Window(Analytics.Flow.StrikeFlow.DefaultMinutes, Analytics.Flow.StrikeFlow.MaxMinutes, "(a session)", string.Empty),
+            new("bar", ParameterSource.Query, ParameterKind.Bar, "Bar size; only 1m. Anything else is 400 bar_unavailable.", InTool: false),
+            Window("Lookback in minutes ending now, within today's New York date.", Analytics.Flow.StrikeFlow.DefaultMinutes, Analytics.Flow.StrikeFlow.MaxMinutes),
         ],
+        Doc = new("Per-strike signed 0DTE flow per 1-minute bar", "For today's 0DTE expiry: per bar and strike, signed delta-dollars, signed gamma-dollars and contracts (per-bar increments). No samples is 200 with empty strikes_grid and bars.", "StrikeFlowResponse"),
         Query = FlowQueries.StrikeFlowAsync,
         Tool = new("zero_dte_strike_flow", "0DTE option flow by strike and minute", """
             Use when asked where same-day-expiry (0DTE) flow is concentrating, by strike, or which strikes are magnets. Alpha plan.
@@ -123,9 +131,10 @@ public static class Endpoints
     {
         Parameters =
         [
-            new("n", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: rows per side, 1 to {Analytics.Flow.Leaderboard.MaxN}; default {Analytics.Flow.Leaderboard.DefaultN}.", Analytics.Flow.Leaderboard.DefaultN, Analytics.Flow.Leaderboard.MaxN),
-            new("windowMinutes", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: the window in minutes, 1 to {Analytics.Flow.Leaderboard.MaxWindowMinutes}; default {Analytics.Flow.Leaderboard.DefaultWindowMinutes}.", Analytics.Flow.Leaderboard.DefaultWindowMinutes, Analytics.Flow.Leaderboard.MaxWindowMinutes),
+            new("n", ParameterSource.Query, ParameterKind.WholeNumber, "Rows per side.", Analytics.Flow.Leaderboard.DefaultN, Analytics.Flow.Leaderboard.MaxN),
+            new("windowMinutes", ParameterSource.Query, ParameterKind.WholeNumber, "Lookback window in minutes.", Analytics.Flow.Leaderboard.DefaultWindowMinutes, Analytics.Flow.Leaderboard.MaxWindowMinutes),
         ],
+        Doc = new("Top option-flow buyers and sellers by net notional", "Answered from snapshots rebuilt every 30 seconds: the same (n, windowMinutes) answers the same snapshot for up to 30 s, never one older than 60 s; Cache-Control max-age says how long the answer stands.", "LeaderboardResponse"),
         Query = FlowQueries.LeaderboardAsync,
         Tool = new("flow_leaderboard", "Top option buyers and sellers by net premium", """
             Use when asked which names options money is flowing into or out of, across the market. Alpha plan. Returns buyers
@@ -164,8 +173,8 @@ public static class Endpoints
 
     private static ApiEndpoint Keyed(string name, string route, Plan plan) => new(name, route, Read, EndpointAccess.Plan, plan, Function: route);
 
-    private static EndpointParameter Window(int fallback, int max, string what, string more) =>
-        new("minutes", ParameterSource.Query, ParameterKind.WholeNumber, $"Optional: the window in minutes, 1 to {max} {what}; default {fallback}.{more}", fallback, max);
+    private static EndpointParameter Window(string description, int fallback, int max) =>
+        new("minutes", ParameterSource.Query, ParameterKind.WholeNumber, description, fallback, max);
 }
 
 /// <summary>Declares a mapped route to be an entry of <see cref="Endpoints"/>: its name, and who may call it.</summary>

@@ -44,12 +44,23 @@ public static class QueryRoutes
 
 /// <summary>
 /// The endpoints this app serves: <see cref="Endpoints.All"/> and any registered as <see cref="ApiEndpoint"/> services
-/// (a test's throwaway endpoint). Routing, the MCP tools and the plans read it; the function folders are written from
+/// (a test's throwaway endpoint). Routing, the MCP tools, the plans and the OpenAPI document read it; the function folders are written from
 /// <see cref="Endpoints.All"/> at publish.
 /// </summary>
-public sealed class EndpointCatalog(IEnumerable<ApiEndpoint> extra)
+public sealed class EndpointCatalog
 {
-    public IReadOnlyList<ApiEndpoint> All { get; } = [.. Endpoints.All, .. extra];
+    private readonly Lazy<byte[]> _openApi;
+
+    public EndpointCatalog(IEnumerable<ApiEndpoint> extra)
+    {
+        All = [.. Endpoints.All, .. extra];
+        _openApi = new(() => OpenApiPaths.Compose(ServiceApi.CheckedInOpenApi(), Queries));
+    }
+
+    public IReadOnlyList<ApiEndpoint> All { get; }
+
+    /// <summary><c>/v1/openapi.json</c>: made once, on first request.</summary>
+    public byte[] OpenApiDocument => _openApi.Value;
 
     /// <summary>The endpoints answered by a query (their HTTP route and MCP tool come from the declaration).</summary>
     public IEnumerable<ApiEndpoint> Queries => All.Where(e => e.Query is not null);

@@ -30,14 +30,15 @@ public static class ServiceApi
             new HealthResponse("OK", mode.Name, mode.Storage.Name(), Analytics.Flow.Rounding.Seconds(clock.Now), clock.IsReplay),
             ApiJsonContext.Default.HealthResponse);
 
-    public static FileContentHttpResult OpenApi() => TypedResults.File(OpenApiDocument.Value, "application/json");
+    public static FileContentHttpResult OpenApi(EndpointCatalog catalog) => TypedResults.File(catalog.OpenApiDocument, "application/json");
 
-    private static readonly Lazy<byte[]> OpenApiDocument = new(() =>
+    /// <summary>The checked-in part of the document (<see cref="OpenApiPaths"/> adds the query endpoints).</summary>
+    internal static byte[] CheckedInOpenApi()
     {
         using var stream = typeof(ServiceApi).Assembly.GetManifestResourceStream(OpenApiResource)
             ?? throw new InvalidOperationException($"Embedded resource {OpenApiResource} is missing.");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
-    });
+    }
 }

@@ -68,7 +68,7 @@ public sealed class EndpointMcpTool : McpServerTool
         var required = new JsonArray();
         foreach (var p in endpoint.Parameters.Where(p => p.InTool))
         {
-            var property = new JsonObject { ["description"] = p.Description };
+            var property = new JsonObject { ["description"] = p.Documentation };
             switch (p.Kind)
             {
                 case ParameterKind.WholeNumber:
