@@ -14,6 +14,7 @@ from .models import (
     FlowAnomaly,
     FlowAnomalyMetrics,
     FlowSummary,
+    GapInterval,
     Leaderboard,
     LeaderboardRow,
     RateLimit,
@@ -27,7 +28,7 @@ from .models import (
 
 __all__ = [
     "Account", "CumulativeFlow", "CumulativePoint", "DataQuality", "DealerGex", "FlowAnomaly", "FlowAnomalyMetrics",
-    "FlowFunctionsClient", "FlowFunctionsError", "FlowSummary", "Leaderboard", "LeaderboardRow", "RateLimit",
+    "FlowFunctionsClient", "FlowFunctionsError", "FlowSummary", "GapInterval", "Leaderboard", "LeaderboardRow", "RateLimit",
     "RiskFlag", "SignedFlow", "SpreadLeg", "SpreadStructure", "StreamEvent", "StrikeFlow", "StrikeFlowBar",
 ]
 __version__ = "0.1.0"

@@ -300,6 +300,19 @@ class StrikeFlowBar:
 
 
 @dataclass(frozen=True)
+class GapInterval:
+    """Reserved for feed gaps; never sent today.
+
+    Attributes:
+        start: the gap's start (UTC).
+        end: the gap's end (UTC).
+    """
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class StrikeFlow:
     """0DTE strike flow (alpha plan): today's expiry by strike and minute.
 
@@ -324,7 +337,7 @@ class StrikeFlow:
     tier_used: str
     strikes_grid: List[float]
     bars: List[StrikeFlowBar]
-    gap_intervals: List[Any]
+    gap_intervals: List[GapInterval]
     rate_limit: Optional[RateLimit] = _rate_limit()
 
 
