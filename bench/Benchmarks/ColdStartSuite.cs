@@ -52,8 +52,8 @@ public sealed class ColdStartSuite(Report report, Apps apps, BenchOptions option
             $"minimal app published the same way: {Fmt.F(minimalMedian, 0)} ms",
             oursMedian / minimalMedian,
             Goal.AtMost,
-            1.3,
-            "≤ 1.3x"));
+            1.25,
+            "≤ 1.25x"));
         var section = report.Section("Cold start");
         section.AppendLine($"{options.ColdStarts} starts of each, alternating, after one unmeasured start of each; `GET /` probed every 2 ms from exec. The function app in function-app mode on Azure Storage (Azurite) in the Production environment, as under the host.").AppendLine();
         section.AppendLine(Report.Table(

@@ -1,28 +1,49 @@
 using System.Net;
 using System.Text.Json;
+using FlowFunctions.Functions.Api;
 
 namespace FlowFunctions.Testing;
 
 /// <summary>Every endpoint's answer for a set of symbols, read with the alpha key at the app's current clock.</summary>
 public static class EndpointAnswers
 {
+    /// <summary>
+    /// Every query endpoint of the declarations (Api/Endpoints.cs), for each symbol when it takes one, with every
+    /// combination of its query parameters' test values: a window of 15, 390 and its maximum (those below the maximum),
+    /// an expiry absent and today, the one bar. A new endpoint or parameter is covered by its declaration.
+    /// </summary>
     public static IEnumerable<string> Paths(IEnumerable<string> symbols, DateOnly today)
     {
-        var expiry = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var s in symbols)
+        var list = symbols.ToList();
+        foreach (var endpoint in Endpoints.All.Where(e => e.Query is not null))
         {
-            yield return $"/v1/strategies/flow-anomaly/{s}";
-            yield return $"/v1/flow/summary/{s}";
-            yield return $"/v1/flow/summary/{s}?expiry={expiry}";
-            yield return $"/v1/flow/options/{s}/cumulative?minutes=390";
-            yield return $"/v1/flow/options/{s}/cumulative?minutes=10080";
-            yield return $"/v1/flow/zero-dte/strike-flow/{s}?bar=1m&minutes=390";
+            var takesSymbol = endpoint.Parameters.Any(p => p.Kind == ParameterKind.Symbol);
+            foreach (var symbol in takesSymbol ? list.Select(s => (string?)s) : [null])
+            {
+                foreach (var query in Queries(endpoint.Parameters.Where(p => p.Source == ParameterSource.Query).ToList(), today))
+                {
+                    yield return endpoint.Url(symbol, query);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> Queries(IReadOnlyList<EndpointParameter> parameters, DateOnly today)
+    {
+        IEnumerable<string> combinations = [string.Empty];
+        foreach (var p in parameters)
+        {
+            var values = p.Kind switch
+            {
+                ParameterKind.WholeNumber => new[] { 15, 390, p.Maximum }.Where(v => v <= p.Maximum).Distinct().Select(v => $"{p.Name}={v}").ToArray(),
+                ParameterKind.Date => [string.Empty, $"{p.Name}={today:yyyy-MM-dd}"],
+                ParameterKind.Bar => [$"{p.Name}=1m"],
+                _ => [string.Empty],
+            };
+            combinations = combinations.SelectMany(c => values.Select(v => string.Join('&', new[] { c, v }.Where(x => x.Length > 0)))).ToList();
         }
 
-        foreach (var window in new[] { 15, 390, 10_080 })
-        {
-            yield return $"/v1/flow/options/leaderboard?n=50&windowMinutes={window}";
-        }
+        return combinations;
     }
 
     public static async Task<SortedDictionary<string, string>> ReadAsync(FlowApiFactory app, IEnumerable<string> symbols, DateOnly today)

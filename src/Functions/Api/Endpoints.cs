@@ -35,6 +35,13 @@ public sealed record ApiEndpoint(
 {
     public string Path => "/" + Route;
 
+    /// <summary>The path with <c>{symbol}</c> filled in and <paramref name="query"/> (without its <c>?</c>) appended when not empty.</summary>
+    public string Url(string? symbol = null, string? query = null)
+    {
+        var path = symbol is null ? Path : Path.Replace("{symbol}", Uri.EscapeDataString(symbol), StringComparison.Ordinal);
+        return string.IsNullOrEmpty(query) ? path : $"{path}?{query}";
+    }
+
     /// <summary>A query endpoint's parameters, in the order they are read and refused.</summary>
     public IReadOnlyList<EndpointParameter> Parameters { get; init; } = [];
 

@@ -56,58 +56,88 @@ public static class McpSetup
 
     public static IEndpointRouteBuilder MapFlowMcp(this IEndpointRouteBuilder app)
     {
-        var gate = app.ServiceProvider.GetRequiredService<ApiKeyGate>();
-        var options = app.ServiceProvider.GetRequiredService<IOptions<McpOptions>>().Value;
-        var limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
+        // Everything behind /mcp (the key gate, the limiter, the SDK's endpoint) is made on the first MCP message, not
+        // at start-up: it cost about 70 ms of cold start (docs/benchmarks.md "Cold start") that the host's readiness
+        // probe and REST calls never need.
+        var front = new Lazy<McpFront>(() => new McpFront(app), LazyThreadSafetyMode.ExecutionAndPublication);
+        app.MapMethods(Endpoints.Mcp.Path, Endpoints.Mcp.Methods, context => front.Value.HandleAsync(context))
+            .WithName(Endpoints.Mcp.Name)
+            .WithMetadata(new QuotaExempt());
+        return app;
+    }
+}
+
+/// <summary>What answers <c>/mcp</c>, made on its first message (<see cref="McpSetup.MapFlowMcp"/>).</summary>
+internal sealed class McpFront
+{
+    private readonly ApiKeyGate _gate;
+    private readonly McpOptions _options;
+    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly RequestDelegate _sdk;
+    private readonly Endpoint _sdkEndpoint;
+
+    public McpFront(IEndpointRouteBuilder app)
+    {
+        _gate = app.ServiceProvider.GetRequiredService<ApiKeyGate>();
+        var options = _options = app.ServiceProvider.GetRequiredService<IOptions<McpOptions>>().Value;
+        _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetFixedWindowLimiter(keyId, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, options.MessagesPerMinute),
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         }));
-        app.MapMcp(Endpoints.Mcp.Path)
-            .WithName(Endpoints.Mcp.Name)
-            .WithMetadata(new QuotaExempt())
-            .Add(endpoint =>
-            {
-                var inner = endpoint.RequestDelegate!;
-                endpoint.RequestDelegate = async context =>
-                {
-                    // The key only: no usage read here (each tool call reads and counts its own), so an MCP message
-                    // costs one storage read fewer than an uncounted endpoint's, and carries no X-RateLimit-* headers.
-                    context.Response.Headers.CacheControl = "private";
-                    var (key, unauthorized) = await gate.IdentifyAsync(ApiKeyGate.Presented(context.Request), context.RequestAborted);
-                    if (unauthorized is not null)
-                    {
-                        await unauthorized.ExecuteAsync(context);
-                        return;
-                    }
 
-                    using var lease = limiter.AttemptAcquire(key!.Id);
-                    if (!lease.IsAcquired)
-                    {
-                        context.Response.Headers.RetryAfter = "60";
-                        await ApiErrors.WriteAsync(context, 429, ApiErrors.RateLimited, $"At most {options.MessagesPerMinute} MCP messages a minute per key; retry in 60 s.");
-                        return;
-                    }
-
-                    // A JSON-RPC message is small: the body is read here up to the bound, and the MCP layer reads it from memory.
-                    if (HttpMethods.IsPost(context.Request.Method))
-                    {
-                        var body = await RequestBody.ReadAsync(context, options.MaxBodyBytes, context.RequestAborted);
-                        if (body is null)
-                        {
-                            await ApiErrors.WriteAsync(context, 413, ApiErrors.PayloadTooLarge, $"An MCP message is at most {options.MaxBodyBytes:N0} bytes.");
-                            return;
-                        }
-
-                        body.Position = 0;
-                        context.Response.RegisterForDispose(body);
-                        context.Request.Body = body;
-                    }
-
-                    await inner(context);
-                };
-            });
-        return app;
+        // The SDK's own POST endpoint (stateless streamable HTTP maps only that one), made on a route builder of its own
+        // so that it never enters the app's route table.
+        var routes = new DetachedRoutes(app);
+        routes.MapMcp(Endpoints.Mcp.Path);
+        _sdkEndpoint = routes.DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Single(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) == true);
+        _sdk = _sdkEndpoint.RequestDelegate!;
     }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        // The key only: no usage read here (each tool call reads and counts its own), so an MCP message costs one
+        // storage read fewer than an uncounted endpoint's, and carries no X-RateLimit-* headers.
+        context.Response.Headers.CacheControl = "private";
+        var (key, unauthorized) = await _gate.IdentifyAsync(ApiKeyGate.Presented(context.Request), context.RequestAborted);
+        if (unauthorized is not null)
+        {
+            await unauthorized.ExecuteAsync(context);
+            return;
+        }
+
+        using var lease = _limiter.AttemptAcquire(key!.Id);
+        if (!lease.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = "60";
+            await ApiErrors.WriteAsync(context, 429, ApiErrors.RateLimited, $"At most {_options.MessagesPerMinute} MCP messages a minute per key; retry in 60 s.");
+            return;
+        }
+
+        // A JSON-RPC message is small: the body is read here up to the bound, and the MCP layer reads it from memory.
+        var body = await RequestBody.ReadAsync(context, _options.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await ApiErrors.WriteAsync(context, 413, ApiErrors.PayloadTooLarge, $"An MCP message is at most {_options.MaxBodyBytes:N0} bytes.");
+            return;
+        }
+
+        body.Position = 0;
+        context.Response.RegisterForDispose(body);
+        context.Request.Body = body;
+        context.SetEndpoint(_sdkEndpoint);
+        await _sdk(context);
+    }
+}
+
+/// <summary>A route builder whose endpoints are not served by routing: the app's services, data sources of its own.</summary>
+internal sealed class DetachedRoutes(IEndpointRouteBuilder app) : IEndpointRouteBuilder
+{
+    public IServiceProvider ServiceProvider => app.ServiceProvider;
+
+    public ICollection<EndpointDataSource> DataSources { get; } = [];
+
+    public IApplicationBuilder CreateApplicationBuilder() => app.CreateApplicationBuilder();
 }
