@@ -195,6 +195,6 @@ public sealed class FlowAnomalyScoreTests
         var totals = new FlowAnomalyStrategy.FlowTotals(12_000, 5_000, 0, 0, 240_000_000, 100_000_000, 12_000, 5_000, 500, 1, 0.3, 0, 0, 10);
         Assert.Equal(69, FlowAnomalyStrategy.Score(totals));
         Assert.Equal(1.0, FlowAnomalyStrategy.Confidence(totals), 10);
-        Assert.Equal("bullish", FlowAnomalyStrategy.Bias(totals));
+        Assert.Equal(FlowBias.Bullish, FlowAnomalyStrategy.Bias(totals));
     }
 }

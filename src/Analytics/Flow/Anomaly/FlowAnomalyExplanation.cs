@@ -11,7 +11,7 @@ namespace FlowFunctions.Analytics.Flow.Anomaly;
 /// </summary>
 internal static class FlowAnomalyExplanation
 {
-    public static List<string> Why(FlowTotals t, string bias, string decision, DataQuality quality, SpreadStructure? structure)
+    public static List<string> Why(FlowTotals t, FlowBias bias, string decision, DataQuality quality, SpreadStructure? structure)
     {
         var why = new List<string>();
         var score = Score(t);
@@ -26,10 +26,10 @@ internal static class FlowAnomalyExplanation
         }
 
         var bullishShare = (double)t.BullishPremiumCents / (double)t.DirectionalPremiumCents;
-        why.Add(bias == "neutral"
+        why.Add(bias == FlowBias.Neutral
             ? Invariant($"Neither side reaches {BiasThreshold:P0} of directional premium (bullish {bullishShare:P0}, bearish {1 - bullishShare:P0}): no tilt, so no setup.")
-            : Invariant($"{(t.Bullish ? "Bullish premium (call buys + put sells)" : "Bearish premium (put buys + call sells)")} is {t.DominantShare:P0} of directional premium (${t.DominantPremiumCents / 100:N0}), at or above the {BiasThreshold:P0} that sets a {bias} read."));
-        if (bias != "neutral")
+            : Invariant($"{(t.Bullish ? "Bullish premium (call buys + put sells)" : "Bearish premium (put buys + call sells)")} is {t.DominantShare:P0} of directional premium (${t.DominantPremiumCents / 100:N0}), at or above the {BiasThreshold:P0} that sets a {bias.WireName()} read."));
+        if (bias != FlowBias.Neutral)
         {
             why.Add(decision == "candidate"
                 ? Invariant($"Score {score} meets the {CandidateScore} a candidate needs, data quality {quality.Score} meets its {ActionableDataQuality}, and a spread expresses the read.")
@@ -65,12 +65,12 @@ internal static class FlowAnomalyExplanation
             var fact = callsLead
                 ? Invariant($"Call volume outweighs put volume by {(double)t.CallVolume / (double)t.PutVolume:0.00}x.")
                 : Invariant($"Put volume outweighs call volume by {(double)t.PutVolume / (double)t.CallVolume:0.00}x.");
-            why.Add(bias != "neutral" && callsLead != t.Bullish ? "Against: " + fact : fact);
+            why.Add(bias != FlowBias.Neutral && callsLead != t.Bullish ? "Against: " + fact : fact);
         }
 
-        if (bias != "neutral" && t.AlignedVolumeShare < 0.5)
+        if (bias != FlowBias.Neutral && t.AlignedVolumeShare < 0.5)
         {
-            why.Add(Invariant($"Against: only {t.AlignedVolumeShare:P0} of directional contracts are on the {bias} side."));
+            why.Add(Invariant($"Against: only {t.AlignedVolumeShare:P0} of directional contracts are on the {bias.WireName()} side."));
         }
 
         if (t.TotalVolume > 0)
@@ -81,7 +81,7 @@ internal static class FlowAnomalyExplanation
         return why;
     }
 
-    public static List<RiskFlag> RiskFlags(FlowTotals t, string bias, DataQuality quality, SpreadStructure? structure)
+    public static List<RiskFlag> RiskFlags(FlowTotals t, FlowBias bias, DataQuality quality, SpreadStructure? structure)
     {
         var flags = new List<RiskFlag>();
         if (quality.Score < ActionableDataQuality)
@@ -89,9 +89,9 @@ internal static class FlowAnomalyExplanation
             flags.Add(new("high", "low_data_quality", Invariant($"Data quality is {quality.Score}/100, under {ActionableDataQuality}; see data_quality.warnings.")));
         }
 
-        if (bias != "neutral" && t.AlignedVolumeShare < 0.5)
+        if (bias != FlowBias.Neutral && t.AlignedVolumeShare < 0.5)
         {
-            flags.Add(new("high", "mixed_signals", Invariant($"Premium leans {bias} ({t.DominantShare:P0} of directional premium) but only {t.AlignedVolumeShare:P0} of directional contracts do.")));
+            flags.Add(new("high", "mixed_signals", Invariant($"Premium leans {bias.WireName()} ({t.DominantShare:P0} of directional premium) but only {t.AlignedVolumeShare:P0} of directional contracts do.")));
         }
 
         if (t.Top3StrikeShare > 0.6)
@@ -109,7 +109,7 @@ internal static class FlowAnomalyExplanation
             flags.Add(new("medium", "low_liquidity", Invariant($"Liquidity score {structure.LiquidityScore:0.00} of the proposed legs (under 0.50): half quote width against the mid, half open interest against 5,000.")));
         }
 
-        if (bias != "neutral" && structure is null)
+        if (bias != FlowBias.Neutral && structure is null)
         {
             flags.Add(new("low", "no_structure", "No quoted strikes on the chosen expiry with a delta near 0.25 and a further one near 0.12 to build the spread from."));
         }
@@ -117,14 +117,14 @@ internal static class FlowAnomalyExplanation
         return flags;
     }
 
-    public static List<string> AvoidIf(string bias) => bias switch
+    public static List<string> AvoidIf(FlowBias bias) => bias switch
     {
-        "bullish" =>
+        FlowBias.Bullish =>
         [
             "The volume imbalance fades intraday, or the flow turns from sweeps to blocks.",
             "The underlying trades down through the short put strike.",
         ],
-        "bearish" =>
+        FlowBias.Bearish =>
         [
             "The volume imbalance fades intraday, or the flow turns from sweeps to blocks.",
             "The underlying trades up through the short call strike.",

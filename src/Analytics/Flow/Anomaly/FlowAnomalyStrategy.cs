@@ -20,6 +20,22 @@ public static class FlowAnomalyStrategy
     public const double ActivityFullUsd = 10_000_000;
     public const double StaleSpotMinutes = 15;
 
+    // Data quality (docs/methodology.md §10): what each shortfall costs out of 100, and where it starts.
+    public const int NoChainPenalty = 40;
+    public const int NoOrStaleSpotPenalty = 20;
+    public const int FewPrintsPenalty = 15;
+    public const int FewPrints = 100;
+    public const int UncertainSignPenalty = 15;
+    public const double UncertainSign = 0.5;
+    public const int MissingIvPenalty = 10;
+
+    /// <summary>More than one contract in this many without an IV costs <see cref="MissingIvPenalty"/>.</summary>
+    public const int MissingIvOneIn = 10;
+
+    // The spread's expiry: the most traded expiry this many days out.
+    public const int SpreadMinDays = 7;
+    public const int SpreadMaxDays = 45;
+
     /// <summary>Sums over the chain that every part of the decision reads.</summary>
     internal sealed record FlowTotals(
         Int128 CallVolume,
@@ -64,23 +80,24 @@ public static class FlowAnomalyStrategy
         var positions = ChainFlow.Positions(input);
         var totals = Sum(positions, input.Today);
         var bias = Bias(totals);
+        var tilted = bias != FlowBias.Neutral;
         var score = Score(totals);
         var confidence = Confidence(totals);
         var quality = Quality(input, totals);
 
         SpreadStructure? structure = null;
-        if (bias != "neutral" && input.Chain is not null)
+        if (tilted && input.Chain is not null)
         {
-            structure = BestStructure(input, positions, bias == "bullish", score);
+            structure = BestStructure(input, positions, bias == FlowBias.Bullish, score);
         }
 
         var insufficient = input.Chain is null || totals.Prints < MinPrints || totals.DirectionalPremiumCents == 0;
         var decision = insufficient ? "insufficient_data"
-            : score >= CandidateScore && quality.Score >= ActionableDataQuality && bias != "neutral" && structure is not null ? "candidate"
+            : score >= CandidateScore && quality.Score >= ActionableDataQuality && tilted && structure is not null ? "candidate"
             : "no_setup";
 
         var metrics = new FlowAnomalyMetrics(
-            bias,
+            bias.WireName(),
             totals.PutVolume == 0 ? null : Rounding.Ratio((double)totals.CallVolume / (double)totals.PutVolume),
             totals.PutOi == 0 ? null : Rounding.Ratio(totals.CallOi / (double)totals.PutOi),
             Rounding.Count(totals.TotalVolume),
@@ -97,7 +114,7 @@ public static class FlowAnomalyStrategy
             decision,
             score,
             Rounding.Ratio(confidence),
-            bias switch { "bullish" => "bullish_flow_imbalance", "bearish" => "bearish_flow_imbalance", _ => "neutral_flow" },
+            bias switch { FlowBias.Bullish => "bullish_flow_imbalance", FlowBias.Bearish => "bearish_flow_imbalance", _ => "neutral_flow" },
             structure is null ? [] : [structure],
             metrics,
             FlowAnomalyExplanation.RiskFlags(totals, bias, quality, structure),
@@ -152,8 +169,8 @@ public static class FlowAnomalyStrategy
         return (0.4 * sample) + (0.3 * t.SignCertainty) + (0.3 * agreement);
     }
 
-    internal static string Bias(FlowTotals t) =>
-        double.IsNaN(t.DominantShare) || t.DominantShare < BiasThreshold ? "neutral" : t.Bullish ? "bullish" : "bearish";
+    internal static FlowBias Bias(FlowTotals t) =>
+        double.IsNaN(t.DominantShare) || t.DominantShare < BiasThreshold ? FlowBias.Neutral : t.Bullish ? FlowBias.Bullish : FlowBias.Bearish;
 
     internal static FlowTotals Sum(IReadOnlyList<ContractPosition> positions, DateOnly today)
     {
@@ -223,36 +240,36 @@ public static class FlowAnomalyStrategy
         var warnings = new List<string>();
         if (input.Chain is null)
         {
-            score -= 40;
+            score -= NoChainPenalty;
             warnings.Add("No option-chain baseline today: open-interest ratios and spread legs are unavailable.");
         }
 
         if (!(input.Spot > 0))
         {
-            score -= 20;
+            score -= NoOrStaleSpotPenalty;
             warnings.Add("No underlying price is known.");
         }
         else if (input.Now - input.SpotTimestamp > TimeSpan.FromMinutes(StaleSpotMinutes))
         {
-            score -= 20;
+            score -= NoOrStaleSpotPenalty;
             warnings.Add(Invariant($"Underlying price is {(input.Now - input.SpotTimestamp).TotalMinutes:0} minutes old."));
         }
 
-        if (t.Prints < 100)
+        if (t.Prints < FewPrints)
         {
-            score -= 15;
+            score -= FewPrintsPenalty;
             warnings.Add(Invariant($"Only {t.Prints} prints today."));
         }
 
-        if (t.Prints > 0 && t.SignCertainty < 0.5)
+        if (t.Prints > 0 && t.SignCertainty < UncertainSign)
         {
-            score -= 15;
+            score -= UncertainSignPenalty;
             warnings.Add(Invariant($"The buy or sell side of most volume is uncertain (sign certainty {t.SignCertainty:0.00}, under 0.50): prints inside the spread, at the mid, or legs of multi-leg orders."));
         }
 
-        if (t.Contracts > 0 && t.ContractsWithoutIv > t.Contracts / 10)
+        if (t.Contracts > 0 && t.ContractsWithoutIv > t.Contracts / MissingIvOneIn)
         {
-            score -= 10;
+            score -= MissingIvPenalty;
             warnings.Add(Invariant($"{t.ContractsWithoutIv} of {t.Contracts} contracts have no implied volatility."));
         }
 
@@ -284,7 +301,7 @@ public static class FlowAnomalyStrategy
         foreach (var (expiry, volume) in volumeByExpiry)
         {
             var days = expiry.DayNumber - input.Today.DayNumber;
-            if (days is >= 7 and <= 45 && volume > bestVolume)
+            if (days >= SpreadMinDays && days <= SpreadMaxDays && volume > bestVolume)
             {
                 best = expiry;
                 bestVolume = volume;
@@ -323,4 +340,23 @@ public static class FlowAnomalyStrategy
     }
 
     internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Which way today's directional premium leans (docs/methodology.md §10): its share against <see cref="FlowAnomalyStrategy.BiasThreshold"/>.</summary>
+public enum FlowBias
+{
+    Neutral,
+    Bullish,
+    Bearish,
+}
+
+/// <summary>The bias as the API writes it (<c>metrics.bias</c>) and as the explanations say it.</summary>
+public static class FlowBiasNames
+{
+    public static string WireName(this FlowBias bias) => bias switch
+    {
+        FlowBias.Bullish => "bullish",
+        FlowBias.Bearish => "bearish",
+        _ => "neutral",
+    };
 }
