@@ -18,15 +18,12 @@ public sealed class AuthMatrixTests(AzuriteFixture azurite, ITestOutputHelper ou
 {
     private sealed record Endpoint(string Name, HttpMethod Method, string Path, string? Required, bool Admin = false);
 
+    // Every query endpoint as declared (Api/Endpoints.cs), with its plan, then the account and the ingest endpoint.
     private static readonly Endpoint[] Endpoints =
     [
-        new("flow-anomaly", HttpMethod.Get, "/v1/strategies/flow-anomaly/SPY", "growth"),
-        new("flow-summary", HttpMethod.Get, "/v1/flow/summary/SPY", "growth"),
-        new("cumulative", HttpMethod.Get, "/v1/flow/options/SPY/cumulative?minutes=240", "alpha"),
-        new("strike-flow", HttpMethod.Get, "/v1/flow/zero-dte/strike-flow/SPY?bar=1m&minutes=60", "alpha"),
-        new("leaderboard", HttpMethod.Get, "/v1/flow/options/leaderboard?n=5&windowMinutes=60", "alpha"),
-        new("account", HttpMethod.Get, "/v1/account", null),
-        new("ingest", HttpMethod.Post, "/v1/ingest/events", null, Admin: true),
+        .. Api.Endpoints.All.Where(e => e.Query is not null).Select(e => new Endpoint(e.Name, HttpMethod.Get, e.Url("SPY"), e.Plan.Name())),
+        new("account", HttpMethod.Get, Api.Endpoints.Account.Path, null),
+        new("ingest", HttpMethod.Post, Api.Endpoints.IngestEvents.Path, null, Admin: true),
     ];
 
     private static readonly string[] Plans = ["free", "basic", "growth", "alpha", "admin"];

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using FlowFunctions.Functions.Api;
+using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -24,13 +26,16 @@ public sealed class McpApp : IngestedSocketApp
 /// </summary>
 public sealed class McpServerTests(McpApp app) : IClassFixture<McpApp>
 {
+    /// <summary>Each tool's endpoint as declared (Api/Endpoints.cs).</summary>
+    private static readonly Dictionary<string, ApiEndpoint> Tools = Endpoints.All.Where(e => e.Tool is not null).ToDictionary(e => e.Tool!.Name);
+
     private static readonly Dictionary<string, string> RestPaths = new()
     {
-        ["flow_anomaly"] = "/v1/strategies/flow-anomaly/SPY",
-        ["flow_summary"] = "/v1/flow/summary/SPY",
-        ["cumulative_flow"] = "/v1/flow/options/SPY/cumulative?minutes=390",
-        ["zero_dte_strike_flow"] = "/v1/flow/zero-dte/strike-flow/SPY?minutes=390",
-        ["flow_leaderboard"] = "/v1/flow/options/leaderboard?n=5&windowMinutes=390",
+        ["flow_anomaly"] = Endpoints.FlowAnomaly.Url("SPY"),
+        ["flow_summary"] = Endpoints.FlowSummary.Url("SPY"),
+        ["cumulative_flow"] = Endpoints.CumulativeFlow.Url("SPY", "minutes=390"),
+        ["zero_dte_strike_flow"] = Endpoints.StrikeFlow.Url("SPY", "minutes=390"),
+        ["flow_leaderboard"] = Endpoints.Leaderboard.Url(query: "n=5&windowMinutes=390"),
     };
 
     [Fact]
@@ -38,14 +43,16 @@ public sealed class McpServerTests(McpApp app) : IClassFixture<McpApp>
     {
         await using var client = await app.ConnectAsync(Keys.Free);
         var tools = await client.ListToolsAsync();
-        Assert.Equal(["account", "cumulative_flow", "flow_anomaly", "flow_leaderboard", "flow_summary", "zero_dte_strike_flow"], tools.Select(t => t.Name).Order());
+        Assert.Equal(Tools.Keys.Append("account").Order(), tools.Select(t => t.Name).Order());
+        Assert.Equal(Tools.Keys.Order(), RestPaths.Keys.Order());
         foreach (var tool in tools.Where(t => t.Name != "account"))
         {
-            Assert.Contains(tool.Name is "flow_anomaly" or "flow_summary" ? "Growth plan" : "Alpha plan", tool.Description, StringComparison.Ordinal);
+            var plan = Tools[tool.Name].Plan.Name();
+            Assert.Contains(char.ToUpperInvariant(plan[0]) + plan[1..] + " plan", tool.Description, StringComparison.Ordinal);
             Assert.StartsWith("Use when", tool.Description, StringComparison.Ordinal);
             var schema = tool.JsonSchema;
             var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()).ToArray() : [];
-            Assert.Equal(tool.Name == "flow_leaderboard" ? [] : ["symbol"], required);
+            Assert.Equal(Tools[tool.Name].Parameters.Where(p => p.Required).Select(p => p.Name), required);
             Assert.All(schema.GetProperty("properties").EnumerateObject(), p => Assert.False(string.IsNullOrWhiteSpace(p.Value.GetProperty("description").GetString()), $"{tool.Name}.{p.Name}"));
         }
     }
