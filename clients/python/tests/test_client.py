@@ -68,23 +68,33 @@ def assert_same(test: unittest.TestCase, expected, actual, at: str) -> None:
         test.assertEqual(expected, actual, at)
 
 
+def operation_paths() -> dict:
+    """Each GET operation's route by its operationId, from the app's /v1/openapi.json."""
+    with urllib.request.urlopen(URL.rstrip("/") + "/v1/openapi.json", timeout=30) as response:
+        paths = json.load(response)["paths"]
+    return {item["get"]["operationId"]: path for path, item in paths.items() if "get" in item and "operationId" in item["get"]}
+
+
 class EndpointTests(unittest.TestCase):
     client = FlowFunctionsClient(URL, "dev-alpha")
 
     def test_every_endpoint_reads_into_its_dataclass_with_every_field(self):
+        # Each method against the raw answer of the route its operation has in the app's own OpenAPI document.
+        routes = operation_paths()
         cases = [
-            ("/v1/strategies/flow-anomaly/SPY", lambda: self.client.flow_anomaly("SPY")),
-            ("/v1/flow/summary/SPY", lambda: self.client.flow_summary("SPY")),
-            ("/v1/flow/options/SPY/cumulative?minutes=390", lambda: self.client.cumulative_flow("SPY", minutes=390)),
-            ("/v1/flow/zero-dte/strike-flow/SPY?minutes=390", lambda: self.client.strike_flow("SPY", minutes=390)),
-            ("/v1/flow/options/leaderboard?n=50", lambda: self.client.leaderboard(n=50)),
-            ("/v1/account", lambda: self.client.account()),
+            (routes["FlowAnomaly"], "", lambda: self.client.flow_anomaly("SPY")),
+            (routes["FlowSummary"], "", lambda: self.client.flow_summary("SPY")),
+            (routes["CumulativeFlow"], "?minutes=390", lambda: self.client.cumulative_flow("SPY", minutes=390)),
+            (routes["StrikeFlow"], "?minutes=390", lambda: self.client.strike_flow("SPY", minutes=390)),
+            (routes["Leaderboard"], "?n=50", lambda: self.client.leaderboard(n=50)),
+            (routes["Account"], "", lambda: self.client.account()),
         ]
-        for path, call in cases:
+        for route, query, call in cases:
+            path = route.replace("{symbol}", "SPY") + query
             with self.subTest(path=path):
                 typed = call()
                 assert_same(self, normalised(raw(path)), as_json(typed), path)
-                if path != "/v1/account":
+                if route != routes["Account"]:
                     self.assertEqual(1200, typed.rate_limit.limit)
                     self.assertLess(typed.rate_limit.remaining, 1200)
 

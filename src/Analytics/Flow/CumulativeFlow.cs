@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/options/{symbol}/cumulative</c> (docs/api.md).</summary>
+/// <summary>Response of the cumulative-flow endpoint (docs/api.md; its route is declared once, in Functions/Api/Endpoints.cs).</summary>
 public sealed record CumulativeFlowResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("minutes")] int Minutes,

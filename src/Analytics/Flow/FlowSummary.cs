@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Exposure;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/summary/{symbol}</c> (docs/api.md).</summary>
+/// <summary>Response of the flow-summary endpoint (docs/api.md; its route is declared once, in Functions/Api/Endpoints.cs).</summary>
 public sealed record FlowSummaryResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("as_of")] DateTimeOffset AsOf,

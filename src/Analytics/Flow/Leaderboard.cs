@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/options/leaderboard</c> (docs/api.md).</summary>
+/// <summary>Response of the leaderboard endpoint (docs/api.md; its route is declared once, in Functions/Api/Endpoints.cs).</summary>
 public sealed record LeaderboardResponse(
     [property: JsonPropertyName("generatedUtc")] DateTimeOffset GeneratedUtc,
     [property: JsonPropertyName("n")] int N,

@@ -3,7 +3,7 @@ using FlowFunctions.Analytics.Aggregates;
 
 namespace FlowFunctions.Analytics.Flow;
 
-/// <summary>Response of <c>GET /v1/flow/zero-dte/strike-flow/{symbol}</c> (docs/api.md).</summary>
+/// <summary>Response of the 0DTE strike-flow endpoint (docs/api.md; its route is declared once, in Functions/Api/Endpoints.cs).</summary>
 public sealed record StrikeFlowResponse(
     [property: JsonPropertyName("symbol")] string Symbol,
     [property: JsonPropertyName("underlying_price")] double? UnderlyingPrice,

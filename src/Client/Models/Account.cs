@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Client.Models;
 
-/// <summary><c>GET /v1/account</c> (any plan, not counted): the key's plan and what is left of its quota.</summary>
+/// <summary>The account (<see cref="FlowFunctionsClient.GetAccountAsync"/>; any plan, not counted): the key's plan and what is left of its quota.</summary>
 /// <param name="Plan"><c>free</c>, <c>basic</c>, <c>growth</c> or <c>alpha</c>.</param>
 /// <param name="DailyLimit">Requests per UTC day; null when unlimited.</param>
 /// <param name="Remaining">Requests left today; null when unlimited.</param>

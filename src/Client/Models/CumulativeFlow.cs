@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Client.Models;
 
-/// <summary><c>GET /v1/flow/options/{symbol}/cumulative</c> (alpha plan): net contracts bought minute by minute and their running sum.</summary>
+/// <summary>Cumulative flow (<see cref="FlowFunctionsClient.GetCumulativeFlowAsync"/>; alpha plan): net contracts bought minute by minute and their running sum.</summary>
 /// <param name="Minutes">The window used (clamped to 1–10,080).</param>
 /// <param name="Count">Number of points.</param>
 /// <param name="Points">One per minute with prints, oldest first.</param>

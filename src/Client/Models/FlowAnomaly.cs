@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace FlowFunctions.Client.Models;
 
 /// <summary>
-/// <c>GET /v1/strategies/flow-anomaly/{symbol}</c> (growth plan): whether one-sided option flow in a name is a trade,
+/// Flow anomaly (<see cref="FlowFunctionsClient.GetFlowAnomalyAsync"/>; growth plan): whether one-sided option flow in a name is a trade,
 /// and the credit spread that expresses it.
 /// </summary>
 /// <param name="Strategy">Always <c>flow_anomaly</c>.</param>

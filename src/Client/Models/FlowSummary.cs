@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Client.Models;
 
-/// <summary><c>GET /v1/flow/summary/{symbol}</c> (growth plan): whether today's flow is reshaping dealer gamma.</summary>
+/// <summary>Flow summary (<see cref="FlowFunctionsClient.GetFlowSummaryAsync"/>; growth plan): whether today's flow is reshaping dealer gamma.</summary>
 /// <param name="AsOf">When the answer was built (UTC).</param>
 /// <param name="UnderlyingPrice">Last known spot; null when none is known.</param>
 /// <param name="Expiry">The expiry filter; null when all expiries are aggregated.</param>

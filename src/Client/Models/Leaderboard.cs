@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Client.Models;
 
-/// <summary><c>GET /v1/flow/options/leaderboard</c> (alpha plan): the names with the most net premium bought and sold.</summary>
+/// <summary>The leaderboard (<see cref="FlowFunctionsClient.GetLeaderboardAsync"/>; alpha plan): the names with the most net premium bought and sold.</summary>
 /// <param name="GeneratedUtc">When the 30-second snapshot behind the answer was built.</param>
 /// <param name="N">Rows per side used (1–50).</param>
 /// <param name="WindowMinutes">The window used (1–10,080).</param>

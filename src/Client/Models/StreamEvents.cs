@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace FlowFunctions.Client.Models;
 
 /// <summary>
-/// One event of <c>GET /v1/flow/stream</c>: its id, its name and its JSON. Durable events (<c>minute</c> with
+/// One event of the live flow stream (<see cref="FlowFunctionsClient.StreamAsync"/>): its id, its name and its JSON. Durable events (<c>minute</c> with
 /// <c>final: true</c>, <c>block</c>, <c>alert</c>) have ids of the form <c>yyyyMMdd.page.index</c>; a preview's id adds
 /// <c>~n</c>. The control events are <c>ready</c>, <c>reset</c> (the id given was not in today's journal: refetch the REST
 /// views), <c>slow</c> and <c>end</c> (the client reconnects by itself after these two).

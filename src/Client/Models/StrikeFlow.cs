@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Client.Models;
 
-/// <summary><c>GET /v1/flow/zero-dte/strike-flow/{symbol}</c> (alpha plan): today's expiry, flow by strike and minute.</summary>
+/// <summary>0DTE strike flow (<see cref="FlowFunctionsClient.GetStrikeFlowAsync"/>; alpha plan): today's expiry, flow by strike and minute.</summary>
 /// <param name="UnderlyingPrice">Last known spot; null when none is known.</param>
 /// <param name="Expiration">Today's expiry (New York date).</param>
 /// <param name="BarSize">Always <c>1m</c>.</param>

@@ -43,7 +43,7 @@ public sealed class StartupBanner(
         }
 
         o.WriteLine($"  Dashboard   {baseUrl}/");
-        o.WriteLine($"  OpenAPI     {baseUrl}/v1/openapi.json (interactive: {baseUrl}/docs)");
+        o.WriteLine($"  OpenAPI     {baseUrl}{Api.Endpoints.OpenApi.Path} (interactive: {baseUrl}{Api.Endpoints.Docs.Path})");
         o.WriteLine($"  MCP         {baseUrl}/mcp (streamable HTTP, key in X-Api-Key)");
         if (simulator.Value.Enabled)
         {
@@ -62,7 +62,7 @@ public sealed class StartupBanner(
             }
 
             var alpha = keys.FirstOrDefault(k => k.Plan == "alpha" && !k.Admin)?.Key ?? keys[0].Key;
-            o.WriteLine($"  Try         curl -H \"X-Api-Key: {alpha}\" \"{baseUrl}/v1/flow/options/leaderboard?n=5\"");
+            o.WriteLine($"  Try         curl -H \"X-Api-Key: {alpha}\" \"{baseUrl}{Api.Endpoints.Leaderboard.Url(query: "n=5")}\"");
         }
 
         o.WriteLine();

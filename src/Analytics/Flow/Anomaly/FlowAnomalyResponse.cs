@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace FlowFunctions.Analytics.Flow.Anomaly;
 
-/// <summary>Response of <c>GET /v1/strategies/flow-anomaly/{symbol}</c>: the strategy decision envelope (docs/api.md).</summary>
+/// <summary>Response of the flow-anomaly endpoint (its route is declared once, in Functions/Api/Endpoints.cs): the strategy decision envelope (docs/api.md).</summary>
 public sealed record FlowAnomalyResponse(
     [property: JsonPropertyName("strategy")] string Strategy,
     [property: JsonPropertyName("symbol")] string Symbol,

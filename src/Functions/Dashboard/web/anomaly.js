@@ -1,4 +1,4 @@
-// The flow anomaly card (GET /v1/strategies/flow-anomaly/{symbol}): the decision, its score against the threshold of
+// The flow anomaly card (its request is in views.js): the decision, its score against the threshold of
 // 70, the regime and its reasons, and the best proposed spread with its legs and profit and loss.
 import { h } from './dom.js';
 import { fmt } from './format.js';

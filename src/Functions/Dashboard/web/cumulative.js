@@ -1,4 +1,4 @@
-// Cumulative net flow (GET /v1/flow/options/{symbol}/cumulative): the running net volume as a line, each minute's net
+// Cumulative net flow (its request is in views.js): the running net volume as a line, each minute's net
 // bought or sold as a bar, the two scales with their zeros at one height.
 import { axis, tzDate } from './chart.js';
 import { cssVar } from './dom.js';

@@ -1,4 +1,4 @@
-// The leaderboard (GET /v1/flow/options/leaderboard): net premium by symbol as diverging bars, then the table of top
+// The leaderboard (its request is in views.js): net premium by symbol as diverging bars, then the table of top
 // buyers and sellers; a row picks its symbol for the other views.
 import { h, pickSymbol } from './dom.js';
 import { fmt } from './format.js';

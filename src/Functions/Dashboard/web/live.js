@@ -1,4 +1,4 @@
-// The live tape: the symbol's stream (GET /v1/flow/stream, docs/api.md "Live flow stream") read with fetch, so the
+// The live tape: the symbol's stream (docs/api.md "Live flow stream") read with fetch, so the
 // key stays in the X-Api-Key header. Block prints and alerts are listed as they come; a minute's final event makes the
 // symbol's views refresh at once, and the minute building is shown live. After any disconnect the stream is opened
 // again with the last id received (Last-Event-ID), so nothing is missed; a new symbol or key starts over from the

@@ -1,4 +1,4 @@
-// 0DTE strike flow (GET /v1/flow/zero-dte/strike-flow/{symbol}): a bubble per strike and minute, its area the
+// 0DTE strike flow (its request is in views.js): a bubble per strike and minute, its area the
 // contracts traded and its colour the sign of signed delta-dollars, with the spot line across.
 import { axis, tzDate } from './chart.js';
 import { $, cssVar, h } from './dom.js';

@@ -1,4 +1,4 @@
-// The flow summary card (GET /v1/flow/summary/{symbol}): dealer-gamma direction, live GEX, its shift since the open,
+// The flow summary card (its request is in views.js): dealer-gamma direction, live GEX, its shift since the open,
 // the dealer-signed gamma with its P10-P90 band (docs/methodology.md section 9), the net contracts under the calibrated
 // buy probability with its spread and sign certainty (section 2), the intraday OI change and how many contracts traded.
 import { h } from './dom.js';
