@@ -51,7 +51,7 @@ public sealed class HostPlayStreamTests(AzuriteFixture azurite, PublishedAppFixt
     }
 
     /// <summary>
-    /// A stream configured to outlive <c>functionTimeout</c> (here 5 s in the play; 10 minutes in host.json) makes the
+    /// A stream configured to outlive <c>functionTimeout</c> (here 10 s in the play; 10 minutes in host.json) makes the
     /// host kill and restart the handler with every invocation on it. The client's stream is cut; it resumes with
     /// Last-Event-ID on the new process and receives every block once, in order. The app's own lifetime (540 s under the
     /// host) is what keeps this from happening: see the next test.
@@ -72,7 +72,7 @@ public sealed class HostPlayStreamTests(AzuriteFixture azurite, PublishedAppFixt
         var tape = FunctionAppStreamTests.Tape(now, 40);
         await IngestAsync(ingesting, tape[..20], "0", 1_000);
 
-        var options = new HostProxyOptions { FunctionTimeout = TimeSpan.FromSeconds(5), RestartHandler = streaming.RestartAsync };
+        var options = new HostProxyOptions { FunctionTimeout = TimeSpan.FromSeconds(10), RestartHandler = streaming.RestartAsync };
         await using var proxy = await HostProxy.StartAsync(streaming.Http.BaseAddress!, options);
         proxy.Http.DefaultRequestHeaders.Add("X-Api-Key", AlphaKey);
         var start = StreamPosition.StartOf(NewYorkTime.TradingDate(now)).ToString();
@@ -82,7 +82,7 @@ public sealed class HostPlayStreamTests(AzuriteFixture azurite, PublishedAppFixt
         await WaitForAsync(() => proxy.Log.Any(l => l.StartsWith("Restart of language worker", StringComparison.Ordinal)), "the handler restart");
         Assert.Equal(1, streaming.Restarts);
         Assert.NotEqual(firstPid, streaming.ProcessId);
-        Assert.Contains(proxy.Log, l => l.StartsWith("Timeout value of 00:00:05 exceeded", StringComparison.Ordinal));
+        Assert.Contains(proxy.Log, l => l.StartsWith("Timeout value of 00:00:10 exceeded", StringComparison.Ordinal));
 
         // The rest of the tape arrives while the client is away; it resumes from the last durable id it saw.
         await IngestAsync(ingesting, tape[20..], "1", 4_000);
