@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlowFunctions.Functions.Api;
 
-/// <summary>Body of <c>GET /v1/account</c>: the caller's plan and quota; null limits mean none.</summary>
+/// <summary>Body of the account endpoint (<see cref="Endpoints.Account"/>): the caller's plan and quota; null limits mean none.</summary>
 public sealed record AccountResponse(
     [property: JsonPropertyName("plan")] string Plan,
     [property: JsonPropertyName("name")] string Name,
@@ -17,7 +17,7 @@ public sealed record AccountResponse(
     [property: JsonPropertyName("per_minute_limit")] long? PerMinuteLimit,
     [property: JsonPropertyName("used_this_minute")] long UsedThisMinute);
 
-/// <summary><c>GET /v1/account</c>: any plan; not counted against the quota (docs/api.md "Keys, plans and quotas").</summary>
+/// <summary>The account endpoint (<see cref="Endpoints.Account"/>): any plan; not counted against the quota (docs/api.md "Keys, plans and quotas").</summary>
 public static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace FlowFunctions.Functions.Api;
 
 /// <summary>
-/// <c>GET /v1/flow/stream?symbols=&amp;events=&amp;lastEventId=</c> (docs/api.md "Live flow stream"), alpha plan: the
+/// The live flow stream (<see cref="Endpoints.FlowStream"/>, <c>?symbols=&amp;events=&amp;lastEventId=</c>; docs/api.md "Live flow stream"), alpha plan: the
 /// live flow of 1 to 50 symbols as Server-Sent Events, resumable with <c>Last-Event-ID</c>. Everything refused is
 /// refused before the stream starts, with the usual error body: a bad symbol list, event list or id (400), too many
 /// open streams for the key (429).

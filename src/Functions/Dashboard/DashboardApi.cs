@@ -44,13 +44,25 @@ public static class DashboardApi
     /// turns over (auto-refresh), and in the Development environment only, the Development alpha key, so that a newcomer
     /// sees data without typing one (the key is in appsettings.Development.json and printed at start-up anyway).
     /// </summary>
+    /// <summary>The routes the page calls, by the name its modules use, from the declarations (Api/Endpoints.cs).</summary>
+    private static readonly Dictionary<string, string> Routes = new()
+    {
+        ["summary"] = Endpoints.FlowSummary.Path,
+        ["anomaly"] = Endpoints.FlowAnomaly.Path,
+        ["cumulative"] = Endpoints.CumulativeFlow.Path,
+        ["strikes"] = Endpoints.StrikeFlow.Path,
+        ["leaderboard"] = Endpoints.Leaderboard.Path,
+        ["stream"] = Endpoints.FlowStream.Path,
+        ["account"] = Endpoints.Account.Path,
+    };
+
     public static IResult Config(HttpContext context, IHostEnvironment environment, IOptions<AuthOptions> auth)
     {
         var developmentKey = DevelopmentKeys.ForPages(environment, auth.Value);
         Secure(context.Response);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Json(
-            new DashboardConfig([.. SimUniverse.Core.Select(u => u.Symbol)], (int)LeaderboardSnapshots.FreshFor.TotalSeconds, developmentKey),
+            new DashboardConfig([.. SimUniverse.Core.Select(u => u.Symbol)], (int)LeaderboardSnapshots.FreshFor.TotalSeconds, developmentKey, Routes),
             ApiJsonContext.Default.DashboardConfig);
     }
 
@@ -142,9 +154,11 @@ public static class DashboardApi
 
 /// <summary>
 /// <c>/dashboard/config.json</c> (see <see cref="DashboardApi.Config"/>): the symbol picker's universe, the seconds a
-/// leaderboard snapshot is answered for (the page's refresh period), and the Development key (null elsewhere).
+/// leaderboard snapshot is answered for (the page's refresh period), the Development key (null elsewhere), and the
+/// routes the page calls (path templates with <c>{symbol}</c>), so the page restates none.
 /// </summary>
 public sealed record DashboardConfig(
     [property: JsonPropertyName("universe")] IReadOnlyList<string> Universe,
     [property: JsonPropertyName("refresh_seconds")] int RefreshSeconds,
-    [property: JsonPropertyName("development_key")] string? DevelopmentKey);
+    [property: JsonPropertyName("development_key")] string? DevelopmentKey,
+    [property: JsonPropertyName("routes")] IReadOnlyDictionary<string, string> Routes);

@@ -35,7 +35,7 @@ async function follow(gen, symbol, key, onFinal) {
     if (lastId) headers['Last-Event-ID'] = lastId;
     controller = new AbortController();
     try {
-      const response = await fetch(`/v1/flow/stream?symbols=${encodeURIComponent(symbol)}`,
+      const response = await fetch(`${state.config.routes.stream}?symbols=${encodeURIComponent(symbol)}`,
         { headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer', signal: controller.signal });
       if (response.status === 401 || response.status === 403) {
         const body = await response.json().catch(() => ({}));

@@ -14,7 +14,7 @@ async function refreshAccount(generation) {
     plan.hidden = true;
     return null;
   }
-  const answer = await api('/v1/account');
+  const answer = await api(state.config.routes.account);
   if (generation !== state.generation) return answer; // another key's refresh answers for the badge
   if (answer.status !== 200 || !answer.body) {
     plan.hidden = true;

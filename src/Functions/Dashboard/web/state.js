@@ -5,7 +5,7 @@ export const KEY_STORAGE = 'flowfunctions.apiKey';
 export const THEME_STORAGE = 'flowfunctions.theme';
 
 export const state = {
-  config: { universe: [], refresh_seconds: 30, development_key: null },
+  config: { universe: [], refresh_seconds: 30, development_key: null, routes: {} }, // config.json replaces it at start
   key: null,
   developmentKey: false, // the key is the app's Development key, not one the user gave
   symbol: symbolFromAddress(location.search),

@@ -10,15 +10,16 @@ import { renderStrikes, strikeOptions } from './strikes.js';
 import { renderSummary } from './summary.js';
 import { View } from './view.js';
 
-const encoded = () => encodeURIComponent(state.symbol);
+/** The app's route for a view (config.json's routes, from the endpoint declarations) with the symbol in it. */
+const route = (name, query = '') => state.config.routes[name].replace('{symbol}', encodeURIComponent(state.symbol)) + query;
 
-export const summaryView = new View('summary', () => api(`/v1/flow/summary/${encoded()}`), renderSummary);
-export const anomalyView = new View('anomaly', () => api(`/v1/strategies/flow-anomaly/${encoded()}`), renderAnomaly);
-export const cumulativeView = new View('cumulative', () => api(`/v1/flow/options/${encoded()}/cumulative?minutes=${state.windows.cumulative}`),
+export const summaryView = new View('summary', () => api(route('summary')), renderSummary);
+export const anomalyView = new View('anomaly', () => api(route('anomaly')), renderAnomaly);
+export const cumulativeView = new View('cumulative', () => api(route('cumulative', `?minutes=${state.windows.cumulative}`)),
   (view, body) => renderCumulative(view, cumulativeChart, body));
-export const strikesView = new View('strikes', () => api(`/v1/flow/zero-dte/strike-flow/${encoded()}?bar=1m&minutes=${state.windows.strikes}`),
+export const strikesView = new View('strikes', () => api(route('strikes', `?bar=1m&minutes=${state.windows.strikes}`)),
   (view, body) => renderStrikes(view, strikeChart, body));
-export const leaderboardView = new View('leaderboard', () => api(`/v1/flow/options/leaderboard?n=10&windowMinutes=${state.windows.leaderboard}`), renderLeaderboard);
+export const leaderboardView = new View('leaderboard', () => api(route('leaderboard', `?n=10&windowMinutes=${state.windows.leaderboard}`)), renderLeaderboard);
 
 export const cumulativeChart = new Chart(cumulativeView, 'cumulative', cumulativeOptions, 300);
 export const strikeChart = new Chart(strikesView, 'strikes', strikeOptions, 420);
