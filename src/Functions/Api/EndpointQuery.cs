@@ -130,11 +130,8 @@ public sealed class QueryArguments
 /// </summary>
 public sealed record QueryAnswer(Results<CachedJson, JsonHttpResult<ApiError>> Result, string? CacheControl = null, long? RetryAfterSeconds = null)
 {
-    public static implicit operator QueryAnswer(Results<CachedJson, JsonHttpResult<ApiError>> result) => new(result);
-
-    public static implicit operator QueryAnswer(CachedJson json) => new(json);
-
-    public static implicit operator QueryAnswer(JsonHttpResult<ApiError> error) => new(error);
+    // The primary constructor by name: a bare new(json) would bind the record's copy constructor through this operator.
+    public static implicit operator QueryAnswer(CachedJson json) => new(Result: json);
 }
 
 /// <summary>Answers an endpoint from its validated arguments, with the app's services; no HTTP in or out.</summary>

@@ -1,13 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Tests.Streaming;
 using FlowFunctions.Functions.Triggers;
-using FlowFunctions.Storage;
-using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.FunctionApp;
@@ -123,17 +120,7 @@ public sealed class HostPlayStreamTests(AzuriteFixture azurite, PublishedAppFixt
 
     private async Task<Dictionary<string, string>> SeededSettingsAsync(string name, Dictionary<string, string> extra)
     {
-        var prefix = AzuriteFixture.UniqueName(name);
-        var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
-        await azurite.Account.Storage(prefix).CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "host play", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
-        var settings = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString,
-            ["Storage__NamePrefix"] = prefix,
-            ["Auth__KeyHashSecret"] = Secret,
-            ["EventHubName"] = HostPayloads.Hub,
-            ["EventHubConsumerGroup"] = HostPayloads.ConsumerGroup,
-        };
+        var settings = await PublishedAppFixture.AzuriteSettingsAsync(azurite.Account, AzuriteFixture.UniqueName(name), Secret, AlphaKey);
         foreach (var (k, v) in extra)
         {
             settings[k] = v;

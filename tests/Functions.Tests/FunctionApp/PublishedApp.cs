@@ -1,3 +1,6 @@
+using System.Text;
+using FlowFunctions.Storage;
+using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 
 namespace FlowFunctions.Functions.Tests.FunctionApp;
@@ -25,6 +28,24 @@ public sealed class PublishedAppFixture : IAsyncLifetime
     public async Task InitializeAsync() => PublishLog = await Publish.Value;
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// A published handler's settings on Azurite under <paramref name="prefix"/>, as the host passes them in function-app
+    /// mode, with <paramref name="alphaKey"/> stored as an alpha key hashed under <paramref name="secret"/>.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> AzuriteSettingsAsync(AzuriteAccount account, string prefix, string secret, string alphaKey)
+    {
+        var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(secret)).Digest(alphaKey);
+        await account.Storage(prefix).CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
+        return new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString, // the host's own setting; the app falls back to it
+            ["Storage__NamePrefix"] = prefix,
+            ["Auth__KeyHashSecret"] = secret,
+            ["EventHubName"] = HostPayloads.Hub,
+            ["EventHubConsumerGroup"] = HostPayloads.ConsumerGroup,
+        };
+    }
 
     private static void DeleteRoot()
     {

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Reflection.PortableExecutable;
-using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Triggers;
-using FlowFunctions.Storage;
-using FlowFunctions.Storage.Keys;
 using FlowFunctions.Testing;
 using Xunit.Abstractions;
 
@@ -95,17 +92,7 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
     {
         var prefix = AzuriteFixture.UniqueName("pub");
         var storage = azurite.Account.Storage(prefix);
-        var digest = new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)).Digest(AlphaKey);
-        await storage.CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
-
-        await using var handler = await HandlerProcess.StartAsync(published.Folder, new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString, // the host's own setting; the app falls back to it
-            ["Storage__NamePrefix"] = prefix,
-            ["Auth__KeyHashSecret"] = Secret,
-            ["EventHubName"] = HostPayloads.Hub,
-            ["EventHubConsumerGroup"] = HostPayloads.ConsumerGroup,
-        });
+        await using var handler = await HandlerProcess.StartAsync(published.Folder, await PublishedAppFixture.AzuriteSettingsAsync(azurite.Account, prefix, Secret, AlphaKey));
         output.WriteLine($"exec to first answer on /: {handler.StartedIn.TotalMilliseconds:F0} ms");
         var now = DateTimeOffset.UtcNow;
         var tape = HostProtocolTests.TradeMessages(0, 60, now);
