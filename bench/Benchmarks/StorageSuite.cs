@@ -6,8 +6,8 @@ using FlowFunctions.Analytics.Simulation;
 using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Ingest;
 using FlowFunctions.Storage.Azure;
-using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

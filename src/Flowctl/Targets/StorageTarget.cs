@@ -1,7 +1,7 @@
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Flowctl.Tapes;
+using FlowFunctions.Ingest;
 using FlowFunctions.Storage.Azure;
-using FlowFunctions.Storage.Ingest;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowFunctions.Flowctl.Targets;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FlowFunctions.Analytics.Json;
+using FlowFunctions.Functions.Ingest;
 
 namespace FlowFunctions.Functions.Api;
 

@@ -8,7 +8,7 @@ namespace FlowFunctions.Functions.Hosting;
 /// market is closed: then it runs <see cref="Behind"/> the wall clock, at the same speed, from 12:30 New York of the
 /// latest weekday session (<see cref="ReplayStart"/>), so every endpoint shows a live session at any hour.
 /// Quotas and keys always use the wall clock. A <see cref="TimeProvider"/> whose now is market time, so the ingest
-/// pipeline (src/Storage) takes it without knowing about replays. Thread-safe.
+/// pipeline (src/Ingest) takes it without knowing about replays. Thread-safe.
 /// </summary>
 public sealed class MarketClock(TimeProvider wallClock, TimeSpan behind) : TimeProvider
 {

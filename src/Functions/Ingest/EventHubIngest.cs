@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FlowFunctions.Ingest;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Ingest;
 
 namespace FlowFunctions.Functions.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
+using FlowFunctions.Functions.Hosting;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
 

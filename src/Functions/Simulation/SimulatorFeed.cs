@@ -7,7 +7,7 @@ using FlowFunctions.Analytics.Time;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Functions.Streaming;
-using FlowFunctions.Storage.Ingest;
+using FlowFunctions.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Simulation;

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.AspNetCore;
-using FlowFunctions.Storage.Ingest;
+using FlowFunctions.Ingest;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;

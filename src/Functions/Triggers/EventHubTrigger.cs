@@ -1,11 +1,10 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Ingest;
+using FlowFunctions.Ingest;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Triggers;

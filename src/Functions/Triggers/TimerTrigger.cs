@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Hosting;
 using FlowFunctions.Functions.Leaderboards;
 using FlowFunctions.Storage;
 

@@ -155,7 +155,7 @@ public sealed partial class FunctionAppSettingsTests
             _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
             _ = services.GetRequiredService<IOptions<SimulatorFeedOptions>>().Value;
             _ = services.GetRequiredService<IOptions<SnapshotTimerOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<Api.IngestOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<Functions.Ingest.IngestOptions>>().Value;
         }
 
         return recorded.Keys

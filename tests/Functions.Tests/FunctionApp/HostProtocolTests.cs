@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using FlowFunctions.Functions.Ingest;
 using FlowFunctions.Functions.Triggers;
+using FlowFunctions.Ingest;
 using FlowFunctions.Storage;
-using FlowFunctions.Storage.Ingest;
 using FlowFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace FlowFunctions.Storage.Ingest;
+namespace FlowFunctions.Ingest;
 
 /// <summary>
 /// What an operator watches on the ingest path, as OpenTelemetry metrics on the meter <see cref="MeterName"/> (the app

@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using FlowFunctions.Functions.Api;
 using FlowFunctions.Functions.Auth;
-using FlowFunctions.Storage.Ingest;
+using FlowFunctions.Functions.Hosting;
+using FlowFunctions.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace FlowFunctions.Functions.Api;
+namespace FlowFunctions.Functions.Ingest;
 
 /// <summary>Body of <c>POST /v1/ingest/events</c>: counts, and the first 20 refused events with their index and reason.</summary>
 public sealed record IngestResponse(

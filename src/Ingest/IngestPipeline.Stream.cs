@@ -1,9 +1,10 @@
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Analytics.Time;
+using FlowFunctions.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace FlowFunctions.Storage.Ingest;
+namespace FlowFunctions.Ingest;
 
 // What a batch puts on the live stream (docs/api.md "Live flow stream"): its block prints before the commit, and the
 // corrections of closed minutes it changed after it.

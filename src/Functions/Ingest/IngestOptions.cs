@@ -1,4 +1,4 @@
-namespace FlowFunctions.Functions.Api;
+namespace FlowFunctions.Functions.Ingest;
 
 /// <summary>The <c>Ingest</c> configuration section: how much one request or one host invocation may carry.</summary>
 public sealed class IngestOptions

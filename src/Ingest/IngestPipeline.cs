@@ -7,9 +7,10 @@ using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Analytics.Streaming;
 using FlowFunctions.Analytics.Time;
+using FlowFunctions.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace FlowFunctions.Storage.Ingest;
+namespace FlowFunctions.Ingest;
 
 /// <summary>What one ingest call did: the batch's receipt, and whether it was a replay of an already committed batch.</summary>
 public sealed record IngestOutcome(IngestReceipt Receipt, bool Replayed, string PayloadHash);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace FlowFunctions.Functions.Api;
+namespace FlowFunctions.Functions.Hosting;
 
 /// <summary>
 /// Reads a request body into memory up to a limit, for every route that takes one (the ingest endpoint and the
