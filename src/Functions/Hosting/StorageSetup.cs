@@ -1,7 +1,6 @@
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Storage;
 using FlowFunctions.Storage.Azure;
-using FlowFunctions.Storage.Memory;
 using Microsoft.Extensions.Options;
 
 namespace FlowFunctions.Functions.Hosting;
@@ -17,19 +16,10 @@ public static class StorageSetup
 {
     public static IServiceCollection AddFlowStores(this IServiceCollection services)
     {
-        // Bound once; resolved only in azure mode, by the factories below.
+        // Bound once; the account is opened only in azure mode.
         services.AddSingleton(sp => Bind(sp.GetRequiredService<IConfiguration>(), !sp.GetRequiredService<AppMode>().IsStandalone));
         services.AddSingleton(sp => new AzureStorage(sp.GetRequiredService<StorageOptions>()));
-        services.AddSingleton<IFlowStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateFlowStore() : new MemoryFlowStore());
-        // Azure: every request's key lookup goes through the cache (docs/api.md, "Keys, plans and quotas").
-        services.AddSingleton<IApiKeyStore>(sp => UseAzure(sp)
-            ? new CachingApiKeyStore(AccountOf(sp).CreateApiKeyStore(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(Math.Max(0, sp.GetRequiredService<IOptions<AuthOptions>>().Value.KeyCacheSeconds)))
-            : new MemoryApiKeyStore());
-        services.AddSingleton<IQuotaStore>(sp => UseAzure(sp) ? new QuotaMemory(AccountOf(sp).CreateQuotaStore()) : new MemoryQuotaStore());
-        services.AddSingleton<ISnapshotStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateSnapshotStore() : new MemorySnapshotStore());
-        services.AddSingleton<IDeadLetterStore>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeadLetterStore() : new MemoryDeadLetterStore());
-        services.AddSingleton<IStreamJournal>(sp => UseAzure(sp) ? AccountOf(sp).CreateStreamJournal() : new MemoryStreamJournal());
-        services.AddSingleton<IDeliveryLog>(sp => UseAzure(sp) ? AccountOf(sp).CreateDeliveryLog() : new MemoryDeliveryLog());
+        services.AddStoreSet(sp => UseAzure(sp) ? WithAppLayers(sp, StoreSet.InAzure(sp.GetRequiredService<AzureStorage>())) : StoreSet.InMemory());
         return services;
     }
 
@@ -80,5 +70,16 @@ public static class StorageSetup
 
     private static bool UseAzure(IServiceProvider services) => services.GetRequiredService<AppMode>().Storage == StorageMode.Azure;
 
-    private static AzureStorage AccountOf(IServiceProvider services) => services.GetRequiredService<AzureStorage>();
+    /// <summary>
+    /// Azure only: every request's key lookup goes through the key cache, and every quota check through the quota
+    /// memory (docs/api.md, "Keys, plans and quotas"); in memory the stores answer as fast as the layers would.
+    /// </summary>
+    private static StoreSet WithAppLayers(IServiceProvider services, StoreSet azure) => azure with
+    {
+        Keys = new CachingApiKeyStore(
+            azure.Keys,
+            services.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(Math.Max(0, services.GetRequiredService<IOptions<AuthOptions>>().Value.KeyCacheSeconds))),
+        Quotas = new QuotaMemory(azure.Quotas),
+    };
 }
