@@ -24,6 +24,44 @@ public sealed partial class EventParserTests
         Assert.Equal((SideHint.Buy, "CBOE", TradeConditions.Sweep, "opt-123"), (t.Side, t.Exchange, t.Conditions, t.Id.ToString()));
     }
 
+    [Theory]
+    [InlineData("multi_leg", TradeConditions.MultiLeg)]
+    [InlineData("MULTI_LEG", TradeConditions.MultiLeg)]
+    [InlineData("multileg", TradeConditions.MultiLeg)]
+    [InlineData("spread", TradeConditions.MultiLeg)]
+    [InlineData("iso", TradeConditions.Sweep)]
+    [InlineData("floor", TradeConditions.Floor)]
+    [InlineData("multi-leg", TradeConditions.None)]
+    public void ReadsTheDocumentedConditionNamesAndTheirOlderSpellingsOnBothPaths(string name, TradeConditions expected)
+    {
+        var json = Trade.Replace("\"conditions\":[\"sweep\"]", $"\"conditions\":[\"{name}\"]", StringComparison.Ordinal);
+        foreach (var flat in new[] { true, false })
+        {
+            var batch = new EventParser(new SymbolTable(), new EventParserOptions { FlatPath = flat }).Parse(Encoding.UTF8.GetBytes(json));
+            Assert.Equal(expected, Assert.Single(batch.Trades).Conditions);
+        }
+    }
+
+    [Fact]
+    public void EveryConditionIsWrittenByTheNameItIsReadBy()
+    {
+        foreach (var flag in Enum.GetValues<TradeConditions>().Where(f => f != TradeConditions.None))
+        {
+            var name = TradeConditionNames.Name(flag);
+            Assert.Equal(flag, TradeConditionNames.Parse(Encoding.UTF8.GetBytes(name)));
+            var trade = Assert.Single(Parse(Trade).Trades) with { Conditions = flag };
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                EventJsonWriter.Write(w, trade);
+            }
+
+            Assert.Contains($"\"conditions\":[\"{name}\"]", Encoding.UTF8.GetString(buffer.WrittenSpan), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("multi_leg", TradeConditionNames.Name(TradeConditions.MultiLeg));
+    }
+
     [Fact]
     public void ParsesACancelWithAndWithoutTheFlatPathAndWritesItBack()
     {

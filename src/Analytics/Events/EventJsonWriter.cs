@@ -71,7 +71,7 @@ public static class EventJsonWriter
             {
                 if (flag != TradeConditions.None && e.Conditions.HasFlag(flag))
                 {
-                    w.WriteStringValue(flag.ToString().ToLowerInvariant());
+                    w.WriteStringValue(TradeConditionNames.Name(flag));
                 }
             }
 

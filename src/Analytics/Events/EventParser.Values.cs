@@ -254,16 +254,7 @@ public sealed partial class EventParser
         return flags;
     }
 
-    private static TradeConditions ConditionFlag(ReadOnlySpan<byte> text) =>
-        Ascii.EqualsIgnoreCase(text, "sweep"u8) || Ascii.EqualsIgnoreCase(text, "isosweep"u8) || Ascii.EqualsIgnoreCase(text, "iso"u8) ? TradeConditions.Sweep
-        : Ascii.EqualsIgnoreCase(text, "block"u8) ? TradeConditions.Block
-        : Ascii.EqualsIgnoreCase(text, "split"u8) ? TradeConditions.Split
-        : Ascii.EqualsIgnoreCase(text, "multileg"u8) || Ascii.EqualsIgnoreCase(text, "spread"u8) ? TradeConditions.MultiLeg
-        : Ascii.EqualsIgnoreCase(text, "cross"u8) ? TradeConditions.Cross
-        : Ascii.EqualsIgnoreCase(text, "auction"u8) ? TradeConditions.Auction
-        : Ascii.EqualsIgnoreCase(text, "late"u8) ? TradeConditions.Late
-        : Ascii.EqualsIgnoreCase(text, "floor"u8) ? TradeConditions.Floor
-        : TradeConditions.None;
+    private static TradeConditions ConditionFlag(ReadOnlySpan<byte> text) => TradeConditionNames.Parse(text);
 
     /// <summary>The string value as UTF-8 without allocating: the raw span, or unescaped into the buffer.</summary>
     private static bool TryGetShortString(in Utf8JsonReader reader, Span<byte> buffer, out ReadOnlySpan<byte> value)

@@ -24,6 +24,42 @@ public enum TradeConditions : ushort
     Floor = 1 << 7,
 }
 
+/// <summary>
+/// The one vocabulary of trade conditions (docs/methodology.md §2): the name each flag is written with, and the
+/// spellings read as it. The writer, the parser and the vendor importers all use these names.
+/// </summary>
+public static class TradeConditionNames
+{
+    /// <summary>The name a flag is written with: <c>sweep</c>, <c>block</c>, <c>split</c>, <c>multi_leg</c>, <c>cross</c>, <c>auction</c>, <c>late</c>, <c>floor</c>.</summary>
+    public static string Name(TradeConditions flag) => flag switch
+    {
+        TradeConditions.Sweep => "sweep",
+        TradeConditions.Block => "block",
+        TradeConditions.Split => "split",
+        TradeConditions.MultiLeg => "multi_leg",
+        TradeConditions.Cross => "cross",
+        TradeConditions.Auction => "auction",
+        TradeConditions.Late => "late",
+        TradeConditions.Floor => "floor",
+        _ => throw new ArgumentOutOfRangeException(nameof(flag), flag, "Not a single condition."),
+    };
+
+    /// <summary>
+    /// The flag a condition's text names, any case: its name, or an accepted older spelling (<c>multileg</c> and
+    /// <c>spread</c> for <c>multi_leg</c>; <c>isosweep</c> and <c>iso</c> for <c>sweep</c>). Unknown text is no flag.
+    /// </summary>
+    public static TradeConditions Parse(ReadOnlySpan<byte> text) =>
+        System.Text.Ascii.EqualsIgnoreCase(text, "sweep"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "isosweep"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "iso"u8) ? TradeConditions.Sweep
+        : System.Text.Ascii.EqualsIgnoreCase(text, "block"u8) ? TradeConditions.Block
+        : System.Text.Ascii.EqualsIgnoreCase(text, "split"u8) ? TradeConditions.Split
+        : System.Text.Ascii.EqualsIgnoreCase(text, "multi_leg"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "multileg"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "spread"u8) ? TradeConditions.MultiLeg
+        : System.Text.Ascii.EqualsIgnoreCase(text, "cross"u8) ? TradeConditions.Cross
+        : System.Text.Ascii.EqualsIgnoreCase(text, "auction"u8) ? TradeConditions.Auction
+        : System.Text.Ascii.EqualsIgnoreCase(text, "late"u8) ? TradeConditions.Late
+        : System.Text.Ascii.EqualsIgnoreCase(text, "floor"u8) ? TradeConditions.Floor
+        : TradeConditions.None;
+}
+
 /// <summary>Kinds of event in the contract of docs/api.md "Events".</summary>
 public enum MarketEventKind : byte
 {
