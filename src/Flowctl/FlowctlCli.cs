@@ -8,7 +8,7 @@ namespace FlowFunctions.Flowctl;
 public sealed class FlowctlException(string message) : Exception(message);
 
 /// <summary>
-/// The command tree: <c>keys</c> (create, list, revoke, set-plan), <c>replay</c>, <c>simulate</c>, <c>export</c> and
+/// The command tree: <c>keys</c> (create, list, revoke, set-plan), <c>replay</c>, <c>import</c>, <c>simulate</c>, <c>export</c> and
 /// <c>watch</c>.
 /// Storage options are recursive, so they go anywhere on the line. Output goes to the console given, so tests read it.
 /// </summary>
@@ -50,6 +50,7 @@ public static class FlowctlCli
         storage.AddTo(root);
         root.Add(KeysCommands.Build(storage, console, time));
         root.Add(ReplayCommand.Build(storage, console, time));
+        root.Add(ImportCommand.Build(storage, console, time));
         root.Add(SimulateCommand.Build(storage, console, time));
         root.Add(ExportCommand.Build(storage, console, time));
         root.Add(WatchCommand.Build(console, time));

@@ -78,9 +78,9 @@ public static class ReplayCommand
 
     private sealed record Checkpoint(string File, long FileLength, string FileId, string Target, int BatchSize, long Line, long Accepted, long Rejected);
 
-    public static async Task<ReplaySummary> RunAsync(TapeReader reader, string path, IEventTarget target, ReplayOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct)
+    public static async Task<ReplaySummary> RunAsync(ITape reader, string path, IEventTarget target, ReplayOptions options, IAnsiConsole console, TimeProvider time, CancellationToken ct, string? fileId = null)
     {
-        var fileId = FileId(path);
+        fileId ??= FileId(path);
         var resumed = options.Restart ? null : Read(options.CheckpointPath);
         if (resumed is not null && (resumed.FileId != fileId || resumed.Target != target.Identity))
         {
@@ -95,7 +95,7 @@ public static class ReplayCommand
         }
 
         var done = resumed?.Line ?? 0;
-        var length = new FileInfo(path).Length;
+        var length = reader.Length;
         long accepted = resumed?.Accepted ?? 0, rejected = resumed?.Rejected ?? 0;
         reader.SkipTo(done);
         var firstRejects = new List<(long, string)>();
@@ -259,7 +259,7 @@ public static class ReplayCommand
     }
 
     /// <summary>Identifies the file by its length and the SHA-256 of its first megabyte.</summary>
-    private static string FileId(string path)
+    internal static string FileId(string path)
     {
         using var stream = File.OpenRead(path);
         var head = new byte[Math.Min(stream.Length, 1 << 20)];

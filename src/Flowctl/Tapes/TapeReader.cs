@@ -10,7 +10,7 @@ namespace FlowFunctions.Flowctl.Tapes;
 /// names its line number and the app's reason (a line over 1 MB is refused unread, <see cref="LineReader"/>); what the
 /// app refuses later (a print older than its window) comes back from the target.
 /// </summary>
-public sealed class TapeReader : IDisposable
+public sealed class TapeReader : ITape
 {
     private readonly Stream _file;
     private readonly CountingStream _counted;
