@@ -58,7 +58,7 @@ public sealed class VendorEventWriter : IDisposable
     public void Dispose() => _json.Dispose();
 
     /// <summary>A trade. <paramref name="bid"/>/<paramref name="ask"/> are null where the record has no quote.</summary>
-    public ReadOnlySpan<byte> Trade(long tsNanos, string underlying, string contract, Fixed price, long size, Fixed? bid, Fixed? ask, SideHint side, TradeConditions conditions, ReadOnlySpan<byte> id)
+    public ReadOnlySpan<byte> Trade(long tsNanos, string underlying, string contract, Fixed price, long size, Fixed? bid, Fixed? ask, SideHint side, TradeConditions conditions, ReadOnlySpan<byte> id, Fixed? spot = null)
     {
         Start("trade"u8, tsNanos, underlying);
         _json.WriteString("contract"u8, contract);
@@ -72,6 +72,11 @@ public sealed class VendorEventWriter : IDisposable
         if (ask is { } a)
         {
             WriteFixed("ask"u8, a);
+        }
+
+        if (spot is { } underlyingPrice)
+        {
+            WriteFixed("spot"u8, underlyingPrice);
         }
 
         if (side != SideHint.None)
@@ -221,6 +226,44 @@ public sealed record VendorChainContract(string Contract, long? OpenInterest, do
 public readonly record struct Fixed(long Units, int Scale)
 {
     public double Value => Units / Math.Pow(10, Scale);
+
+    /// <summary>Decimal text (<c>6.87</c>, <c>41.5</c>, <c>0</c>; up to nine decimals, no sign or exponent) exactly.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Fixed value)
+    {
+        value = default;
+        text = text.Trim();
+        var dot = text.IndexOf('.');
+        var whole = dot < 0 ? text : text[..dot];
+        var fraction = dot < 0 ? [] : text[(dot + 1)..].TrimEnd('0');
+        if (whole.IsEmpty || whole.Length > 12 || fraction.Length > 9)
+        {
+            return false;
+        }
+
+        var units = 0L;
+        foreach (var digit in whole)
+        {
+            if (digit is < '0' or > '9')
+            {
+                return false;
+            }
+
+            units = (units * 10) + (digit - '0');
+        }
+
+        foreach (var digit in fraction)
+        {
+            if (digit is < '0' or > '9')
+            {
+                return false;
+            }
+
+            units = (units * 10) + (digit - '0');
+        }
+
+        value = new Fixed(units, fraction.Length);
+        return true;
+    }
 
     /// <summary>The decimal text into <paramref name="destination"/> (32 bytes is always enough); returns its length.</summary>
     public int Format(Span<byte> destination)
