@@ -131,6 +131,50 @@ public sealed class MassiveImportTests(AzuriteFixture azurite) : IDisposable
         Assert.False(reading.Cancels);
     }
 
+    [Fact]
+    public void DamagedFilesNeverCrashTheReader()
+    {
+        var t0 = Nanos(new DateTimeOffset(2026, 6, 5, 14, 0, 0, TimeSpan.Zero));
+        var (trades, quotes, minutes) = Day(t0, "260605");
+        var random = new Random(20261207);
+        var files = new[] { Gz("t.csv.gz", trades), Gz("q.csv.gz", quotes), Gz("m.csv.gz", minutes) }.Select(File.ReadAllBytes).ToArray();
+        for (var trial = 0; trial < 600; trial++)
+        {
+            var which = trial % 3;
+            var plain = trial % 2 == 0;
+            var bytes = plain ? Encoding.UTF8.GetBytes(new[] { trades, quotes, minutes }[which]) : files[which];
+            var damaged = trial % 4 == 0 ? bytes[..random.Next(bytes.Length)] : (byte[])bytes.Clone();
+            if (trial % 4 != 0)
+            {
+                for (var flips = 0; flips < 1 + (trial % 5); flips++)
+                {
+                    damaged[random.Next(damaged.Length)] ^= (byte)(1 << random.Next(8));
+                }
+            }
+
+            var path = Path.Combine(_folder, $"damaged-{which}.csv");
+            File.WriteAllBytes(path, damaged);
+            string[] set = which == 0 ? [path, Path.Combine(_folder, "q.csv.gz")] : which == 1 ? [Path.Combine(_folder, "t.csv.gz"), path] : [Path.Combine(_folder, "t.csv.gz"), path];
+            try
+            {
+                using var importer = new MassiveImporter(set, Ingest.Vendors.VendorFilter.All, new NullSink());
+                while (importer.Step())
+                {
+                }
+            }
+            catch (Ingest.Vendors.VendorFormatException)
+            {
+            }
+        }
+    }
+
+    private sealed class NullSink : Ingest.Vendors.IVendorEventSink
+    {
+        public void Event(ReadOnlySpan<byte> json, string underlying, long timestampNanos)
+        {
+        }
+    }
+
     /// <summary>A day of SPY in Massive's layout (rows by ticker, then SIP time; no participant_timestamp column).</summary>
     private static (string Trades, string Quotes, string Minutes) Day(long t0, string e)
     {

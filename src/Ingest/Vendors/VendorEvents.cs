@@ -52,54 +52,82 @@ public sealed class VendorEventWriter : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
+    private byte[] _raw = new byte[1024];
+    private long _second = long.MinValue;
+    private readonly byte[] _secondText = new byte[20];
 
     public VendorEventWriter() => _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
     public void Dispose() => _json.Dispose();
 
-    /// <summary>A trade. <paramref name="bid"/>/<paramref name="ask"/> are null where the record has no quote.</summary>
-    public ReadOnlySpan<byte> Trade(long tsNanos, string underlying, string contract, Fixed price, long size, Fixed? bid, Fixed? ask, SideHint side, TradeConditions conditions, ReadOnlySpan<byte> id, Fixed? spot = null)
+    /// <summary>
+    /// A trade, written straight as bytes (the import's hot path): the contract's names come pre-encoded, the time's
+    /// date and second are reused while they last. <paramref name="bid"/>/<paramref name="ask"/> are null where the
+    /// record has no quote. <paramref name="id"/> must be printable ASCII without quotes or backslashes (the importers'
+    /// ids are hex).
+    /// </summary>
+    public ReadOnlySpan<byte> Trade(long tsNanos, VendorContract contract, Fixed price, long size, Fixed? bid, Fixed? ask, SideHint side, TradeConditions conditions, ReadOnlySpan<byte> id, Fixed? spot = null)
     {
-        Start("trade"u8, tsNanos, underlying);
-        _json.WriteString("contract"u8, contract);
-        WriteFixed("price"u8, price);
-        _json.WriteNumber("size"u8, size);
+        if (_raw.Length < contract.Names.Length + 512)
+        {
+            _raw = new byte[contract.Names.Length + 1024];
+        }
+
+        var w = 0;
+        Put("{\"type\":\"trade\",\"ts\":\""u8, ref w);
+        w += TimestampCached(tsNanos, _raw.AsSpan(w));
+        _raw[w++] = (byte)'"';
+        Put(contract.Names, ref w);
+        Put(",\"price\":"u8, ref w);
+        w += price.Format(_raw.AsSpan(w));
+        Put(",\"size\":"u8, ref w);
+        size.TryFormat(_raw.AsSpan(w), out var digits, default, System.Globalization.CultureInfo.InvariantCulture);
+        w += digits;
         if (bid is { } b)
         {
-            WriteFixed("bid"u8, b);
+            Put(",\"bid\":"u8, ref w);
+            w += b.Format(_raw.AsSpan(w));
         }
 
         if (ask is { } a)
         {
-            WriteFixed("ask"u8, a);
+            Put(",\"ask\":"u8, ref w);
+            w += a.Format(_raw.AsSpan(w));
         }
 
         if (spot is { } underlyingPrice)
         {
-            WriteFixed("spot"u8, underlyingPrice);
+            Put(",\"spot\":"u8, ref w);
+            w += underlyingPrice.Format(_raw.AsSpan(w));
         }
 
         if (side != SideHint.None)
         {
-            _json.WriteString("side"u8, side == SideHint.Buy ? "buy"u8 : side == SideHint.Sell ? "sell"u8 : "mid"u8);
+            Put(side == SideHint.Buy ? ",\"side\":\"buy\""u8 : side == SideHint.Sell ? ",\"side\":\"sell\""u8 : ",\"side\":\"mid\""u8, ref w);
         }
 
         if (conditions != TradeConditions.None)
         {
-            _json.WriteStartArray("conditions"u8);
+            Put(",\"conditions\":["u8, ref w);
+            var first = true;
             foreach (var flag in Enum.GetValues<TradeConditions>())
             {
                 if (flag != TradeConditions.None && conditions.HasFlag(flag))
                 {
-                    _json.WriteStringValue(TradeConditionNames.Name(flag));
+                    Put(first ? "\""u8 : ",\""u8, ref w);
+                    w += System.Text.Encoding.ASCII.GetBytes(TradeConditionNames.Name(flag), _raw.AsSpan(w));
+                    _raw[w++] = (byte)'"';
+                    first = false;
                 }
             }
 
-            _json.WriteEndArray();
+            _raw[w++] = (byte)']';
         }
 
-        _json.WriteString("id"u8, id);
-        return End();
+        Put(",\"id\":\""u8, ref w);
+        Put(id, ref w);
+        Put("\"}"u8, ref w);
+        return _raw.AsSpan(0, w);
     }
 
     /// <summary>A cancel of the print with <paramref name="id"/> (its own <c>ts</c> and contract).</summary>
@@ -190,6 +218,40 @@ public sealed class VendorEventWriter : IDisposable
         return written;
     }
 
+    /// <summary>As <see cref="FormatTimestamp"/>, reusing the text up to the second while the second is the same.</summary>
+    private int TimestampCached(long nanos, Span<byte> text)
+    {
+        var second = Math.DivRem(nanos, 1_000_000_000L, out var fraction);
+        if (fraction < 0)
+        {
+            second--;
+            fraction += 1_000_000_000L;
+        }
+
+        if (second != _second)
+        {
+            FormatTimestamp(second * 1_000_000_000L, text);
+            text[..20].CopyTo(_secondText);
+            _second = second;
+        }
+
+        _secondText.CopyTo(text);
+        for (var i = 28; i >= 20; i--)
+        {
+            text[i] = (byte)('0' + (fraction % 10));
+            fraction /= 10;
+        }
+
+        text[29] = (byte)'Z';
+        return 30;
+    }
+
+    private void Put(ReadOnlySpan<byte> bytes, ref int w)
+    {
+        bytes.CopyTo(_raw.AsSpan(w));
+        w += bytes.Length;
+    }
+
     private void Start(ReadOnlySpan<byte> type, long tsNanos, string underlying)
     {
         _buffer.ResetWrittenCount();
@@ -214,6 +276,35 @@ public sealed class VendorEventWriter : IDisposable
         _json.WritePropertyName(name);
         _json.WriteRawValue(digits[..value.Format(digits)], skipInputValidation: true);
     }
+}
+
+/// <summary>
+/// A contract as trades name it, with its underlying: the names, and <see cref="Names"/>, the JSON text
+/// <c>,"underlying":"…","contract":"…"</c> encoded once (escaped as JSON requires) for the trade writer.
+/// </summary>
+public sealed class VendorContract
+{
+    public VendorContract(string underlying, string contract)
+    {
+        Underlying = underlying;
+        Contract = contract;
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("underlying"u8, underlying);
+            w.WriteString("contract"u8, contract);
+            w.WriteEndObject();
+        }
+
+        Names = [(byte)',', .. buffer.WrittenSpan[1..^1]];
+    }
+
+    public string Underlying { get; }
+
+    public string Contract { get; }
+
+    public byte[] Names { get; }
 }
 
 /// <summary>One contract of a chain snapshot as a vendor gives it; absent figures are null.</summary>
@@ -265,43 +356,42 @@ public readonly record struct Fixed(long Units, int Scale)
         return true;
     }
 
+    private static readonly ulong[] Powers = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000];
+
     /// <summary>The decimal text into <paramref name="destination"/> (32 bytes is always enough); returns its length.</summary>
     public int Format(Span<byte> destination)
     {
-        var units = Units;
-        var scale = Scale;
-        while (scale > 0 && units % 10 == 0)
-        {
-            units /= 10;
-            scale--;
-        }
-
-        var negative = units < 0;
-        var magnitude = negative ? (ulong)-(units + 1) + 1 : (ulong)units;
-        Span<byte> reversed = stackalloc byte[24];
-        var n = 0;
-        do
-        {
-            reversed[n++] = (byte)('0' + (int)(magnitude % 10));
-            magnitude /= 10;
-        }
-        while (magnitude > 0 || n <= scale);
-
         var w = 0;
-        if (negative)
+        var magnitude = Units < 0 ? (ulong)-(Units + 1) + 1 : (ulong)Units;
+        if (Units < 0)
         {
             destination[w++] = (byte)'-';
         }
 
-        for (var i = n - 1; i >= 0; i--)
+        var power = Powers[Scale];
+        var whole = magnitude / power;
+        var fraction = magnitude % power;
+        whole.TryFormat(destination[w..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        w += written;
+        if (fraction == 0)
         {
-            destination[w++] = reversed[i];
-            if (i == scale && scale > 0)
-            {
-                destination[w++] = (byte)'.';
-            }
+            return w;
         }
 
-        return w;
+        var digits = Scale;
+        while (fraction % 10 == 0)
+        {
+            fraction /= 10;
+            digits--;
+        }
+
+        destination[w++] = (byte)'.';
+        for (var i = w + digits - 1; i >= w; i--)
+        {
+            destination[i] = (byte)('0' + (int)(fraction % 10));
+            fraction /= 10;
+        }
+
+        return w + digits;
     }
 }

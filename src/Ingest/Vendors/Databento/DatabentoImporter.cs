@@ -17,7 +17,7 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
     public const int ChainPart = 500;
 
     private readonly VendorEventWriter _writer = new();
-    private readonly Dictionary<uint, Contract> _contracts = [];
+    private readonly Dictionary<uint, VendorContract> _contracts = [];
     private readonly Dictionary<uint, (long Oi, long TsEvent)> _openInterest = [];
     private readonly Dictionary<string, long> _spotSecond = new(StringComparer.Ordinal);
 
@@ -119,7 +119,7 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
         };
         Span<byte> id = stackalloc byte[16];
         PrintId(r, id);
-        var json = _writer.Trade(tsEvent, contract.Underlying, contract.Symbol, price, size, quoted ? Price(r, DbnLayout.LevelBid) : null, quoted ? Price(r, DbnLayout.LevelAsk) : null, side, TradeConditions.None, id);
+        var json = _writer.Trade(tsEvent, contract, price, size, quoted ? Price(r, DbnLayout.LevelBid) : null, quoted ? Price(r, DbnLayout.LevelAsk) : null, side, TradeConditions.None, id);
         Emit(json, contract.Underlying, tsEvent);
     }
 
@@ -158,7 +158,7 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
             return;
         }
 
-        _contracts[instrument] = new Contract(underlying, OccSymbol.Format(root.ToString(), key).Replace(" ", string.Empty, StringComparison.Ordinal));
+        _contracts[instrument] = new VendorContract(underlying, OccSymbol.Format(root.ToString(), key).Replace(" ", string.Empty, StringComparison.Ordinal));
     }
 
     private void OpenInterest(int version, uint instrument, long tsEvent, ReadOnlySpan<byte> r)
@@ -238,7 +238,7 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
         foreach (var group in _openInterest.GroupBy(o => _contracts[o.Key].Underlying, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ts = group.Min(o => o.Value.TsEvent);
-            var contracts = group.Select(o => new VendorChainContract(_contracts[o.Key].Symbol, o.Value.Oi)).OrderBy(c => c.Contract, StringComparer.Ordinal).ToList();
+            var contracts = group.Select(o => new VendorChainContract(_contracts[o.Key].Contract, o.Value.Oi)).OrderBy(c => c.Contract, StringComparer.Ordinal).ToList();
             for (var start = 0; start < contracts.Count; start += ChainPart)
             {
                 Emit(_writer.Chain(ts, group.Key, null, contracts, start, Math.Min(ChainPart, contracts.Count - start)), group.Key, ts);
@@ -297,6 +297,4 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
         var end = bytes.IndexOf((byte)0);
         return System.Text.Encoding.ASCII.GetString(end < 0 ? bytes : bytes[..end]).Trim();
     }
-
-    private sealed record Contract(string Underlying, string Symbol);
 }

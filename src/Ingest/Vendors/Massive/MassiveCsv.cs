@@ -22,6 +22,7 @@ public sealed class MassiveCsv : IDisposable
 {
     private readonly Stream _file;
     private readonly SepReader _reader;
+    private int _lastLine = 1;
 
     public MassiveCsv(string path)
     {
@@ -30,7 +31,17 @@ public sealed class MassiveCsv : IDisposable
         var gzip = _file.ReadByte() == 0x1F & _file.ReadByte() == 0x8B;
         _file.Position = 0;
         Stream text = gzip ? new GZipStream(_file, CompressionMode.Decompress) : _file;
-        _reader = Sep.Reader(o => o with { Unescape = true, HasHeader = true }).From(text);
+        try
+        {
+            _reader = Sep.Reader(o => o with { Unescape = true, HasHeader = true }).From(text);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            // A damaged gzip stream, or a header that names a column twice.
+            _file.Dispose();
+            throw new VendorFormatException($"{path}: line 1: the file cannot be read ({e.Message}).");
+        }
+
         Kind = KindOf(_reader.Header);
     }
 
@@ -57,11 +68,14 @@ public sealed class MassiveCsv : IDisposable
     {
         try
         {
-            return _reader.MoveNext();
+            var more = _reader.MoveNext();
+            _lastLine = more ? _reader.Current.LineNumberFrom : _lastLine;
+            return more;
         }
         catch (InvalidDataException e)
         {
-            throw new VendorFormatException($"{Name}: the gzip stream is damaged ({e.Message}).");
+            // A damaged gzip stream, or a row with another number of columns than the header.
+            throw new VendorFormatException($"{Name}: after line {_lastLine}: the file cannot be read ({e.Message}).");
         }
     }
 

@@ -49,9 +49,12 @@ public sealed partial class MassiveImporter
 
         public long Length => _trades.Length + (_quotes?.Length ?? 0);
 
-        public string Contract { get; private set; } = string.Empty;
+        /// <summary>The current row's contract and underlying.</summary>
+        public VendorContract Named { get; private set; } = new(string.Empty, string.Empty);
 
-        public string Underlying { get; private set; } = string.Empty;
+        public string Contract => Named.Contract;
+
+        public string Underlying => Named.Underlying;
 
         public long Ts { get; private set; }
 
@@ -91,8 +94,7 @@ public sealed partial class MassiveImporter
                     throw _trades.Bad($"\"{_lastTicker}\" is not an options ticker (O: and an OCC symbol{(error is null ? string.Empty : ": " + error)})");
                 }
 
-                Underlying = root.ToString();
-                Contract = _lastTicker[2..];
+                Named = new VendorContract(root.ToString(), _lastTicker[2..]);
                 _recent.Clear();
             }
 

@@ -156,7 +156,7 @@ public sealed partial class MassiveImporter : IDisposable
         t.PrintId(id);
         var spot = _spots.At(t.Underlying, t.Ts);
         var (bid, ask) = t.Quote;
-        Emit(_writer.Trade(t.Ts, t.Underlying, t.Contract, price, size, bid, ask, SideHint.None, reading.Conditions, id, spot), t.Underlying, t.Ts);
+        Emit(_writer.Trade(t.Ts, t.Named, price, size, bid, ask, SideHint.None, reading.Conditions, id, spot), t.Underlying, t.Ts);
         t.Remember(price, size, id);
     }
 
