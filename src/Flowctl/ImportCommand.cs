@@ -43,7 +43,14 @@ public static class ImportCommand
                 {
                     var toStdout = output == "-";
                     var report = toStdout ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }) : console;
-                    var written = WriteNdjson(tape, output);
+                    var written = !toStdout && console.Profile.Capabilities.Interactive
+                        ? await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                            .StartAsync(context =>
+                            {
+                                var task = context.AddTask(Path.GetFileName(output), maxValue: Math.Max(1, tape.Length));
+                                return Task.FromResult(WriteNdjson(tape, output, () => task.Value = tape.Position));
+                            })
+                        : WriteNdjson(tape, output);
                     PrintTally(tape.Tally, written, report);
                     return 0;
                 }
@@ -70,7 +77,7 @@ public static class ImportCommand
     }
 
     /// <summary>Every event as one line of <paramref name="output"/>; returns how many.</summary>
-    public static long WriteNdjson(ITape tape, string output)
+    public static long WriteNdjson(ITape tape, string output, Action? progress = null)
     {
         using var stream = output == "-" ? Console.OpenStandardOutput() : File.Create(output);
         using var buffered = new BufferedStream(stream, 1 << 16);
@@ -79,7 +86,10 @@ public static class ImportCommand
         {
             buffered.Write(line.Json);
             buffered.WriteByte((byte)'\n');
-            count++;
+            if ((++count & 0xFFFF) == 0)
+            {
+                progress?.Invoke();
+            }
         }
 
         return count;

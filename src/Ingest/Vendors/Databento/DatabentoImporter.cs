@@ -263,27 +263,27 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
     /// <summary>
     /// The print's id from its own fields (venue, instrument, exchange and receive times, price, size), the same on every
     /// run and in every schema that carries the print (the sequence number is left out: the consolidated schemas have
-    /// none), as 16 hex digits (docs/importing.md "Ids").
+    /// none), as the 16 hex digits of a 64-bit hash (docs/importing.md "Ids").
     /// </summary>
     private static void PrintId(ReadOnlySpan<byte> r, Span<byte> id)
     {
-        var hash = 14695981039346656037UL;
-        Mix(ref hash, r.Slice(2, 2 + 4 + 8));                    // publisher, instrument, ts_event
-        Mix(ref hash, r.Slice(DbnLayout.TradePrice, 8 + 4));     // price, size
-        Mix(ref hash, r.Slice(DbnLayout.TradeTsRecv, 8));        // ts_recv
+        // Five little-endian words, each mixed in with a multiply and a rotation (the murmur finaliser at the end).
+        var hash = 0x9E3779B97F4A7C15UL;
+        Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(r) >> 16);                  // publisher, instrument
+        Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(r[8..]));                   // ts_event
+        Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(r[DbnLayout.TradePrice..])); // price
+        Mix(ref hash, BinaryPrimitives.ReadUInt32LittleEndian(r[DbnLayout.TradeSize..]));  // size
+        Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(r[DbnLayout.TradeTsRecv..])); // ts_recv
+        hash ^= hash >> 33;
+        hash *= 0xFF51AFD7ED558CCDUL;
+        hash ^= hash >> 33;
         for (var i = 15; i >= 0; i--)
         {
             id[i] = (byte)"0123456789abcdef"[(int)(hash & 0xF)];
             hash >>= 4;
         }
 
-        static void Mix(ref ulong hash, ReadOnlySpan<byte> bytes)
-        {
-            foreach (var b in bytes)
-            {
-                hash = (hash ^ b) * 1099511628211UL;
-            }
-        }
+        static void Mix(ref ulong hash, ulong word) => hash = System.Numerics.BitOperations.RotateLeft((hash ^ word) * 0xC2B2AE3D27D4EB4FUL, 31);
     }
 
     private static int Date(long tsNanos)
