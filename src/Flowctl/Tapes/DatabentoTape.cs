@@ -8,17 +8,14 @@ namespace FlowFunctions.Flowctl.Tapes;
 /// importer's order (definitions, then statistics, then prints; by name within each), one record at a time, so memory
 /// holds the contracts and open interest seen, never a file. Every event is numbered in that order, the same on every run.
 /// </summary>
-public sealed class DatabentoTape : IVendorTape, IVendorEventSink
+public sealed class DatabentoTape : VendorTape
 {
     private readonly List<string> _files;
     private readonly DatabentoImporter _importer;
-    private readonly Queue<TapeLine> _ready = new();
     private readonly long[] _lengths;
     private DbnReader? _reader;
     private int _next;
     private bool _finished;
-    private long _number;
-    private long _skipped;
 
     public DatabentoTape(IReadOnlyList<string> files, VendorFilter filter)
     {
@@ -29,51 +26,42 @@ public sealed class DatabentoTape : IVendorTape, IVendorEventSink
         _importer = new DatabentoImporter(this, filter);
     }
 
-    public long Length { get; }
+    public override long Length { get; }
 
-    public long Position => _lengths.Take(Math.Max(0, _next - 1)).Sum() + (_reader?.FilePosition ?? 0);
+    public override long Position => _lengths.Take(Math.Max(0, _next - 1)).Sum() + (_reader?.FilePosition ?? 0);
 
-    public VendorTally Tally => _importer.Tally;
+    public override VendorTally Tally => _importer.Tally;
 
-    public TapeLine? Next()
+    protected override bool Advance()
     {
-        while (_ready.Count == 0 && !_finished)
+        if (_finished)
         {
-            if (_reader is not null && _reader.Next(out var record))
-            {
-                _importer.Read(_reader, record);
-                continue;
-            }
-
-            _reader?.Dispose();
-            _reader = null;
-            if (_next < _files.Count)
-            {
-                _reader = DbnReader.Open(_files[_next++]);
-                DatabentoImporter.Begin(_reader);
-            }
-            else
-            {
-                _importer.Finish();
-                _finished = true;
-            }
+            return false;
         }
 
-        return _ready.TryDequeue(out var line) ? line : null;
-    }
-
-    public void SkipTo(long line)
-    {
-        while (_skipped < line && Next() is { } skipped)
+        if (_reader is not null && _reader.Next(out var record))
         {
-            _skipped = skipped.Number;
+            _importer.Read(_reader, record);
+            return true;
         }
+
+        _reader?.Dispose();
+        _reader = null;
+        if (_next < _files.Count)
+        {
+            _reader = DbnReader.Open(_files[_next++]);
+            DatabentoImporter.Begin(_reader);
+        }
+        else
+        {
+            _importer.Finish();
+            _finished = true;
+        }
+
+        return true;
     }
 
-    void IVendorEventSink.Event(ReadOnlySpan<byte> json, string underlying, long timestampNanos) =>
-        _ready.Enqueue(new TapeLine(++_number, json.ToArray(), underlying, DateTimeOffset.UnixEpoch.AddTicks(timestampNanos / 100), null));
-
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _reader?.Dispose();
         _importer.Dispose();

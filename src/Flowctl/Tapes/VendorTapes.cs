@@ -2,16 +2,10 @@ using FlowFunctions.Ingest.Vendors;
 
 namespace FlowFunctions.Flowctl.Tapes;
 
-/// <summary>A tape over vendor files, with what its importer read and skipped.</summary>
-public interface IVendorTape : ITape
-{
-    VendorTally Tally { get; }
-}
-
 /// <summary>Chooses the reader for a set of vendor files by their first bytes (docs/importing.md).</summary>
 public static class VendorTapes
 {
-    public static IVendorTape Open(IReadOnlyList<string> files, VendorFilter filter)
+    public static VendorTape Open(IReadOnlyList<string> files, VendorFilter filter)
     {
         var kinds = files.Select(f => (File: f, Kind: KindOf(f))).ToList();
         if (kinds.All(k => k.Kind == Kind.Dbn))
