@@ -32,6 +32,14 @@ public static class McpSetup
             })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<FlowTools>();
+
+        // The SDK's idle-session sweeper prunes stateful sessions; stateless, there are none, so it would only wake
+        // every few seconds on every instance for nothing.
+        var sweeper = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "IdleTrackingBackgroundService").ToList();
+        foreach (var descriptor in sweeper)
+        {
+            services.Remove(descriptor);
+        }
         foreach (var endpoint in Endpoints.All.Where(e => e.Tool is not null))
         {
             services.AddSingleton<McpServerTool>(sp => new EndpointMcpTool(endpoint, sp));

@@ -39,6 +39,14 @@ public sealed class McpServerTests(McpApp app) : IClassFixture<McpApp>
     };
 
     [Fact]
+    public void StatelessTheSdksIdleSessionSweeperIsNotRunning()
+    {
+        var hosted = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(app.Factory.Services).Select(h => h.GetType().Name).ToList();
+        Assert.Contains("StreamHub", hosted); // the app's own are there
+        Assert.DoesNotContain("IdleTrackingBackgroundService", hosted);
+    }
+
+    [Fact]
     public async Task ItListsOneDescribedToolPerEndpoint()
     {
         await using var client = await app.ConnectAsync(Keys.Free);
