@@ -63,7 +63,7 @@ public static class ImportCommand
                     parse.GetValue(restart),
                     null,
                     null);
-                var summary = await ReplayCommand.RunAsync(tape, paths[0], target, options, console, time, ct, ImportId(paths));
+                var summary = await ReplayCommand.RunAsync(tape, paths[0], target, options, console, time, ct, ImportId(paths, filter));
                 ReplayCommand.Print(summary, console);
                 PrintTally(tape.Tally, summary.Accepted + summary.Rejected, console);
                 return summary.Finished ? 0 : 2;
@@ -130,7 +130,14 @@ public static class ImportCommand
             : throw new FlowctlException($"{option} \"{text}\" is neither an ISO 8601 time nor a yyyy-MM-dd date.");
     }
 
-    /// <summary>Names the set of files in checkpoints and batch ids: each file's id, in a fixed order.</summary>
-    private static string ImportId(IEnumerable<string> paths) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(string.Join(',', paths.Select(ReplayCommand.FileId).Order(StringComparer.Ordinal)))));
+    /// <summary>
+    /// Names an import in checkpoints and batch ids: each file's id in a fixed order, and the filters, which change the
+    /// events (so a batch id never names two different bodies, which the app would refuse as a reused key).
+    /// </summary>
+    private static string ImportId(IEnumerable<string> paths, VendorFilter filter)
+    {
+        var files = string.Join(',', paths.Select(ReplayCommand.FileId).Order(StringComparer.Ordinal));
+        var symbols = string.Join(',', (filter.Symbols ?? new HashSet<string>()).Order(StringComparer.Ordinal));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{files}|{filter.FromNanos}|{filter.ToNanos}|{symbols}")));
+    }
 }
