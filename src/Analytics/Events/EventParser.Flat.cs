@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using static FlowFunctions.Analytics.Events.FlatJsonTokens;
 
 namespace FlowFunctions.Analytics.Events;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static FlowFunctions.Analytics.Events.FlatJsonTokens;
 
 namespace FlowFunctions.Analytics.Events;
 
@@ -152,16 +153,6 @@ public sealed partial class EventParser(SymbolTable symbols, EventParserOptions?
         {
             batch.Rejections.Add(new EventRejection(index, error, start, length));
         }
-    }
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> utf8, int pos)
-    {
-        while (pos < utf8.Length && utf8[pos] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            pos++;
-        }
-
-        return pos;
     }
 
     private static int NextLine(ReadOnlySpan<byte> utf8, int from)

@@ -89,7 +89,21 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await page.Page.SetViewportSizeAsync(1280, 800);
         await page.WaitForViewsAsync("summary", "anomaly", "cumulative", "leaderboard");
         Assert.Equal("light", await page.Page.GetAttributeAsync("html", "data-theme"));
-        Assert.True(await page.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 1280 px");
+        // The charts follow the new width through a ResizeObserver, which runs when the browser gets to it: wait for the
+        // page to settle at the window's width, and name what sticks out if it never does.
+        const string Fits = "() => document.documentElement.scrollWidth <= window.innerWidth";
+        try
+        {
+            await page.Page.WaitForFunctionAsync(Fits, null, new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            var wider = await page.Page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 8)"
+                + ".map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`)");
+            Assert.Fail($"the page scrolls sideways at 1280 px; past the window: {string.Join(", ", wider)}");
+        }
+
         await page.ScreenshotAsync(Path.Combine(Artifacts, "dashboard-light-1280.png"));
 
         page.AssertNoConsoleErrors();
