@@ -76,23 +76,52 @@ public static class ImportCommand
         return command;
     }
 
-    /// <summary>Every event as one line of <paramref name="output"/>; returns how many.</summary>
+    /// <summary>
+    /// Every event as one line of <paramref name="output"/>; returns how many. A file is written beside its name and
+    /// moved into place only when every event is written, so a bad record leaves no half file behind.
+    /// </summary>
     public static long WriteNdjson(ITape tape, string output, Action? progress = null)
     {
-        using var stream = output == "-" ? Console.OpenStandardOutput() : File.Create(output);
-        using var buffered = new BufferedStream(stream, 1 << 16);
-        var count = 0L;
-        while (tape.Next() is { } line)
+        if (output == "-")
         {
-            buffered.Write(line.Json);
-            buffered.WriteByte((byte)'\n');
-            if ((++count & 0xFFFF) == 0)
-            {
-                progress?.Invoke();
-            }
+            using var stdout = Console.OpenStandardOutput();
+            return Write(stdout);
         }
 
-        return count;
+        var partial = output + ".partial";
+        try
+        {
+            long count;
+            using (var file = File.Create(partial))
+            {
+                count = Write(file);
+            }
+
+            File.Move(partial, output, overwrite: true);
+            return count;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
+        long Write(Stream stream)
+        {
+            using var buffered = new BufferedStream(stream, 1 << 16);
+            var count = 0L;
+            while (tape.Next() is { } line)
+            {
+                buffered.Write(line.Json);
+                buffered.WriteByte((byte)'\n');
+                if ((++count & 0xFFFF) == 0)
+                {
+                    progress?.Invoke();
+                }
+            }
+
+            return count;
+        }
     }
 
     private static void PrintTally(VendorTally tally, long events, IAnsiConsole console)

@@ -144,10 +144,26 @@ public sealed class DatabentoImportTests(AzuriteFixture azurite) : IDisposable
     public async Task SampledSchemasAreRefusedWithTheSchemaToGetInstead(ushort schema, string sentence)
     {
         var path = Write("sampled.dbn", new DbnFileWriter(3, "OPRA.PILLAR", schema), false);
-        var (exit, text) = await Runner().RunAsync(null, ["import", path, "--ndjson", Path.Combine(_folder, "none.ndjson")]);
+        var output = Path.Combine(_folder, "none.ndjson");
+        var (exit, text) = await Runner().RunAsync(null, ["import", path, "--ndjson", output]);
         Assert.Equal(1, exit);
+        Assert.Empty(Directory.GetFiles(_folder, "none.ndjson*")); // no half file
         Assert.Contains(sentence, text, StringComparison.Ordinal);
         Assert.Contains("sampled.dbn", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFileThatFailsPartWayLeavesNoNdjsonBehind()
+    {
+        var t0 = Nanos(new DateTimeOffset(2026, 6, 5, 13, 30, 0, TimeSpan.Zero));
+        var (definitions, _, trades, _) = Day(3, t0);
+        var bytes = trades.ToArray();
+        var output = Path.Combine(_folder, "cut.ndjson");
+        var (exit, text) = await Runner().RunAsync(null, ["import", Write("d.dbn", definitions, false), WriteBytes("cut.dbn", bytes[..^20]), "--ndjson", output]);
+        Assert.Equal(1, exit);
+        Assert.Contains("cut.dbn: at byte", text, StringComparison.Ordinal);
+        Assert.Contains("it is truncated", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_folder, "cut.ndjson*"));
     }
 
     [Fact]
@@ -226,6 +242,13 @@ public sealed class DatabentoImportTests(AzuriteFixture azurite) : IDisposable
     {
         var path = Path.Combine(_folder, name);
         File.WriteAllBytes(path, writer.ToArray(zstd));
+        return path;
+    }
+
+    private string WriteBytes(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, bytes);
         return path;
     }
 
