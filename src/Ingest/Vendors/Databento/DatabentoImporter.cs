@@ -277,11 +277,7 @@ public sealed class DatabentoImporter(IVendorEventSink sink, VendorFilter filter
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCDUL;
         hash ^= hash >> 33;
-        for (var i = 15; i >= 0; i--)
-        {
-            id[i] = (byte)"0123456789abcdef"[(int)(hash & 0xF)];
-            hash >>= 4;
-        }
+        hash.TryFormat(id, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
 
         static void Mix(ref ulong hash, ulong word) => hash = System.Numerics.BitOperations.RotateLeft((hash ^ word) * 0xC2B2AE3D27D4EB4FUL, 31);
     }

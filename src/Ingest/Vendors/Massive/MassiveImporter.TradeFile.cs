@@ -120,11 +120,7 @@ public sealed partial class MassiveImporter
             Mix(ref hash, _trades.Row[_price].Span);
             Mix(ref hash, _trades.Row[_size].Span);
             Mix(ref hash, _trades.Row[_conditions].Span);
-            for (var i = 15; i >= 0; i--)
-            {
-                id[i] = (byte)"0123456789abcdef"[(int)(hash & 0xF)];
-                hash >>= 4;
-            }
+            hash.TryFormat(id, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
 
             static void Mix(ref ulong hash, ReadOnlySpan<char> text)
             {
