@@ -5,8 +5,9 @@ using global::Azure.Core.Pipeline;
 namespace FlowFunctions.Testing;
 
 /// <summary>
-/// Azurite for the tests (<see cref="AzuriteProcess"/>: the running one, or one started from <c>tools/azurite</c> and
-/// stopped after). Every test names its own tables and containers, so tests never see each other's data.
+/// Azurite for one test assembly's tests (<see cref="AzuriteProcess.StartForTestAssemblyAsync"/>: the one running on the
+/// standard ports, or the assembly's own on free ports, started from <c>tools/azurite</c> and stopped after). Every test
+/// names its own tables and containers, so tests never see each other's data.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -17,16 +18,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// </summary>
     public const string Collection = "Azurite";
 
-    public const string ConnectionString = "UseDevelopmentStorage=true";
-
     private AzuriteProcess? _azurite;
 
-    /// <summary>The shared Azurite's account, on its default ports.</summary>
-    public AzuriteAccount Account { get; } = new(10000, 10002);
+    /// <summary>The shared Azurite's account, on its ports.</summary>
+    public AzuriteAccount Account { get; private set; } = null!;
 
     public static string ToolsDirectory => AzuriteProcess.ToolsDirectory;
 
-    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _azurite = await AzuriteProcess.StartForTestAssemblyAsync();
+        Account = new AzuriteAccount(_azurite.BlobPort, _azurite.TablePort);
+    }
 
     public async Task DisposeAsync()
     {

@@ -18,6 +18,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary><c>tools/azurite</c>: Azurite and Microsoft's JavaScript storage SDKs, installed by <c>npm ci</c>.</summary>
     public static string ToolsDirectory => Path.Combine(RepositoryRoot(), "tools", "azurite");
 
+    /// <summary>
+    /// For the benchmarks (one process, connecting as <c>UseDevelopmentStorage=true</c>): the Azurite on the standard
+    /// ports, started there when none is. Tests use <see cref="StartForTestAssemblyAsync"/>.
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync()
     {
         var entry = await InstallAsync();
@@ -30,6 +34,23 @@ public sealed class AzuriteProcess : IAsyncDisposable
         azurite._arguments = $"\"{entry}\" --silent --inMemoryPersistence --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1";
         await azurite.LaunchAsync();
         return azurite;
+    }
+
+    /// <summary>
+    /// The Azurite one test assembly shares: the one already listening on the standard ports (started outside the tests,
+    /// by a developer or a CI step), else one of the assembly's own on free ports, stopped on dispose. Never one the
+    /// assembly starts on the standard ports: <c>dotnet test</c> runs the test assemblies at once, and an assembly that
+    /// found another's Azurite there lost it when that assembly finished and stopped it (a CI run failed 63 tests so).
+    /// </summary>
+    public static async Task<AzuriteProcess> StartForTestAssemblyAsync()
+    {
+        await InstallAsync();
+        if (await ListeningAsync(10000) && await ListeningAsync(10002))
+        {
+            return new AzuriteProcess();
+        }
+
+        return await StartDedicatedAsync();
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ public sealed class AzureAppTests(AzuriteFixture azurite)
         var board = JsonDocument.Parse(await alpha.GetStringAsync("/v1/flow/options/leaderboard?windowMinutes=240")).RootElement;
 
         var script = Path.Combine(AppContext.BaseDirectory, "SdkClients", "read-app-storage.cjs");
-        var info = new System.Diagnostics.ProcessStartInfo("node", $"\"{script}\" {prefix}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new System.Diagnostics.ProcessStartInfo("node", $"\"{script}\" {prefix} {azurite.Account.TablePort} {azurite.Account.BlobPort}") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["NODE_PATH"] = Path.Combine(AzuriteFixture.ToolsDirectory, "node_modules");
         using var node = System.Diagnostics.Process.Start(info)!;
         var output = node.StandardOutput.ReadToEndAsync();

@@ -77,7 +77,7 @@ public sealed partial class FunctionAppSettingsTests
         Assert.Contains("'FC1'", all, StringComparison.Ordinal);
 
         // The tables and containers the app uses are created by the template.
-        var storage = FlowFunctions.Storage.Azure.AzureStorage.FromConnectionString(AzuriteFixture.ConnectionString);
+        var storage = FlowFunctions.Storage.Azure.AzureStorage.FromConnectionString("UseDevelopmentStorage=true");
         foreach (var name in storage.Tables.Concat(storage.Containers))
         {
             Assert.Contains($"'{name}'", all, StringComparison.Ordinal);

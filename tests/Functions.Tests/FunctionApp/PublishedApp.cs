@@ -39,7 +39,7 @@ public sealed class PublishedAppFixture : IAsyncLifetime
         await account.Storage(prefix).CreateApiKeyStore().CreateAsync(new ApiKeyRecord(digest.Id, digest.Hash, "published test", Plan.Alpha, false, DateTimeOffset.UtcNow), CancellationToken.None);
         return new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString, // the host's own setting; the app falls back to it
+            ["AzureWebJobsStorage"] = account.ConnectionString, // the host's own setting; the app falls back to it
             ["Storage__NamePrefix"] = prefix,
             ["Auth__KeyHashSecret"] = secret,
             ["EventHubName"] = HostPayloads.Hub,

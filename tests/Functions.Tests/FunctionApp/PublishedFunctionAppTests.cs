@@ -76,6 +76,13 @@ public sealed class PublishedFunctionAppTests(AzuriteFixture azurite, PublishedA
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepositoryRoot(), "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
         values["Storage__NamePrefix"] = AzuriteFixture.UniqueName("readme"); // isolation from the other tests only
+        foreach (var name in new[] { "AzureWebJobsStorage", "Storage__ConnectionString" })
+        {
+            // The sample names the emulator on its standard ports; the tests' Azurite may listen elsewhere (AzuriteFixture).
+            Assert.Equal("UseDevelopmentStorage=true", values[name]);
+            values[name] = azurite.Account.ConnectionString;
+        }
+
         await using var handler = await HandlerProcess.StartAsync(published.Folder, values);
         foreach (var key in new[] { "dev-free", "dev-alpha", "dev-admin" })
         {

@@ -1,14 +1,14 @@
 // Reads what FlowFunctions wrote to Azurite with Microsoft's own JavaScript SDKs (@azure/data-tables,
 // @azure/storage-blob) and prints a JSON summary for the test to compare with the app's API answers.
-// Usage: node read-app-storage.cjs <name prefix>   (NODE_PATH points at tools/azurite/node_modules)
+// Usage: node read-app-storage.cjs <name prefix> <table port> <blob port>   (NODE_PATH points at tools/azurite/node_modules)
 const { TableClient, AzureNamedKeyCredential, odata } = require("@azure/data-tables");
 const { BlobServiceClient, StorageSharedKeyCredential } = require("@azure/storage-blob");
 
-const prefix = process.argv[2];
+const [prefix, tablePort, blobPort] = process.argv.slice(2);
 const account = "devstoreaccount1";
 const key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-const tableUrl = `http://127.0.0.1:10002/${account}`;
-const blobUrl = `http://127.0.0.1:10000/${account}`;
+const tableUrl = `http://127.0.0.1:${tablePort}/${account}`;
+const blobUrl = `http://127.0.0.1:${blobPort}/${account}`;
 const tables = (name) => new TableClient(tableUrl, prefix + name, new AzureNamedKeyCredential(account, key), { allowInsecureConnection: true });
 const blobs = new BlobServiceClient(blobUrl, new StorageSharedKeyCredential(account, key));
 
