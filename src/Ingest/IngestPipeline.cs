@@ -78,7 +78,7 @@ public sealed partial class IngestPipeline(
         var now = marketTime.GetUtcNow();
         var parser = new EventParser(_symbols, new EventParserOptions
         {
-            NotBefore = now.AddMinutes(-CumulativeFlow.MaxMinutes),
+            NotBefore = OldestAccepted(now),
             NotAfter = now + FutureTolerance,
         });
         var batch = _batches.TryTake(out var reused) ? reused : new EventBatch();
@@ -180,6 +180,14 @@ public sealed partial class IngestPipeline(
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// The oldest time stamp accepted at <paramref name="now"/> (docs/api.md "Events"): the start of the store's first
+    /// retained trading date when it keeps history (a past day can be loaded), else the longest window.
+    /// </summary>
+    private DateTimeOffset OldestAccepted(DateTimeOffset now) => store is IFlowHistory history
+        ? NewYorkTime.ToUtc(NewYorkTime.FirstRetainedDate(NewYorkTime.TradingDate(now), history.RetentionTradingDays), TimeOnly.MinValue)
+        : now.AddMinutes(-CumulativeFlow.MaxMinutes);
 
     /// <summary>
     /// Takes out of the batch every print with an id that the store counted under another batch, or that repeats an

@@ -111,8 +111,10 @@ public interface IFlowStore
     Task<IReadOnlyDictionary<string, SpotMark>> ReadSpotsAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Drops what no endpoint can ask for any more at <paramref name="now"/>: minutes older than the longest window
-    /// (10,080 minutes), per-contract, 0DTE and chain data of trading dates before yesterday, receipts older than a day.
+    /// Drops what no endpoint can ask for any more at <paramref name="now"/>. A store with history
+    /// (<see cref="IFlowHistory"/>) keeps every trading date of its retention, and minutes as far again as the longest
+    /// window; one without keeps minutes for the longest window (10,080 minutes) and per-contract, 0DTE and chain data
+    /// from yesterday on. Receipts go after a day.
     /// </summary>
     Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

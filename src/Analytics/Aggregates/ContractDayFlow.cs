@@ -33,16 +33,19 @@ public struct ContractDayFlow
     /// <summary>Expected buy-minus-sell contracts.</summary>
     public readonly double ExpectedSigned => (double)SignedMilli / 1000.0;
 
-    public void Add(SideClassification c, int buyMilli, int size, long premiumCents, in LastPrint print)
+    public void Add(SideClassification c, int buyMilli, int size, long premiumCents, in LastPrint print) =>
+        Add(c.Side, buyMilli, size, premiumCents, print);
+
+    public void Add(AggressorSide side, int buyMilli, int size, long premiumCents, in LastPrint print)
     {
-        _flow.Add(c.Side, size, premiumCents, print);
+        _flow.Add(side, size, premiumCents, print);
         var signed = (2L * buyMilli) - 1000;
         SignedMilli += signed * size;
         DecisiveMilli += Math.Abs(signed) * size;
         SignVarianceMilli += Variance(buyMilli, size);
     }
 
-    /// <summary>Takes back what <see cref="Add"/> added for one print; <paramref name="last"/> is the latest print left.</summary>
+    /// <summary>Takes back what <see cref="Add(AggressorSide, int, int, long, in LastPrint)"/> added for one print; <paramref name="last"/> is the latest print left.</summary>
     public void Remove(AggressorSide side, int buyMilli, int size, long premiumCents, in LastPrint last)
     {
         _flow.Remove(side, size, premiumCents, last);

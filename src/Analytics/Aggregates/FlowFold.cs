@@ -48,6 +48,9 @@ public sealed class FlowFold(PricingParameters pricing)
     /// <summary>Per underlying, the newest spot its spot events and chain snapshots gave (prints' spots are in <see cref="Ledger"/>).</summary>
     public Dictionary<string, SpotMark> QuotedSpots { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every spot the batch's spot events and chain snapshots gave, in input order: what the store keeps so a read as of a past instant finds the spot then (docs/api.md "History").</summary>
+    public List<(string Symbol, SpotMark Mark)> QuoteHistory { get; } = [];
+
     public PricingParameters Pricing { get; } = pricing;
 
     public FoldStats Stats => _stats;
@@ -181,7 +184,7 @@ public sealed class FlowFold(PricingParameters pricing)
         Ledger.AddRange(other.Ledger);
 
         Cancels.AddRange(other.Cancels);
-        foreach (var (symbol, mark) in other.QuotedSpots)
+        foreach (var (symbol, mark) in other.QuoteHistory)
         {
             Quote(symbol, mark);
         }
@@ -199,12 +202,19 @@ public sealed class FlowFold(PricingParameters pricing)
         Ledger.Clear();
         Cancels.Clear();
         QuotedSpots.Clear();
+        QuoteHistory.Clear();
         _stats = default;
     }
 
     private void Quote(string symbol, SpotMark mark)
     {
-        if (mark.Price > 0 && (!QuotedSpots.TryGetValue(symbol, out var held) || mark.Timestamp >= held.Timestamp))
+        if (!(mark.Price > 0))
+        {
+            return;
+        }
+
+        QuoteHistory.Add((symbol, mark));
+        if (!QuotedSpots.TryGetValue(symbol, out var held) || mark.Timestamp >= held.Timestamp)
         {
             QuotedSpots[symbol] = mark;
         }

@@ -26,6 +26,18 @@ public readonly record struct LedgerPrint(
     bool SpotObserved,
     LastPrint Print)
 {
+    /// <summary>Whether the print is stamped at or before <paramref name="ticks"/> (UTC): what an answer as of that instant counts.</summary>
+    public bool StampedBy(long ticks) => Print.Ticks <= ticks;
+
+    /// <summary>Adds the print to its minute's tally exactly as the fold did.</summary>
+    public void AddTo(ref FlowTally tally) => tally.Add(Side, Size, PremiumCents, Print);
+
+    /// <summary>Adds the print to its contract's day flow exactly as the fold did.</summary>
+    public void AddTo(ref ContractDayFlow flow) => flow.Add(Side, BuyMilli, Size, PremiumCents, Print);
+
+    /// <summary>Adds the print to its 0DTE strike cell exactly as the fold did (only for <see cref="ZeroDte"/> prints).</summary>
+    public void AddTo(ref StrikeMinuteFlow cell) => cell.Add(DeltaCents, GammaCents, Size, Print);
+
     /// <summary>The newest of <paramref name="prints"/> that pass <paramref name="keep"/>; <see cref="LastPrint.None"/> when none does.</summary>
     public static LastPrint Latest<TState>(IEnumerable<LedgerPrint> prints, TState state, Func<LedgerPrint, TState, bool> keep)
     {

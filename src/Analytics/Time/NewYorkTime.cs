@@ -50,6 +50,24 @@ public static class NewYorkTime
     /// <summary>True for Monday to Friday (exchange holidays are not modelled).</summary>
     public static bool IsWeekday(DateOnly date) => date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
+    /// <summary>
+    /// The first trading date a retention of <paramref name="tradingDays"/> keeps on <paramref name="today"/>: the
+    /// earliest of the last <paramref name="tradingDays"/> weekdays up to today (today counts when it is one), so a
+    /// weekend never uses up a day of it (docs/storage.md "Retention"; exchange holidays are counted as trading days).
+    /// </summary>
+    public static DateOnly FirstRetainedDate(DateOnly today, int tradingDays)
+    {
+        var date = today;
+        var counted = IsWeekday(date) ? 1 : 0;
+        while (counted < Math.Max(1, tradingDays))
+        {
+            date = date.AddDays(-1);
+            counted += IsWeekday(date) ? 1 : 0;
+        }
+
+        return date;
+    }
+
     private static (DateTime Start, DateTime End) DaylightWindowLocal(int year) =>
         (NthSunday(year, 3, 2).AddHours(2), NthSunday(year, 11, 1).AddHours(2));
 

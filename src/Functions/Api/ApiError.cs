@@ -22,6 +22,8 @@ public static class ApiErrors
     public const string BarUnavailable = "bar_unavailable";
     public const string InvalidSymbol = "invalid_symbol";
     public const string InvalidParameter = "invalid_parameter";
+    public const string InvalidAt = "invalid_at";
+    public const string AtOutOfRange = "at_out_of_range";
     public const string Unauthorized = "unauthorized";
     public const string TierRestricted = "tier_restricted";
     public const string AdminRequired = "admin_required";
@@ -54,6 +56,12 @@ public static class ApiErrors
 
     public static JsonHttpResult<ApiError> BadParameter(string name, string raw, string expected) => Create(400, InvalidParameter,
         $"{name} '{Echo(raw)}' is not valid: {expected}.");
+
+    public static JsonHttpResult<ApiError> BadAt(string raw) => Create(400, InvalidAt,
+        $"at '{Echo(raw)}' is not an ISO 8601 instant with an offset, such as 2026-06-05T14:31:00-04:00 or 2026-06-05T18:31:00Z.");
+
+    public static JsonHttpResult<ApiError> OutOfRangeAt(DateTimeOffset at, string why) => Create(400, AtOutOfRange,
+        $"at {at:yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz} is {why}.");
 
     public static JsonHttpResult<ApiError> NoSymbol(string symbol) => Create(404, SymbolNotFound,
         $"No market data for {symbol} today: no chain and no prints.");

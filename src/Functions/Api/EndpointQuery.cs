@@ -27,6 +27,9 @@ public enum ParameterKind
 
     /// <summary>A bar width; only <c>1m</c> is served, anything else is <c>bar_unavailable</c>.</summary>
     Bar,
+
+    /// <summary>An ISO 8601 instant with an offset, null when absent; refused with <c>invalid_at</c> (docs/api.md "History").</summary>
+    Instant,
 }
 
 /// <summary>
@@ -71,6 +74,10 @@ public sealed record EndpointParameter(
             case ParameterKind.Date:
                 ok = RequestValues.TryExpiry(raw, out var date, out error);
                 value = date;
+                return ok;
+            case ParameterKind.Instant:
+                ok = RequestValues.TryInstant(raw, out var instant, out error);
+                value = instant;
                 return ok;
             case ParameterKind.Bar:
                 value = StrikeFlow.OneMinute;
@@ -122,6 +129,8 @@ public sealed class QueryArguments
     public int Number(string name) => (int)_values[name]!;
 
     public DateOnly? Date(string name) => (DateOnly?)_values[name];
+
+    public DateTimeOffset? Instant(string name) => (DateTimeOffset?)_values[name];
 }
 
 /// <summary>

@@ -74,9 +74,13 @@ public static class Endpoints
     private static readonly EndpointParameter Expiry = new("expiry", ParameterSource.Query, ParameterKind.Date,
         "Optional: only contracts of this expiry, as yyyy-MM-dd. Leave out for all expiries.");
 
+    // Every read takes it, last, so it is read and refused after the endpoint's own parameters.
+    private static readonly EndpointParameter At = new(AsOf.Parameter, ParameterSource.Query, ParameterKind.Instant,
+        "Optional: answer as of this past instant, ISO 8601 with an offset (e.g. 2026-06-05T14:31:00-04:00), from every event stamped at or before it, within the store's retention. Leave out for now.");
+
     public static readonly ApiEndpoint FlowAnomaly = Keyed("FlowAnomaly", "v1/strategies/flow-anomaly/{symbol}", Plan.Growth) with
     {
-        Parameters = [Symbol, Expiry],
+        Parameters = [Symbol, Expiry, At],
         Doc = new("Directional flow imbalance score and proposed short vertical", "Scores how one-sided today's call/put flow is and, when decisive, proposes the matching short vertical spread (short leg nearest |Δ| 0.25, long leg nearest |Δ| 0.12).", "FlowAnomalyResponse", MayBeNotFound: true),
         Query = FlowQueries.AnomalyAsync,
         Tool = new("flow_anomaly", "Flow anomaly: is one-sided option flow a trade?", """
@@ -92,7 +96,7 @@ public static class Endpoints
 
     public static readonly ApiEndpoint FlowSummary = Keyed("FlowSummary", "v1/flow/summary/{symbol}", Plan.Growth) with
     {
-        Parameters = [Symbol, Expiry],
+        Parameters = [Symbol, Expiry, At],
         Doc = new("Intraday flow versus the morning OI baseline", "Settled GEX on baseline OI against live GEX on the OI simulator's effective OI, at the current spot and IV.", "FlowSummaryResponse", MayBeNotFound: true),
         Query = FlowQueries.SummaryAsync,
         Tool = new("flow_summary", "Flow summary: is flow reshaping dealer gamma?", """
@@ -107,7 +111,7 @@ public static class Endpoints
 
     public static readonly ApiEndpoint CumulativeFlow = Keyed("CumulativeFlow", "v1/flow/options/{symbol}/cumulative", Plan.Alpha) with
     {
-        Parameters = [Symbol, Window("Window in minutes ending now (up to a week).", Analytics.Flow.CumulativeFlow.DefaultMinutes, Analytics.Flow.CumulativeFlow.MaxMinutes)],
+        Parameters = [Symbol, Window("Window in minutes ending now, or at at (up to a week).", Analytics.Flow.CumulativeFlow.DefaultMinutes, Analytics.Flow.CumulativeFlow.MaxMinutes), At],
         Doc = new("Per-minute net option volume with a running cumulative", "One point per minute bucket with prints in (now − minutes, now], ascending. An unknown symbol is 200 with count 0.", "CumulativeFlowResponse"),
         Query = FlowQueries.CumulativeAsync,
         Tool = new("cumulative_flow", "Cumulative net option flow by minute", """
@@ -123,7 +127,8 @@ public static class Endpoints
         [
             Symbol,
             new("bar", ParameterSource.Query, ParameterKind.Bar, "Bar size; only 1m. Anything else is 400 bar_unavailable.", InTool: false),
-            Window("Lookback in minutes ending now, within today's New York date.", Analytics.Flow.StrikeFlow.DefaultMinutes, Analytics.Flow.StrikeFlow.MaxMinutes),
+            Window("Lookback in minutes ending now (or at at), within that instant's New York date.", Analytics.Flow.StrikeFlow.DefaultMinutes, Analytics.Flow.StrikeFlow.MaxMinutes),
+            At,
         ],
         Doc = new("Per-strike signed 0DTE flow per 1-minute bar", "For today's 0DTE expiry: per bar and strike, signed delta-dollars, signed gamma-dollars and contracts (per-bar increments). No samples is 200 with empty strikes_grid and bars.", "StrikeFlowResponse"),
         Query = FlowQueries.StrikeFlowAsync,
@@ -139,7 +144,8 @@ public static class Endpoints
         Parameters =
         [
             new("n", ParameterSource.Query, ParameterKind.WholeNumber, "Rows per side.", Analytics.Flow.Leaderboard.DefaultN, Analytics.Flow.Leaderboard.MaxN),
-            new("windowMinutes", ParameterSource.Query, ParameterKind.WholeNumber, "Lookback window in minutes.", Analytics.Flow.Leaderboard.DefaultWindowMinutes, Analytics.Flow.Leaderboard.MaxWindowMinutes),
+            new("windowMinutes", ParameterSource.Query, ParameterKind.WholeNumber, "Lookback window in minutes, ending now or at at.", Analytics.Flow.Leaderboard.DefaultWindowMinutes, Analytics.Flow.Leaderboard.MaxWindowMinutes),
+            At,
         ],
         Doc = new("Top option-flow buyers and sellers by net notional", "Answered from snapshots rebuilt every 30 seconds: the same (n, windowMinutes) answers the same snapshot for up to 30 s, never one older than 60 s; Cache-Control max-age says how long the answer stands.", "LeaderboardResponse"),
         Query = FlowQueries.LeaderboardAsync,

@@ -21,10 +21,14 @@ public static class FlowQueries
     public static async Task<QueryAnswer> CumulativeAsync(QueryArguments args, IServiceProvider services, CancellationToken cancellationToken)
     {
         var (symbol, window) = (args.Symbol(), args.Number("minutes"));
-        var (store, clock) = (services.GetRequiredService<IFlowStore>(), services.GetRequiredService<MarketClock>());
-        return await services.GetRequiredService<ResponseCache>().GetAsync($"cumulative|{symbol}|{window}", async () =>
+        if (!AsOf.TryResolve(args, services, out var asOf, out var refused))
         {
-            var now = clock.Now;
+            return refused;
+        }
+
+        return await services.GetRequiredService<ResponseCache>().GetAsync($"cumulative|{symbol}|{window}{asOf.Key}", async () =>
+        {
+            var (now, store) = asOf.Read();
             var (first, last) = MinuteBucket.Window(now, window);
             var buckets = await store.ReadMinutesAsync(symbol, first, last, CancellationToken.None);
             return CachedJson.Of(CumulativeFlow.Build(symbol, window, buckets), AnalyticsJsonContext.Default.CumulativeFlowResponse, now);
@@ -35,10 +39,14 @@ public static class FlowQueries
     public static async Task<QueryAnswer> StrikeFlowAsync(QueryArguments args, IServiceProvider services, CancellationToken cancellationToken)
     {
         var (symbol, window) = (args.Symbol(), args.Number("minutes"));
-        var (store, clock) = (services.GetRequiredService<IFlowStore>(), services.GetRequiredService<MarketClock>());
-        return await services.GetRequiredService<ResponseCache>().GetAsync($"strike-flow|{symbol}|{window}", async () =>
+        if (!AsOf.TryResolve(args, services, out var asOf, out var refused))
         {
-            var now = clock.Now;
+            return refused;
+        }
+
+        return await services.GetRequiredService<ResponseCache>().GetAsync($"strike-flow|{symbol}|{window}{asOf.Key}", async () =>
+        {
+            var (now, store) = asOf.Read();
             var today = NewYorkTime.TradingDate(now);
             var (first, last) = MinuteBucket.Window(now, window);
             first = Math.Max(first, MinuteBucket.Of(NewYorkTime.ToUtc(today, TimeOnly.MinValue)));
@@ -63,6 +71,24 @@ public static class FlowQueries
     public static async Task<QueryAnswer> LeaderboardAsync(QueryArguments args, IServiceProvider services, CancellationToken cancellationToken)
     {
         var (rows, window) = (args.Number("n"), args.Number("windowMinutes"));
+        if (!AsOf.TryResolve(args, services, out var asOf, out var refused))
+        {
+            return refused;
+        }
+
+        if (asOf.IsPast)
+        {
+            // A past instant has no snapshots: the board is built from the store as it stood then, as a snapshot at that
+            // instant would have been.
+            return await services.GetRequiredService<ResponseCache>().GetAsync($"leaderboard|{window}|{rows}{asOf.Key}", async () =>
+            {
+                var (now, store) = asOf.Read();
+                var (first, last) = MinuteBucket.Window(now, window);
+                var board = Analytics.Flow.Leaderboard.Build(await store.ReadWindowTotalsAsync(first, last, CancellationToken.None), Analytics.Flow.Leaderboard.MaxN, window, now);
+                return CachedJson.Of(LeaderboardSnapshots.Head(new LeaderboardSnapshot(window, board), rows), AnalyticsJsonContext.Default.LeaderboardResponse, now);
+            }, cancellationToken);
+        }
+
         var snapshots = services.GetRequiredService<LeaderboardSnapshots>();
         if (!snapshots.TryAdmit(window, out var retryAfter))
         {
@@ -92,11 +118,17 @@ public static class FlowQueries
         CancellationToken cancellationToken)
     {
         var query = new ChainFlowRequest(args.Symbol(), args.Date("expiry"));
-        var (store, clock, pricing) = (services.GetRequiredService<IFlowStore>(), services.GetRequiredService<MarketClock>(), services.GetRequiredService<PricingParameters>());
-        return await services.GetRequiredService<ResponseCache>().GetAsync($"{endpoint}|{query.Symbol}|{query.Expiry:yyyy-MM-dd}", async () =>
+        if (!AsOf.TryResolve(args, services, out var asOf, out var refused))
         {
-            var (input, notFound) = await ChainFlowQuery.ReadAsync(query, store, clock.Now, pricing, CancellationToken.None);
-            return input is null ? ApiErrors.Cached(notFound!, clock.Now) : CachedJson.Of(compute(input), type, input.Now);
+            return refused;
+        }
+
+        var pricing = services.GetRequiredService<PricingParameters>();
+        return await services.GetRequiredService<ResponseCache>().GetAsync($"{endpoint}|{query.Symbol}|{query.Expiry:yyyy-MM-dd}{asOf.Key}", async () =>
+        {
+            var (now, store) = asOf.Read();
+            var (input, notFound) = await ChainFlowQuery.ReadAsync(query, store, now, pricing, CancellationToken.None);
+            return input is null ? ApiErrors.Cached(notFound!, now) : CachedJson.Of(compute(input), type, input.Now);
         }, cancellationToken);
     }
 }

@@ -89,6 +89,7 @@ public static class OpenApiPaths
         ParameterKind.Date => Ref("parameters", "Expiry"),
         ParameterKind.Bar => Described(p, new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(Analytics.Flow.StrikeFlow.OneMinute), ["default"] = Analytics.Flow.StrikeFlow.OneMinute }),
         ParameterKind.WholeNumber => Described(p, new JsonObject { ["type"] = "integer", ["default"] = p.Default, ["minimum"] = 1, ["maximum"] = p.Maximum }),
+        ParameterKind.Instant => Described(p, new JsonObject { ["type"] = "string", ["format"] = "date-time" }),
         _ => throw new InvalidOperationException($"No OpenAPI form for {p.Kind}."),
     };
 
@@ -97,7 +98,12 @@ public static class OpenApiPaths
         ["name"] = p.Name,
         ["in"] = p.Source == ParameterSource.Path ? "path" : "query",
         ["required"] = p.Required,
-        ["description"] = p.Kind == ParameterKind.WholeNumber ? p.Documentation + " Anything but a whole number is 400 invalid_parameter." : p.Documentation,
+        ["description"] = p.Kind switch
+        {
+            ParameterKind.WholeNumber => p.Documentation + " Anything but a whole number is 400 invalid_parameter.",
+            ParameterKind.Instant => p.Documentation + " Not an instant with an offset is 400 invalid_at; one in the future or before the retention is 400 at_out_of_range.",
+            _ => p.Documentation,
+        },
         ["schema"] = schema,
     };
 

@@ -9,7 +9,7 @@ namespace FlowFunctions.Functions.Api;
 /// windows (clamped, never refused for size or sign), expiries (yyyy-MM-dd). Query values arrive as strings so that
 /// a bad value gets our error body rather than the framework's bare 400.
 /// </summary>
-public static class RequestValues
+public static partial class RequestValues
 {
     public static bool TrySymbol(string raw, out string symbol, out JsonHttpResult<ApiError>? error)
     {
@@ -52,6 +52,37 @@ public static class RequestValues
         return true;
     }
 
+    /// <summary>
+    /// An ISO 8601 instant with its offset (<c>Z</c> or ±hh:mm; seconds and up to seven fraction digits optional), null
+    /// when absent (docs/api.md "History"). A query string turns an unescaped <c>+</c> into a space, so a space before
+    /// the offset is read as <c>+</c>.
+    /// </summary>
+    public static bool TryInstant(string? raw, out DateTimeOffset? instant, out JsonHttpResult<ApiError>? error)
+    {
+        instant = null;
+        error = null;
+        if (raw is null)
+        {
+            return true;
+        }
+
+        var s = raw.Trim();
+        if (s.Length > 6 && s[^6] == ' ')
+        {
+            s = string.Concat(s.AsSpan(0, s.Length - 6), "+", s.AsSpan(s.Length - 5));
+        }
+
+        if (InstantFormat().IsMatch(s)
+            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        {
+            instant = parsed;
+            return true;
+        }
+
+        error = ApiErrors.BadAt(raw);
+        return false;
+    }
+
     public static bool TryExpiry(string? raw, out DateOnly? expiry, out JsonHttpResult<ApiError>? error)
     {
         expiry = null;
@@ -70,4 +101,7 @@ public static class RequestValues
         error = ApiErrors.BadExpiry(raw);
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex InstantFormat();
 }

@@ -80,6 +80,10 @@ public sealed class EndpointMcpTool : McpServerTool
                     property["type"] = "string";
                     property["format"] = "date";
                     break;
+                case ParameterKind.Instant:
+                    property["type"] = "string";
+                    property["format"] = "date-time";
+                    break;
                 default:
                     property["type"] = "string";
                     break;

@@ -165,23 +165,25 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 
     public Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var firstMinute = MinuteBucket.Of(now) - CumulativeFlow.MaxMinutes;
-        var firstDate = NewYorkTime.TradingDate(now).AddDays(-1);
-        var firstZeroDteMinute = MinuteBucket.Of(NewYorkTime.ToUtc(firstDate, TimeOnly.MinValue));
+        // Everything of the retained trading dates (docs/storage.md "Retention"), and minute tallies as far again as the
+        // longest window, so that a window ending at the first retained minute is whole.
+        var (firstDate, firstDayMinute) = FirstRetained(now);
+        var firstMinute = Math.Min(MinuteBucket.Of(now), firstDayMinute) - CumulativeFlow.MaxMinutes;
         _lock.EnterWriteLock();
         try
         {
             foreach (var data in _symbols.Values)
             {
                 data.Minutes.RemoveBefore(firstMinute);
-                data.ZeroDte.RemoveBefore(firstZeroDteMinute);
-                RemoveLedgerBefore(data, firstZeroDteMinute);
+                data.ZeroDte.RemoveBefore(firstDayMinute);
+                RemoveLedgerBefore(data, firstDayMinute);
                 RemoveDatesBefore(data.Contracts, firstDate);
                 RemoveDatesBefore(data.Chains, firstDate);
+                PruneHistory(data, firstDate);
             }
 
-            // A print is accepted up to 10,080 minutes old, as long as the minutes are kept: its id as long.
-            foreach (var key in _printIds.Keys.Where(k => k.Minute < firstMinute).ToArray())
+            // A print is accepted as far back as the retention: its id is kept as long.
+            foreach (var key in _printIds.Keys.Where(k => k.Minute < firstDayMinute).ToArray())
             {
                 _printIds.Remove(key);
             }
@@ -265,6 +267,7 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 
         Step("ledger");
         ApplyChains(commit.Chains);
+        KeepHistory(commit);
         Step("chains");
         foreach (var (symbol, mark) in commit.Spots)
         {
@@ -356,8 +359,17 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
         /// <summary>The newest spot from spot events and chains alone: what the spot falls back to when the print that set it is cancelled.</summary>
         public SpotMark? QuotedSpot { get; set; }
 
-        /// <summary>Every print folded, as counted, by minute: what cancels are applied from (docs/methodology.md §13).</summary>
+        /// <summary>
+        /// Every print folded, as counted, by minute: what cancels are applied from (docs/methodology.md §13) and what
+        /// answers as of a past instant are folded from (docs/api.md "History").
+        /// </summary>
         public Dictionary<long, List<LedgerPrint>> Ledger { get; } = [];
+
+        /// <summary>Every chain event of each trading date, in arrival order.</summary>
+        public Dictionary<DateOnly, List<ChainEvent>> ChainEvents { get; } = [];
+
+        /// <summary>Every quoted spot (spot events, chains), ascending by time, equal times in arrival order.</summary>
+        public List<SpotMark> Quotes { get; } = [];
     }
 
     private sealed class StrikeOrder : IComparer<KeyValuePair<(long Minute, int StrikeMilli), StrikeMinuteFlow>>

@@ -1,6 +1,7 @@
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Pricing;
+using FlowFunctions.Analytics.Time;
 using FlowFunctions.Storage;
 
 namespace FlowFunctions.Functions.Tests.Storage;
@@ -120,6 +121,25 @@ public abstract class FlowStoreContract
         await store.PruneAsync(Now.AddHours(12), default);
         Assert.NotNull(await store.FindReceiptAsync("b-1", default)); // redeliveries come within hours, not days
         Assert.NotEmpty(await store.ReadContractsAsync("SPY", new DateOnly(2026, 6, 5), default));
+        if (store is IFlowHistory history)
+        {
+            // A store with history keeps every trading date of its retention, and minutes a longest window beyond it.
+            var day = new DateOnly(2026, 6, 6);
+            while (NewYorkTime.FirstRetainedDate(day, history.RetentionTradingDays) <= new DateOnly(2026, 6, 5))
+            {
+                day = day.AddDays(1);
+            }
+
+            await store.PruneAsync(NewYorkTime.ToUtc(day.AddDays(-1), new TimeOnly(12, 0)), default);
+            Assert.NotEmpty(await store.ReadContractsAsync("SPY", new DateOnly(2026, 6, 5), default));
+            Assert.Null(await store.FindReceiptAsync("b-1", default));
+            await store.PruneAsync(NewYorkTime.ToUtc(day, new TimeOnly(12, 0)), default);
+            Assert.Empty(await store.ReadContractsAsync("SPY", new DateOnly(2026, 6, 5), default));
+            Assert.Single(await store.ReadMinutesAsync("SPY", 0, long.MaxValue, default));
+            await store.PruneAsync(NewYorkTime.ToUtc(day.AddDays(8), new TimeOnly(12, 0)), default);
+            Assert.Empty(await store.ReadMinutesAsync("SPY", 0, long.MaxValue, default));
+            return;
+        }
 
         await store.PruneAsync(Now.AddDays(6), default);
         Assert.Single(await store.ReadMinutesAsync("SPY", 0, long.MaxValue, default)); // the 10,080-minute window still reaches it
