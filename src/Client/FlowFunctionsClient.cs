@@ -56,30 +56,35 @@ public sealed partial class FlowFunctionsClient : IDisposable
 
     /// <summary>Flow anomaly (growth plan): whether one-sided flow in <paramref name="symbol"/> is a trade, and its spread.</summary>
     /// <param name="expiry">Only this expiry's contracts; null for all.</param>
-    public Task<ApiResponse<FlowAnomaly>> GetFlowAnomalyAsync(string symbol, DateOnly? expiry = null, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/strategies/flow-anomaly/{Path(symbol)}{Query(("expiry", Date(expiry)))}", FlowFunctionsJsonContext.Default.FlowAnomaly, cancellationToken);
+    /// <param name="at">The answer as of this past instant (docs/api.md "History"); null for now.</param>
+    public Task<ApiResponse<FlowAnomaly>> GetFlowAnomalyAsync(string symbol, DateOnly? expiry = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/strategies/flow-anomaly/{Path(symbol)}{Query(("expiry", Date(expiry)), ("at", Instant(at)))}", FlowFunctionsJsonContext.Default.FlowAnomaly, cancellationToken);
 
     /// <summary>Flow summary (growth plan): whether today's flow amplifies or dampens dealer gamma.</summary>
     /// <param name="expiry">Only this expiry's contracts; null for all.</param>
-    public Task<ApiResponse<FlowSummary>> GetFlowSummaryAsync(string symbol, DateOnly? expiry = null, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/flow/summary/{Path(symbol)}{Query(("expiry", Date(expiry)))}", FlowFunctionsJsonContext.Default.FlowSummary, cancellationToken);
+    /// <param name="at">The answer as of this past instant (docs/api.md "History"); null for now.</param>
+    public Task<ApiResponse<FlowSummary>> GetFlowSummaryAsync(string symbol, DateOnly? expiry = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/flow/summary/{Path(symbol)}{Query(("expiry", Date(expiry)), ("at", Instant(at)))}", FlowFunctionsJsonContext.Default.FlowSummary, cancellationToken);
 
     /// <summary>Cumulative net flow (alpha plan): net contracts per minute and their running sum.</summary>
     /// <param name="minutes">The window, 1–10,080 (clamped by the server); null for 240.</param>
-    public Task<ApiResponse<CumulativeFlow>> GetCumulativeFlowAsync(string symbol, int? minutes = null, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/flow/options/{Path(symbol)}/cumulative{Query(("minutes", Number(minutes)))}", FlowFunctionsJsonContext.Default.CumulativeFlow, cancellationToken);
+    /// <param name="at">The answer as of this past instant (docs/api.md "History"); null for now.</param>
+    public Task<ApiResponse<CumulativeFlow>> GetCumulativeFlowAsync(string symbol, int? minutes = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/flow/options/{Path(symbol)}/cumulative{Query(("minutes", Number(minutes)), ("at", Instant(at)))}", FlowFunctionsJsonContext.Default.CumulativeFlow, cancellationToken);
 
     /// <summary>0DTE strike flow (alpha plan): today's expiry by strike and minute.</summary>
     /// <param name="minutes">The window, 1–390 (clamped by the server); null for 60.</param>
     /// <param name="bar">The bar size; only <c>1m</c> is served (null sends none).</param>
-    public Task<ApiResponse<StrikeFlow>> GetStrikeFlowAsync(string symbol, int? minutes = null, string? bar = null, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/flow/zero-dte/strike-flow/{Path(symbol)}{Query(("bar", bar), ("minutes", Number(minutes)))}", FlowFunctionsJsonContext.Default.StrikeFlow, cancellationToken);
+    /// <param name="at">The answer as of this past instant (docs/api.md "History"); null for now.</param>
+    public Task<ApiResponse<StrikeFlow>> GetStrikeFlowAsync(string symbol, int? minutes = null, string? bar = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/flow/zero-dte/strike-flow/{Path(symbol)}{Query(("bar", bar), ("minutes", Number(minutes)), ("at", Instant(at)))}", FlowFunctionsJsonContext.Default.StrikeFlow, cancellationToken);
 
     /// <summary>The leaderboard (alpha plan): top buyers and sellers by net premium, from 30-second snapshots.</summary>
     /// <param name="n">Rows per side, 1–50; null for 10.</param>
     /// <param name="windowMinutes">The window, 1–10,080; null for 240.</param>
-    public Task<ApiResponse<Leaderboard>> GetLeaderboardAsync(int? n = null, int? windowMinutes = null, CancellationToken cancellationToken = default) =>
-        GetAsync($"v1/flow/options/leaderboard{Query(("n", Number(n)), ("windowMinutes", Number(windowMinutes)))}", FlowFunctionsJsonContext.Default.Leaderboard, cancellationToken);
+    /// <param name="at">The board as of this past instant (docs/api.md "History"); null for now.</param>
+    public Task<ApiResponse<Leaderboard>> GetLeaderboardAsync(int? n = null, int? windowMinutes = null, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"v1/flow/options/leaderboard{Query(("n", Number(n)), ("windowMinutes", Number(windowMinutes)), ("at", Instant(at)))}", FlowFunctionsJsonContext.Default.Leaderboard, cancellationToken);
 
     /// <summary>The key's plan and quota (any plan; not counted).</summary>
     public Task<ApiResponse<Account>> GetAccountAsync(CancellationToken cancellationToken = default) =>
@@ -196,6 +201,9 @@ public sealed partial class FlowFunctionsClient : IDisposable
     private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An instant in UTC to the tick, e.g. <c>2026-06-05T18:31:00.2500000Z</c> (no <c>+</c> to escape).</summary>
+    private static string? Instant(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

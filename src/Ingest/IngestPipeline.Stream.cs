@@ -17,15 +17,17 @@ public sealed partial class IngestPipeline
     /// The batch's block prints into the stream journal, once per batch id and trading day, before the commit: a batch
     /// delivered again after a failed commit finds its blocks journaled and adds none (docs/api.md "Live flow stream").
     /// </summary>
-    private async Task JournalBlocksAsync(string batchId, FlowFold fold, CancellationToken cancellationToken)
+    private async Task JournalBlocksAsync(string batchId, FlowFold fold, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (journal is null)
         {
             return;
         }
 
+        // A past day being loaded (docs/api.md "History") is no live flow: only today's prints go on the stream.
         var rule = blockRule ?? BlockRule.Default;
-        foreach (var day in rule.Blocks(fold).GroupBy(b => b.TradingDate))
+        var today = NewYorkTime.TradingDate(now);
+        foreach (var day in rule.Blocks(fold).Where(b => b.TradingDate == today).GroupBy(b => b.TradingDate))
         {
             var events = day.Select(b => new StreamRecord(StreamEventKind.Block, b.Print.Symbol, StreamEvents.Block(b.Print))).ToList();
             await journal.AppendAsync(day.Key, batchId, events, cancellationToken);
@@ -52,7 +54,8 @@ public sealed partial class IngestPipeline
             .Concat(fold.Cancels.Select(c => (Symbol: c.Underlying, Minute: MinuteBucket.Of(c.Timestamp))))
             .Where(t => t.Minute < current)
             .Distinct()
-            .GroupBy(t => NewYorkTime.TradingDate(MinuteBucket.Start(t.Minute)));
+            .GroupBy(t => NewYorkTime.TradingDate(MinuteBucket.Start(t.Minute)))
+            .Where(day => day.Key == NewYorkTime.TradingDate(now)); // a past day's finals were never streamed
         try
         {
             foreach (var day in touched)

@@ -122,7 +122,7 @@ public sealed partial class IngestPipeline(
                 await RestoreMarketAsync(batch, cancellationToken);
                 fold = new FlowFold(pricing);
                 fold.AddBatch(batch, _market);
-                await JournalBlocksAsync(batchId, fold, cancellationToken);
+                await JournalBlocksAsync(batchId, fold, now, cancellationToken);
                 var commit = new FlowCommit(batchId, fold, batch.Chains.ToArray(), SpotsTouched(batch, _market), receipt) { Lane = lane };
                 try
                 {

@@ -11,7 +11,7 @@ namespace FlowFunctions.Storage;
 /// </summary>
 public interface IFlowHistory
 {
-    /// <summary>How many New York trading dates the store keeps, today's included (docs/storage.md "Retention").</summary>
+    /// <summary>How many New York trading dates the store keeps, today's included (docs/api.md "Retention").</summary>
     int RetentionTradingDays { get; }
 
     /// <summary>One symbol's counted prints with first ≤ minute ≤ last, by minute ascending, each minute in arrival order.</summary>

@@ -54,6 +54,15 @@ public sealed class DotnetClientTests(IngestedApp app) : IClassFixture<IngestedA
         var anomaly = (await client.GetFlowAnomalyAsync("SPY")).Value;
         Assert.Equal(("candidate", "short_put_spread"), (anomaly.Decision, anomaly.BestStructures[0].Structure));
         Assert.Equal("alpha", (await client.GetAccountAsync()).Value.Plan);
+
+        // As of a past instant (docs/api.md "History"): every "now" of the answer is that instant.
+        var now = (await client.GetFlowSummaryAsync("SPY")).Value.AsOf;
+        var then = now.AddMinutes(-5); // answers carry whole seconds
+        Assert.Equal(then, (await client.GetFlowSummaryAsync("SPY", at: then)).Value.AsOf);
+        Assert.Equal(then, (await client.GetFlowAnomalyAsync("SPY", at: then.ToOffset(TimeSpan.FromHours(-4)))).Value.Timestamp);
+        Assert.Equal(then, (await client.GetStrikeFlowAsync("SPY", at: then)).Value.AsOf);
+        Assert.Equal(then, (await client.GetLeaderboardAsync(at: then)).Value.GeneratedUtc);
+        Assert.All((await client.GetCumulativeFlowAsync("SPY", at: then)).Value.Points, p => Assert.True(p.Ts <= then));
     }
 
     [Fact]

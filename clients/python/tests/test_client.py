@@ -111,6 +111,17 @@ class EndpointTests(unittest.TestCase):
         anomaly = self.client.flow_anomaly("SPY")
         self.assertEqual(("candidate", "short_put_spread"), (anomaly.decision, anomaly.best_structures[0].structure))
 
+    def test_at_asks_as_of_a_past_instant(self):
+        from datetime import timedelta
+        then = NOW - timedelta(minutes=30)
+        past = self.client.cumulative_flow("SPY", minutes=390, at=then)
+        self.assertTrue(past.points)
+        self.assertLessEqual(past.points[-1].ts, then)
+        self.assertLess(len(past.points), len(self.client.cumulative_flow("SPY", minutes=390).points))
+        self.assertEqual(then.replace(microsecond=0), self.client.flow_summary("SPY", at=then).as_of.replace(microsecond=0))
+        with self.assertRaises(ValueError):
+            self.client.leaderboard(at=then.replace(tzinfo=None))
+
     def test_errors_carry_the_apis_code_and_for_a_403_the_plans(self):
         growth = FlowFunctionsClient(URL, "dev-growth")
         with self.assertRaises(FlowFunctionsError) as tier:

@@ -17,6 +17,9 @@ public sealed class MarketState
     private readonly Dictionary<string, SpotMark> _spots = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Symbol, DateOnly Date), SymbolChain> _chains = [];
 
+    /// <summary>The newest spot of each underlying per trading date, for prints older than the newest spot.</summary>
+    private readonly Dictionary<(string Symbol, DateOnly Date), SpotMark> _daySpots = [];
+
     public IReadOnlyDictionary<string, SpotMark> Spots => _spots;
 
     public IEnumerable<SymbolChain> Chains => _chains.Values;
@@ -59,6 +62,12 @@ public sealed class MarketState
         {
             _spots[symbol] = new SpotMark(price, ts);
         }
+
+        var day = (symbol, NewYorkTime.TradingDate(ts));
+        if (!_daySpots.TryGetValue(day, out var dayHeld) || ts >= dayHeld.Timestamp)
+        {
+            _daySpots[day] = new SpotMark(price, ts);
+        }
     }
 
     /// <summary>
@@ -81,9 +90,28 @@ public sealed class MarketState
 
     public SymbolChain? Chain(string symbol, DateOnly tradingDate) => _chains.GetValueOrDefault((symbol, tradingDate));
 
-    /// <summary>The print's spot, else the last known; NaN when neither exists.</summary>
-    public double ResolveSpot(in TradeEvent trade) =>
-        trade.HasSpot ? trade.Spot : _spots.TryGetValue(trade.Underlying, out var s) ? s.Price : double.NaN;
+    /// <summary>
+    /// The print's spot, else the newest known when it is stamped by the print, else the newest of the print's trading
+    /// date; NaN when none exists.
+    /// </summary>
+    public double ResolveSpot(in TradeEvent trade)
+    {
+        if (trade.HasSpot)
+        {
+            return trade.Spot;
+        }
+
+        if (_spots.TryGetValue(trade.Underlying, out var newest) && newest.Timestamp <= trade.Timestamp)
+        {
+            return newest.Price;
+        }
+
+        // A print older than the newest spot (a late print, or a past day loaded while today's feed runs, docs/api.md
+        // "History") takes the newest spot of its own trading date; a past day without one has no spot.
+        return _daySpots.TryGetValue((trade.Underlying, NewYorkTime.TradingDate(trade.Timestamp)), out var day) ? day.Price
+            : newest.Price > 0 && NewYorkTime.TradingDate(newest.Timestamp) == NewYorkTime.TradingDate(trade.Timestamp) ? newest.Price
+            : double.NaN;
+    }
 
     /// <summary>
     /// The print's IV, else the chain's latest IV for the contract, else implied from the print's price

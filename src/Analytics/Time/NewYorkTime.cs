@@ -53,7 +53,7 @@ public static class NewYorkTime
     /// <summary>
     /// The first trading date a retention of <paramref name="tradingDays"/> keeps on <paramref name="today"/>: the
     /// earliest of the last <paramref name="tradingDays"/> weekdays up to today (today counts when it is one), so a
-    /// weekend never uses up a day of it (docs/storage.md "Retention"; exchange holidays are counted as trading days).
+    /// weekend never uses up a day of it (docs/api.md "Retention"; exchange holidays are counted as trading days).
     /// </summary>
     public static DateOnly FirstRetainedDate(DateOnly today, int tradingDays)
     {

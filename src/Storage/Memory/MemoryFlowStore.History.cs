@@ -7,11 +7,11 @@ namespace FlowFunctions.Storage.Memory;
 /// <summary>
 /// The memory store's history (<see cref="IFlowHistory"/>, docs/api.md "History"): the ledger it keeps for cancels,
 /// read back for answers as of a past instant, and every chain event and quoted spot a commit brought, kept as long as
-/// the retention (docs/storage.md "Retention").
+/// the retention (docs/api.md "Retention").
 /// </summary>
 public sealed partial class MemoryFlowStore : IFlowHistory
 {
-    /// <summary>The memory store's default retention: one trading week (docs/storage.md "Retention").</summary>
+    /// <summary>The memory store's default retention: one trading week (docs/api.md "Retention").</summary>
     public const int DefaultRetentionTradingDays = 5;
 
     public MemoryFlowStore()

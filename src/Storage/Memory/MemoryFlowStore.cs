@@ -165,7 +165,7 @@ public sealed partial class MemoryFlowStore : IFlowStore, IDisposable
 
     public Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Everything of the retained trading dates (docs/storage.md "Retention"), and minute tallies as far again as the
+        // Everything of the retained trading dates (docs/api.md "Retention"), and minute tallies as far again as the
         // longest window, so that a window ending at the first retained minute is whole.
         var (firstDate, firstDayMinute) = FirstRetained(now);
         var firstMinute = Math.Min(MinuteBucket.Of(now), firstDayMinute) - CumulativeFlow.MaxMinutes;

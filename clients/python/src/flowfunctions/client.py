@@ -119,27 +119,31 @@ class FlowFunctionsClient:
         self._backoff = retry_backoff
         self._timeout = timeout
 
-    def flow_anomaly(self, symbol: str, expiry: Optional[date] = None) -> FlowAnomaly:
+    def flow_anomaly(self, symbol: str, expiry: Optional[date] = None, at: Optional[datetime] = None) -> FlowAnomaly:
         """Flow anomaly (growth plan): whether one-sided flow in ``symbol`` is a trade, and its spread.
-        ``expiry`` limits it to one expiry's contracts."""
-        return self._get(FlowAnomaly, f"v1/strategies/flow-anomaly/{_path(symbol)}", expiry=_date(expiry))
+        ``expiry`` limits it to one expiry's contracts; ``at`` (an aware datetime) asks as of a past instant."""
+        return self._get(FlowAnomaly, f"v1/strategies/flow-anomaly/{_path(symbol)}", expiry=_date(expiry), at=_instant(at))
 
-    def flow_summary(self, symbol: str, expiry: Optional[date] = None) -> FlowSummary:
-        """Flow summary (growth plan): whether today's flow amplifies or dampens dealer gamma."""
-        return self._get(FlowSummary, f"v1/flow/summary/{_path(symbol)}", expiry=_date(expiry))
+    def flow_summary(self, symbol: str, expiry: Optional[date] = None, at: Optional[datetime] = None) -> FlowSummary:
+        """Flow summary (growth plan): whether today's flow amplifies or dampens dealer gamma (as of ``at``)."""
+        return self._get(FlowSummary, f"v1/flow/summary/{_path(symbol)}", expiry=_date(expiry), at=_instant(at))
 
-    def cumulative_flow(self, symbol: str, minutes: Optional[int] = None) -> CumulativeFlow:
-        """Cumulative net flow (alpha plan) over ``minutes`` (1-10,080, clamped by the server; default 240)."""
-        return self._get(CumulativeFlow, f"v1/flow/options/{_path(symbol)}/cumulative", minutes=minutes)
+    def cumulative_flow(self, symbol: str, minutes: Optional[int] = None, at: Optional[datetime] = None) -> CumulativeFlow:
+        """Cumulative net flow (alpha plan) over ``minutes`` (1-10,080, clamped by the server; default 240) ending
+        now or at ``at``."""
+        return self._get(CumulativeFlow, f"v1/flow/options/{_path(symbol)}/cumulative", minutes=minutes, at=_instant(at))
 
-    def strike_flow(self, symbol: str, minutes: Optional[int] = None, bar: Optional[str] = None) -> StrikeFlow:
-        """0DTE strike flow (alpha plan) over ``minutes`` (1-390; default 60); ``bar`` may only be ``1m``."""
-        return self._get(StrikeFlow, f"v1/flow/zero-dte/strike-flow/{_path(symbol)}", bar=bar, minutes=minutes)
+    def strike_flow(self, symbol: str, minutes: Optional[int] = None, bar: Optional[str] = None,
+                    at: Optional[datetime] = None) -> StrikeFlow:
+        """0DTE strike flow (alpha plan) over ``minutes`` (1-390; default 60) ending now or at ``at``; ``bar`` may
+        only be ``1m``."""
+        return self._get(StrikeFlow, f"v1/flow/zero-dte/strike-flow/{_path(symbol)}", bar=bar, minutes=minutes, at=_instant(at))
 
-    def leaderboard(self, n: Optional[int] = None, window_minutes: Optional[int] = None) -> Leaderboard:
+    def leaderboard(self, n: Optional[int] = None, window_minutes: Optional[int] = None,
+                    at: Optional[datetime] = None) -> Leaderboard:
         """Top buyers and sellers by net premium (alpha plan): ``n`` rows a side (1-50; default 10) over
-        ``window_minutes`` (1-10,080; default 240)."""
-        return self._get(Leaderboard, "v1/flow/options/leaderboard", n=n, windowMinutes=window_minutes)
+        ``window_minutes`` (1-10,080; default 240), ending now or at ``at``."""
+        return self._get(Leaderboard, "v1/flow/options/leaderboard", n=n, windowMinutes=window_minutes, at=_instant(at))
 
     def account(self) -> Account:
         """The key's plan and quota (any plan; not counted)."""
@@ -260,6 +264,15 @@ def _path(symbol: str) -> str:
 
 def _date(value: Optional[date]) -> Optional[str]:
     return value.isoformat() if value is not None else None
+
+
+def _instant(value: Optional[datetime]) -> Optional[str]:
+    """An aware datetime as UTC ISO 8601 (``...Z``); a naive one is refused rather than guessed."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("at must be an aware datetime (with a time zone), e.g. datetime(..., tzinfo=timezone.utc)")
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _sse(response: Any) -> Iterator[Dict[str, str]]:

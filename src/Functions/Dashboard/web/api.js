@@ -4,6 +4,7 @@ import { pause } from './status.js';
 
 /** GET of a /v1 path with the key in its header: { status, body, retryAfter }; status 0 when the network failed. */
 export async function api(path) {
+  path = asOf(path);
   const headers = { Accept: 'application/json' };
   if (state.key) headers['X-Api-Key'] = state.key;
   try {
@@ -26,4 +27,10 @@ export async function publicJson(path) {
   } catch {
     return null;
   }
+}
+
+/** A flow read asked as of the page's instant (`at`, docs/api.md "History"); the account is always now. */
+export function asOf(path) {
+  if (!state.at || !/^\/v1\/(flow|strategies)\//.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}at=${encodeURIComponent(state.at)}`;
 }

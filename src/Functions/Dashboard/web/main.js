@@ -3,8 +3,9 @@
 // with Node's test runner), dom.js builds elements, state.js holds the page's state, api.js calls the API, view.js and
 // chart.js are what every view shares, summary.js, anomaly.js, cumulative.js, strikes.js and leaderboard.js draw one
 // view each, views.js wires them, refresh.js runs the cycle, live.js follows the live stream (block prints, alerts, and a
-// refresh of the symbol's views as each minute closes), key.js and controls.js handle the user.
+// refresh of the symbol's views as each minute closes), key.js, controls.js and asof.js (looking back) handle the user.
 import { publicJson } from './api.js';
+import { setupAsOf } from './asof.js';
 import { setupControls } from './controls.js';
 import { loadKey, showKeyInput, takeKeyFromAddress } from './key.js';
 import { followLive } from './live.js';
@@ -21,6 +22,7 @@ async function start() {
   loadKey();
   showKeyInput();
   setupControls();
+  setupAsOf();
   for (const view of symbolViews) view.symbolChanged();
   refresh();
   followLive(refreshOnClose);

@@ -10,6 +10,7 @@ export const state = {
   developmentKey: false, // the key is the app's Development key, not one the user gave
   symbol: symbolFromAddress(location.search),
   windows: { cumulative: 390, strikes: 60, leaderboard: 60 },
+  at: null, // the instant the views answer for (ISO 8601), null for now: asof.js
   pausedUntil: 0,
   keyRejected: false,
   refreshes: 0,

@@ -33,5 +33,6 @@ export const windowViews = { cumulative: cumulativeView, strikes: strikesView, l
 
 /** A minute closed on the live stream: the symbol's views are out of date (the leaderboard keeps its snapshot cycle). */
 export function refreshOnClose() {
+  if (state.at) return; // looking back: a minute closing now changes nothing on screen
   for (const view of symbolViews) view.refresh();
 }
