@@ -72,6 +72,11 @@ if (options.Runs("snapshot"))
     await new SnapshotSuite(report, options).RunAsync();
 }
 
+if (options.Runs("history"))
+{
+    await new HistorySuite(report).RunAsync();
+}
+
 if (options.Runs("import"))
 {
     var importRoot = Directory.CreateTempSubdirectory("flowfunctions-import-bench-").FullName;
