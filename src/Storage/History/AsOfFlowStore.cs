@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Exposure;
@@ -140,9 +141,7 @@ public sealed class AsOfFlowStore(IFlowStore store, IFlowHistory history, DateTi
             {
                 if (p.TradingDate == tradingDate && p.StampedBy(_ticks))
                 {
-                    var flow = contracts.GetValueOrDefault(p.Contract);
-                    p.AddTo(ref flow);
-                    contracts[p.Contract] = flow;
+                    p.AddTo(ref CollectionsMarshal.GetValueRefOrAddDefault(contracts, p.Contract, out _));
                 }
             }
         }
