@@ -46,6 +46,12 @@ public sealed class DashboardLookBackTests
 
         Assert.DoesNotContain(page.Sent, r => new Uri(r.Url).AbsolutePath == "/v1/account" && r.Url.Contains("at=", StringComparison.Ordinal));
 
+        // Play steps the instant a minute at a time; a second press pauses it.
+        await page.Page.ClickAsync("#as-of-play");
+        await page.Page.WaitForFunctionAsync("() => document.body.dataset.asOf === '2026-06-05T18:01:00.000Z'");
+        await page.Page.ClickAsync("#as-of-play");
+        Assert.Equal("false", await page.Page.GetAttributeAsync("#as-of-play", "aria-pressed"));
+
         // Live: the views are asked for now again.
         refreshes = int.Parse(await page.Page.EvaluateAsync<string>("() => document.body.dataset.refreshes"), System.Globalization.CultureInfo.InvariantCulture);
         await page.Page.ClickAsync("#as-of-live");

@@ -14,6 +14,13 @@ function localValue(date) {
   return local.toISOString().slice(0, 16);
 }
 
+/** The market clock's now (the simulator may be replaying an earlier session), from /health's reading and the time since. */
+function marketNow() {
+  const health = state.health;
+  if (!health || !health.market_time || !state.lastRefresh) return new Date();
+  return new Date(new Date(health.market_time).getTime() + (Date.now() - state.lastRefresh.getTime()));
+}
+
 function stop() {
   clearInterval(player);
   player = null;
@@ -47,12 +54,12 @@ export function setupAsOf() {
       stop();
       return;
     }
-    if (!state.at) lookBack(new Date(Date.now() - 60 * STEP_MS)); // an hour ago, then minute by minute
+    if (!state.at) lookBack(new Date(marketNow().getTime() - 60 * STEP_MS)); // an hour ago, then minute by minute
     $('#as-of-play').textContent = 'Pause';
     $('#as-of-play').setAttribute('aria-pressed', 'true');
     player = setInterval(() => {
       const next = new Date(new Date(state.at).getTime() + STEP_MS);
-      if (next.getTime() > Date.now()) {
+      if (next.getTime() > marketNow().getTime()) {
         stop();
         lookBack(null);
         return;
