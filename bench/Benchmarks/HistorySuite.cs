@@ -24,12 +24,9 @@ public sealed class HistorySuite(Report report)
         // The app's content root, which the test host finds by the solution's layout in a test run.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FLOWFUNCTIONS", Path.Combine(AzuriteProcess.RepositoryRoot(), "src", "Functions"));
         await using var app = new FlowApiFactory(now: Evening);
-        using var admin = app.ClientWithKey(Keys.Admin);
         foreach (var payload in SimulatedDays.Payloads(tape, 5_000))
         {
-            using var content = new ByteArrayContent(payload);
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            (await admin.PostAsync("/v1/ingest/events", content)).EnsureSuccessStatusCode();
+            await app.IngestAsync(payload);
         }
 
         using var client = app.ClientWithKey(Keys.Alpha);

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -67,10 +66,15 @@ public sealed class FlowApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Posts events (each serialized as one JSON object) to the ingest endpoint as an array, with the admin key.</summary>
-    public async Task<JsonElement> IngestAsync(IEnumerable<object> events, string? idempotencyKey = null)
+    public Task<JsonElement> IngestAsync(IEnumerable<object> events, string? idempotencyKey = null) =>
+        IngestAsync(JsonSerializer.SerializeToUtf8Bytes(events), idempotencyKey);
+
+    /// <summary>Posts a body as it stands (a JSON array, an object or NDJSON, UTF-8) to the ingest endpoint with the admin key.</summary>
+    public async Task<JsonElement> IngestAsync(byte[] payload, string? idempotencyKey = null)
     {
         using var client = ClientWithKey(Keys.Admin);
-        using var content = new StringContent(JsonSerializer.Serialize(events), Encoding.UTF8, "application/json");
+        using var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/ingest/events") { Content = content };
         if (idempotencyKey is not null)
         {
