@@ -28,6 +28,14 @@ public sealed class StorageOptions
     public string NamePrefix { get; set; } = string.Empty;
 
     /// <summary>
+    /// How many New York trading dates the flow store keeps, today's included, for backfill and reads as of a past
+    /// instant (docs/api.md "Retention"); unset is the store's default: 5 in memory
+    /// (<see cref="Memory.MemoryFlowStore.DefaultRetentionTradingDays"/>), 21 on Azure
+    /// (<see cref="Azure.AzureFlowStore.DefaultRetentionTradingDays"/>).
+    /// </summary>
+    public int? RetentionTradingDays { get; set; }
+
+    /// <summary>
     /// Check every table write against the service's size limits before sending it (<see cref="Azure.AzureLimits"/>):
     /// Azurite does not enforce them. On in the tests; costs a parse of each write body.
     /// </summary>

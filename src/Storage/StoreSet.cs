@@ -19,8 +19,9 @@ public sealed record StoreSet(
     IDeliveryLog Deliveries)
 {
     /// <summary>In process, lost on exit: the standalone default.</summary>
-    public static StoreSet InMemory() => new(
-        new MemoryFlowStore(),
+    /// <param name="retentionTradingDays">The flow store's retention; null for its default.</param>
+    public static StoreSet InMemory(int? retentionTradingDays = null) => new(
+        new MemoryFlowStore(retentionTradingDays ?? MemoryFlowStore.DefaultRetentionTradingDays),
         new MemoryApiKeyStore(),
         new MemoryQuotaStore(),
         new MemorySnapshotStore(),

@@ -43,4 +43,33 @@ public sealed class NewYorkTimeTests
         Assert.Equal(new DateTimeOffset(2026, 6, 5, 13, 30, 0, TimeSpan.Zero), NewYorkTime.OpenUtc(new DateOnly(2026, 6, 5)));
         Assert.Equal(new DateTimeOffset(2026, 12, 4, 21, 0, 0, TimeSpan.Zero), NewYorkTime.CloseUtc(new DateOnly(2026, 12, 4)));
     }
+
+    /// <summary>
+    /// A retention keeps a date from the date itself until <see cref="NewYorkTime.RetainedUntil"/>, and on no day
+    /// after: the two functions are each other's inverse on every pair of dates of two months, for 1 to 25 days.
+    /// </summary>
+    [Fact]
+    public void ADateIsRetainedExactlyUntilItsRetainedUntilDate()
+    {
+        var first = new DateOnly(2026, 5, 1);
+        for (var days = 1; days <= 25; days++)
+        {
+            for (var d = 0; d < 31; d++)
+            {
+                var date = first.AddDays(d);
+                var until = NewYorkTime.RetainedUntil(date, days);
+                for (var t = d; t < 62; t++)
+                {
+                    var today = first.AddDays(t);
+                    Assert.True(
+                        NewYorkTime.FirstRetainedDate(today, days) <= date == today < until,
+                        $"{date} with {days} days on {today}: retained until {until}");
+                }
+            }
+        }
+
+        // Friday's data with a week's retention goes at the next Friday's midnight; Saturday's at Monday's.
+        Assert.Equal(new DateOnly(2026, 6, 12), NewYorkTime.RetainedUntil(new DateOnly(2026, 6, 5), 5));
+        Assert.Equal(new DateOnly(2026, 6, 8), NewYorkTime.RetainedUntil(new DateOnly(2026, 6, 6), 1));
+    }
 }

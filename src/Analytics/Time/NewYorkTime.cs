@@ -68,6 +68,23 @@ public static class NewYorkTime
         return date;
     }
 
+    /// <summary>
+    /// The first date on which a retention of <paramref name="tradingDays"/> no longer keeps <paramref name="date"/>:
+    /// the <paramref name="tradingDays"/>-th weekday after it (the inverse of <see cref="FirstRetainedDate"/>: from that
+    /// date on, <c>FirstRetainedDate(today, tradingDays) &gt; date</c>).
+    /// </summary>
+    public static DateOnly RetainedUntil(DateOnly date, int tradingDays)
+    {
+        var until = date;
+        for (var counted = 0; counted < Math.Max(1, tradingDays);)
+        {
+            until = until.AddDays(1);
+            counted += IsWeekday(until) ? 1 : 0;
+        }
+
+        return until;
+    }
+
     private static (DateTime Start, DateTime End) DaylightWindowLocal(int year) =>
         (NthSunday(year, 3, 2).AddHours(2), NthSunday(year, 11, 1).AddHours(2));
 

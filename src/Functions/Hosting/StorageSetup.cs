@@ -19,7 +19,7 @@ public static class StorageSetup
         // Bound once; the account is opened only in azure mode.
         services.AddSingleton(sp => Bind(sp.GetRequiredService<IConfiguration>(), !sp.GetRequiredService<AppMode>().IsStandalone));
         services.AddSingleton(sp => new AzureStorage(sp.GetRequiredService<StorageOptions>()));
-        services.AddStoreSet(sp => UseAzure(sp) ? WithAppLayers(sp, StoreSet.InAzure(sp.GetRequiredService<AzureStorage>())) : StoreSet.InMemory());
+        services.AddStoreSet(sp => UseAzure(sp) ? WithAppLayers(sp, StoreSet.InAzure(sp.GetRequiredService<AzureStorage>())) : StoreSet.InMemory(sp.GetRequiredService<StorageOptions>().RetentionTradingDays));
         return services;
     }
 
@@ -40,6 +40,11 @@ public static class StorageSetup
         var mode = Mode(config, functionApp);
         var options = config.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         options.Mode = mode;
+        if (options.RetentionTradingDays is < 1)
+        {
+            throw new InvalidOperationException($"Storage:RetentionTradingDays must be at least 1 (it is {options.RetentionTradingDays}).");
+        }
+
         if (functionApp && !options.HasAccount)
         {
             var host = config.GetSection("AzureWebJobsStorage");

@@ -11,7 +11,7 @@ namespace FlowFunctions.Storage.Azure;
 /// finishes the rest. A cancel's tombstone is ignored while finding its own print, so a cancel cut short is finished,
 /// not lost. Every row a cancel touches is in its symbol's partition.
 /// </summary>
-internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
+internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer, int retentionDays)
 {
     /// <summary>Applies the commit's cancels in order; returns how many named no print held.</summary>
     public async Task<int> ApplyAsync(FlowCommit commit, CancellationToken cancellationToken)
@@ -34,7 +34,7 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         var symbol = cancel.Underlying;
         var partition = FlowRows.PartitionOf(symbol);
         var minute = MinuteBucket.Of(cancel.Timestamp);
-        var left = (await ReadLedgerAsync(partition, symbol, minute, minute + 1, tag, cancellationToken)).GetValueOrDefault(minute) ?? [];
+        var left = (await ReadLedgerAsync(flow, partition, symbol, minute, minute + 1, tag, cancellationToken)).GetValueOrDefault(minute) ?? [];
         var index = left.FindIndex(e => e.Print.Id == cancel.Id && e.Print.Contract == cancel.Contract);
         if (index < 0)
         {
@@ -45,19 +45,19 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         left.RemoveAt(index);
         var hour = minute / 60;
         var changes = new Dictionary<string, FlowRowChange>(StringComparer.Ordinal);
-        Change(FlowRows.LedgerRow(symbol, minute, lane, tag, 0), FlowRows.DayDataUntil(p.TradingDate)).Cells[LedgerCodec.TombstonesCell] =
+        Change(FlowRows.LedgerRow(symbol, minute, lane, tag, 0), FlowRows.DayDataUntil(p.TradingDate, retentionDays)).Cells[LedgerCodec.TombstonesCell] =
             LedgerCodec.EncodeTombstones([new Tombstone(cancel.Id, cancel.Contract, tag)]);
 
         // The minute, and for a 0DTE print its strike: the latest is found again among the minute's prints left.
         var minuteLast = Latest(left, static _ => true);
-        Change(FlowRows.MinuteRow(symbol, hour), FlowRows.MinuteRowUntil(hour)).Cells[FlowRows.MinuteCell(minute)] =
+        Change(FlowRows.MinuteRow(symbol, hour), FlowRows.MinuteRowUntil(hour, retentionDays)).Cells[FlowRows.MinuteCell(minute)] =
             FlowCodec.AsCorrection(FlowCodec.EncodeTally(Negative(p, minuteLast)));
         if (p.ZeroDte)
         {
             var strike = p.Contract.StrikeMilli;
             var flowAt = default(StrikeMinuteFlow);
             flowAt.Remove(p.DeltaCents, p.GammaCents, p.Size, Latest(left, q => q.ZeroDte && q.Contract.StrikeMilli == strike));
-            Change(FlowRows.ZeroDteRow(symbol, hour), FlowRows.DayDataUntil(p.TradingDate)).Cells[FlowRows.MinuteCell(minute)] =
+            Change(FlowRows.ZeroDteRow(symbol, hour), FlowRows.DayDataUntil(p.TradingDate, retentionDays)).Cells[FlowRows.MinuteCell(minute)] =
                 FlowCodec.AsCorrection(FlowCodec.EncodeStrikes(new Dictionary<int, StrikeMinuteFlow> { [strike] = flowAt }));
         }
 
@@ -98,7 +98,7 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
             : held;
         var negative = default(ContractDayFlow);
         negative.Remove(p.Side, p.BuyMilli, p.Size, p.PremiumCents, last);
-        change(rowKey, FlowRows.DayDataUntil(p.TradingDate)).Cells[cell] =
+        change(rowKey, FlowRows.DayDataUntil(p.TradingDate, retentionDays)).Cells[cell] =
             FlowCodec.AsCorrection(FlowCodec.EncodeContracts(new Dictionary<int, ContractDayFlow> { [p.Contract.StrikeMilli] = negative }));
     }
 
@@ -131,9 +131,9 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         var bucket = FlowRows.BucketCell(symbol);
         foreach (var (from, to, last, until) in new[]
         {
-            (FlowRows.MinuteRollupFrom(minute) + "|", FlowRows.MinuteRollupFrom(minute) + "}", minuteLast, FlowRows.MinuteRollupUntil(minute)),
-            (FlowRows.HourRollupFrom(hour) + "|", FlowRows.HourRollupFrom(hour) + "}", hourLast, FlowRows.HourRollupUntil(hour)),
-            (FlowRows.DayRollupFrom(day) + "|", FlowRows.DayRollupFrom(day) + "}", dayLast, FlowRows.DayRollupUntil(day)),
+            (FlowRows.MinuteRollupFrom(minute) + "|", FlowRows.MinuteRollupFrom(minute) + "}", minuteLast, FlowRows.MinuteRollupUntil(minute, retentionDays)),
+            (FlowRows.HourRollupFrom(hour) + "|", FlowRows.HourRollupFrom(hour) + "}", hourLast, FlowRows.HourRollupUntil(hour, retentionDays)),
+            (FlowRows.DayRollupFrom(day) + "|", FlowRows.DayRollupFrom(day) + "}", dayLast, FlowRows.DayRollupUntil(day, retentionDays)),
         })
         {
             await foreach (var entity in flow.QueryAllAsync($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {to}", ["RowKey"], cancellationToken))
@@ -194,7 +194,7 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
         for (var end = minute; last.IsNone && end > stop; end -= end % 60 == 0 ? 60 : end % 60)
         {
             var first = Math.Max(stop, end % 60 == 0 ? end - 60 : end - (end % 60));
-            foreach (var prints in (await ReadLedgerAsync(partition, symbol, first, end, 0, cancellationToken)).Values)
+            foreach (var prints in (await ReadLedgerAsync(flow, partition, symbol, first, end, 0, cancellationToken)).Values)
             {
                 last = LastPrint.Latest(last, Latest(prints, keep));
             }
@@ -204,7 +204,8 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer)
     }
 
     /// <summary>The ledger of first ≤ minute &lt; end by minute: every print with its lane, less those cancelled (except by <paramref name="ignoredTag"/>).</summary>
-    private async Task<Dictionary<long, List<(LedgerPrint Print, string Lane)>>> ReadLedgerAsync(
+    internal static async Task<Dictionary<long, List<(LedgerPrint Print, string Lane)>>> ReadLedgerAsync(
+        StoreTable flow,
         string partition, string symbol, long first, long end, ulong ignoredTag, CancellationToken cancellationToken)
     {
         var prints = new Dictionary<long, List<(LedgerPrint, string)>>();

@@ -16,7 +16,7 @@ namespace FlowFunctions.Storage.Azure;
 /// <see cref="ChainBlobs"/> (chains in Blob Storage), <see cref="RollupRanges"/> (what a window reads) and
 /// <see cref="FlowRetention"/> (pruning). Thread-safe; several instances may share one account.
 /// </summary>
-public sealed class AzureFlowStore : IFlowStore, IDisposable
+public sealed partial class AzureFlowStore : IFlowStore, IDisposable
 {
     public const string FlowTable = "flow";
     public const string ReceiptTable = "flowreceipts";
@@ -36,16 +36,19 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     /// <param name="chains">The chain container.</param>
     /// <param name="cachedRows">Rows kept in memory for writing without reads, over all partitions.</param>
     /// <param name="time">The wall clock of claim leases.</param>
-    public AzureFlowStore(StoreTable flow, StoreTable receipts, StoreContainer chains, int cachedRows = 160_000, TimeProvider? time = null)
+    /// <param name="retentionTradingDays">How many trading dates to keep, today's included (docs/api.md "Retention").</param>
+    public AzureFlowStore(StoreTable flow, StoreTable receipts, StoreContainer chains, int cachedRows = 160_000, TimeProvider? time = null, int retentionTradingDays = DefaultRetentionTradingDays)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retentionTradingDays, 1);
+        RetentionTradingDays = retentionTradingDays;
         _flow = flow;
         _receipts = receipts;
         _chainContainer = chains;
         _claims = new BatchClaims(receipts, time ?? TimeProvider.System);
         _writer = new FlowRowWriter(flow, cachedRows);
-        _cancels = new AzureCancels(flow, _writer);
+        _cancels = new AzureCancels(flow, _writer, retentionTradingDays);
         _chainBlobs = new ChainBlobs(chains);
-        _retention = new FlowRetention(flow, receipts, _chainBlobs);
+        _retention = new FlowRetention(flow, receipts, _chainBlobs, retentionTradingDays);
     }
 
     /// <summary>What this store's row writer has written since it was made: rows by kind, bytes changed and sent.</summary>
@@ -71,11 +74,12 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
         {
             // Print ids first (docs/storage.md, "Print ids"): a print another batch counted since the pipeline checked
             // fails the commit here, before any of the batch's aggregate rows is written in its partition.
-            await Task.WhenAll(PrintIdRows.Changes(commit, tag).Select(p =>
+            await Task.WhenAll(PrintIdRows.Changes(commit, tag, RetentionTradingDays).Select(p =>
                 _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken, (change, row) => PrintIdRows.Conflicts(change, row, tag))));
 
-            var writes = FlowRowChanges.Of(commit).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
+            var writes = FlowRowChanges.Of(commit, RetentionTradingDays).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
             writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
+            writes.Add(_chainBlobs.KeepEventsAsync(commit.Chains, commit.Lane, tag, cancellationToken));
             await Task.WhenAll(writes);
 
             // Cancels go after the batch's own rows, in order (docs/storage.md, "Cancels"): a cancel may name a print
@@ -223,9 +227,15 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     public async Task<SpotMark?> ReadSpotAsync(string symbol, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
+        return await ReadNewestMarkAsync(symbol, FlowRows.SpotRowsFrom, FlowRows.SpotRowsTo, cancellationToken);
+    }
+
+    /// <summary>The newest mark of the symbol that the lanes' spot rows of one family (<c>S</c> or <c>Q</c>) hold.</summary>
+    private async Task<SpotMark?> ReadNewestMarkAsync(string symbol, string from, string to, CancellationToken cancellationToken)
+    {
         var cell = FlowRows.BucketCell(symbol);
         SpotMark? newest = null;
-        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {FlowRows.SpotRowsFrom} and RowKey lt {FlowRows.SpotRowsTo}", null, cancellationToken))
+        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {from} and RowKey lt {to}", null, cancellationToken))
         {
             if (FlowRow.From(entity).Cells.GetValueOrDefault(cell) is { } bytes && FlowCodec.DecodeSpots(bytes).TryGetValue(symbol, out var mark)
                 && !FlowCodec.IsNoSpot(mark) && (newest is not { } held || mark.Timestamp > held.Timestamp))
@@ -261,8 +271,8 @@ public sealed class AzureFlowStore : IFlowStore, IDisposable
     }
 
     /// <summary>
-    /// Deletes rows whose <c>Until</c> has passed, receipts older than a day and chains of trading dates before
-    /// yesterday, at most once an hour of <paramref name="now"/> per instance (<see cref="FlowRetention"/>).
+    /// Deletes rows whose <c>Until</c> has passed, receipts older than a day and chains of trading dates the retention
+    /// no longer keeps, at most once an hour of <paramref name="now"/> per instance (<see cref="FlowRetention"/>).
     /// </summary>
     public async Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

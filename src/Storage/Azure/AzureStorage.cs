@@ -30,6 +30,7 @@ public sealed class AzureStorage
 
     private readonly TableServiceClient _tables;
     private readonly BlobServiceClient _blobs;
+    private readonly int _retentionTradingDays;
     private readonly ConcurrentDictionary<string, StoreTable> _tableClients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoreContainer> _containerClients = new(StringComparer.Ordinal);
 
@@ -40,6 +41,7 @@ public sealed class AzureStorage
     public AzureStorage(StorageOptions options, TokenCredential? credential = null, params HttpPipelinePolicy[] policies)
     {
         var prefix = options.NamePrefix ?? string.Empty;
+        _retentionTradingDays = options.RetentionTradingDays ?? AzureFlowStore.DefaultRetentionTradingDays;
         if (prefix.Length > 20 || !prefix.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)) || (prefix.Length > 0 && !char.IsAsciiLetterLower(prefix[0])))
         {
             throw new ArgumentException("A storage name prefix is up to 20 lower-case letters and digits, starting with a letter.", nameof(options));
@@ -107,7 +109,7 @@ public sealed class AzureStorage
     public StoreContainer Container(string name) => _containerClients.GetOrAdd(Name(name), n => new StoreContainer(_blobs.GetBlobContainerClient(n)));
 
     public AzureFlowStore CreateFlowStore() =>
-        new(Table(AzureFlowStore.FlowTable), Table(AzureFlowStore.ReceiptTable), Container(AzureFlowStore.ChainContainer));
+        new(Table(AzureFlowStore.FlowTable), Table(AzureFlowStore.ReceiptTable), Container(AzureFlowStore.ChainContainer), retentionTradingDays: _retentionTradingDays);
 
     public AzureStreamJournal CreateStreamJournal() => new(Table(AzureStreamJournal.Table));
 

@@ -7,10 +7,12 @@ namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
 /// Retention of the aggregate store, in one place on one schedule (docs/storage.md, "Pruning"): at most once an hour
-/// per instance, rows whose <c>Until</c> has passed, receipts older than a day and chains of trading dates before
-/// yesterday. Spot rows carry no end and are never pruned. Thread-safe.
+/// per instance, rows whose <c>Until</c> has passed (the retention is in each row's <c>Until</c>, <see cref="FlowRows"/>),
+/// receipts older than a day, and chains and chain events of trading dates the retention no longer keeps, but for the
+/// one before the first kept date (its chain is the first kept date's open baseline). Spot rows carry no end and are
+/// never pruned. Thread-safe.
 /// </summary>
-internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainBlobs chains)
+internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainBlobs chains, int retentionDays)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -37,7 +39,7 @@ internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainB
         }
 
         await DeleteAllAsync(receipts, BatchClaims.StaleFilter(now), cancellationToken);
-        await chains.PruneAsync(NewYorkTime.TradingDate(now).AddDays(-1), cancellationToken);
+        await chains.PruneAsync(NewYorkTime.FirstRetainedDate(NewYorkTime.TradingDate(now), retentionDays + 1), cancellationToken);
     }
 
     /// <summary>Deletes every entity the filter finds, in transactions of up to 100 per partition.</summary>

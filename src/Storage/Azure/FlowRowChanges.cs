@@ -25,7 +25,7 @@ internal static class FlowRowChanges
 {
     private delegate void Merge<T>(ref T into, in T delta);
 
-    public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit)
+    public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit, int retentionDays)
     {
         var lane = commit.Lane;
         var rows = new Dictionary<(string, string), FlowRowChange>();
@@ -46,13 +46,13 @@ internal static class FlowRowChanges
             var partition = FlowRows.PartitionOf(key.Symbol);
             var hour = key.Minute / 60;
             var day = key.Minute / 1440;
-            var row = Row(partition, FlowRows.MinuteRow(key.Symbol, hour), FlowRows.MinuteRowUntil(hour));
+            var row = Row(partition, FlowRows.MinuteRow(key.Symbol, hour), FlowRows.MinuteRowUntil(hour, retentionDays));
             CollectionsMarshal.GetValueRefOrAddDefault(minuteCells, (row, FlowRows.MinuteCell(key.Minute)), out _).Merge(tally);
 
             var bucket = FlowRows.BucketCell(key.Symbol);
-            rollups.Add(Row(partition, FlowRows.MinuteRollup(key.Minute, lane), FlowRows.MinuteRollupUntil(key.Minute)), bucket, key.Symbol, tally);
-            rollups.Add(Row(partition, FlowRows.HourRollup(hour, lane), FlowRows.HourRollupUntil(hour)), bucket, key.Symbol, tally);
-            rollups.Add(Row(partition, FlowRows.DayRollup(day, lane), FlowRows.DayRollupUntil(day)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.MinuteRollup(key.Minute, lane), FlowRows.MinuteRollupUntil(key.Minute, retentionDays)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.HourRollup(hour, lane), FlowRows.HourRollupUntil(hour, retentionDays)), bucket, key.Symbol, tally);
+            rollups.Add(Row(partition, FlowRows.DayRollup(day, lane), FlowRows.DayRollupUntil(day, retentionDays)), bucket, key.Symbol, tally);
         }
 
         foreach (var ((row, cell), delta) in minuteCells)
@@ -63,13 +63,13 @@ internal static class FlowRowChanges
         foreach (var (key, flow) in commit.Fold.ZeroDteStrikes)
         {
             var tradingDate = NewYorkTime.TradingDate(MinuteBucket.Start(key.Minute));
-            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ZeroDteRow(key.Symbol, key.Minute / 60), FlowRows.DayDataUntil(tradingDate));
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ZeroDteRow(key.Symbol, key.Minute / 60), FlowRows.DayDataUntil(tradingDate, retentionDays));
             zeroDte.Add(row, FlowRows.MinuteCell(key.Minute), key.StrikeMilli, flow);
         }
 
         foreach (var (key, flow) in commit.Fold.Contracts)
         {
-            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate, key.Contract.Expiry, key.Contract.Right), FlowRows.DayDataUntil(key.TradingDate));
+            var row = Row(FlowRows.PartitionOf(key.Symbol), FlowRows.ContractRow(key.Symbol, key.TradingDate, key.Contract.Expiry, key.Contract.Right), FlowRows.DayDataUntil(key.TradingDate, retentionDays));
             contracts.Add(row, FlowRows.ContractCell(key.Contract.Expiry, key.Contract.Right), key.Contract.StrikeMilli, flow);
         }
 
@@ -84,11 +84,26 @@ internal static class FlowRowChanges
             spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.QuoteRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
         }
 
+        // Every quoted spot, by symbol-minute in the order it came (docs/storage.md, "History").
+        var quotes = new Dictionary<(FlowRowChange Row, string Cell), List<SpotMark>>();
+        foreach (var (symbol, mark) in commit.Fold.QuoteHistory)
+        {
+            var minute = MinuteBucket.Of(mark.Timestamp);
+            var row = Row(FlowRows.PartitionOf(symbol), HistoryRows.QuoteRow(symbol, minute / 60), FlowRows.DayDataUntil(NewYorkTime.TradingDate(mark.Timestamp), retentionDays));
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(quotes, (row, FlowRows.MinuteCell(minute)), out _);
+            (list ??= []).Add(mark);
+        }
+
+        foreach (var ((row, cell), marks) in quotes)
+        {
+            row.Cells[cell] = HistoryRows.EncodeQuotes(marks);
+        }
+
         // The ledger: each symbol-minute's prints as counted, in rows of this batch's own (docs/storage.md, "Cancels").
         var tag = AzureFlowStore.Tag(commit.BatchId);
         foreach (var (key, prints) in commit.Fold.LedgerByMinute())
         {
-            var until = FlowRows.DayDataUntil(prints[0].TradingDate);
+            var until = FlowRows.DayDataUntil(prints[0].TradingDate, retentionDays);
             for (var part = 0; part * FlowRows.LedgerRowPrints < prints.Count; part++)
             {
                 var chunk = prints.GetRange(part * FlowRows.LedgerRowPrints, Math.Min(FlowRows.LedgerRowPrints, prints.Count - (part * FlowRows.LedgerRowPrints)));

@@ -19,7 +19,7 @@ internal static class FlowRows
     /// <summary>Buckets of a cross-symbol row: each symbol's figures live in cell <c>b{bucket}</c>.</summary>
     public const int Buckets = 64;
 
-    /// <summary>Per-contract, 0DTE and chain data is kept through the next trading date (yesterday's chain is read on the open).</summary>
+    /// <summary>Per-contract, 0DTE and chain data is kept through the next trading date at least (yesterday's chain is read on the open).</summary>
     public const int DayDataMinutes = 2 * 1440;
 
     public const string Applied = "Applied";
@@ -118,18 +118,31 @@ internal static class FlowRows
     public static long HourOfRow(string rowKey) =>
         MinuteBucket.Of(DateTimeOffset.ParseExact(rowKey.AsSpan(rowKey.LastIndexOf('|') + 1), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)) / 60;
 
-    // Until: the first epoch minute at which the row is out of every endpoint's reach.
+    // Until: the first epoch minute at which the row is out of every endpoint's reach, now or as of any instant the
+    // retention keeps (docs/storage.md, "Pruning"; docs/api.md "Retention"). Rows of a trading date go when the
+    // retention no longer keeps the date; minute rows one longest window later, since a window ending on the first
+    // kept date reaches back that far.
 
-    public static long MinuteRowUntil(long hour) => ((hour + 1) * 60) + CumulativeFlow.MaxMinutes;
+    /// <summary>Per-contract, 0DTE, ledger, quote and print-id rows of a trading date: kept as long as the retention keeps the date, and through the next trading date at least.</summary>
+    public static long DayDataUntil(DateOnly tradingDate, int retentionDays) =>
+        Math.Max(DayStart(tradingDate) + DayDataMinutes, DayStart(NewYorkTime.RetainedUntil(tradingDate, retentionDays)));
 
-    public static long DayDataUntil(DateOnly tradingDate) =>
-        MinuteBucket.Of(NewYorkTime.ToUtc(tradingDate, TimeOnly.MinValue)) + DayDataMinutes;
+    /// <summary>A row whose last minute is <paramref name="lastMinute"/> that windows read: kept until no kept instant's longest window reaches it.</summary>
+    public static long WindowUntil(long lastMinute, int retentionDays)
+    {
+        var reach = lastMinute + CumulativeFlow.MaxMinutes;
+        return Math.Max(reach + 1, DayStart(NewYorkTime.RetainedUntil(NewYorkTime.TradingDate(MinuteBucket.Start(reach)), retentionDays)));
+    }
 
-    public static long MinuteRollupUntil(long minute) => minute + 1 + CumulativeFlow.MaxMinutes;
+    public static long MinuteRowUntil(long hour, int retentionDays) => WindowUntil((hour * 60) + 59, retentionDays);
 
-    public static long HourRollupUntil(long hour) => ((hour + 1) * 60) + CumulativeFlow.MaxMinutes;
+    public static long MinuteRollupUntil(long minute, int retentionDays) => WindowUntil(minute, retentionDays);
 
-    public static long DayRollupUntil(long day) => ((day + 1) * 1440) + CumulativeFlow.MaxMinutes;
+    public static long HourRollupUntil(long hour, int retentionDays) => WindowUntil((hour * 60) + 59, retentionDays);
+
+    public static long DayRollupUntil(long day, int retentionDays) => WindowUntil((day * 1440) + 1439, retentionDays);
+
+    private static long DayStart(DateOnly date) => MinuteBucket.Of(NewYorkTime.ToUtc(date, TimeOnly.MinValue));
 
     public static string HourKey(long hour) => MinuteBucket.Start(hour * 60).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 

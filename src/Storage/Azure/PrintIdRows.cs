@@ -20,8 +20,9 @@ internal static class PrintIdRows
 
     public static string Row(string symbol, long minute) => $"i|{symbol}|{FlowRows.MinuteKey(minute)}";
 
-    /// <summary>A print is accepted up to 10,080 minutes old (docs/api.md "Ingest"), so its id is kept that long.</summary>
-    public static long Until(long minute) => minute + 1 + Analytics.Flow.CumulativeFlow.MaxMinutes;
+    /// <summary>A print is accepted as long as the retention keeps its trading date (docs/api.md "Retention"), so its id is kept that long.</summary>
+    public static long Until(long minute, int retentionDays) =>
+        FlowRows.DayDataUntil(Analytics.Time.NewYorkTime.TradingDate(Analytics.Aggregates.MinuteBucket.Start(minute)), retentionDays);
 
     public static ulong Hash(TradeId id) => BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(id.ToString())));
 
@@ -29,7 +30,7 @@ internal static class PrintIdRows
     /// The batch's print ids as row changes, by partition: each id with the batch's tag. Throws
     /// <see cref="PrintsAlreadyCountedException"/> when the fold holds one print twice (the pipeline never folds one).
     /// </summary>
-    public static SortedDictionary<string, List<FlowRowChange>> Changes(FlowCommit commit, ulong tag)
+    public static SortedDictionary<string, List<FlowRowChange>> Changes(FlowCommit commit, ulong tag, int retentionDays)
     {
         var rows = new Dictionary<string, (string Partition, long Minute, Dictionary<ulong, ulong> Ids)>(StringComparer.Ordinal);
         var repeated = 0;
@@ -60,7 +61,7 @@ internal static class PrintIdRows
         var changes = new SortedDictionary<string, List<FlowRowChange>>(StringComparer.Ordinal);
         foreach (var (rowKey, (partition, minute, ids)) in rows.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            var change = new FlowRowChange(partition, rowKey, Until(minute));
+            var change = new FlowRowChange(partition, rowKey, Until(minute, retentionDays));
             change.Cells[Cell] = Encode(ids);
             if (!changes.TryGetValue(partition, out var list))
             {

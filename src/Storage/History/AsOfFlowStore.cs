@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using FlowFunctions.Analytics.Aggregates;
 using FlowFunctions.Analytics.Events;
 using FlowFunctions.Analytics.Exposure;
+using FlowFunctions.Analytics.Flow;
 using FlowFunctions.Analytics.Time;
 
 namespace FlowFunctions.Storage.History;
@@ -16,9 +17,6 @@ namespace FlowFunctions.Storage.History;
 /// </summary>
 public sealed class AsOfFlowStore(IFlowStore store, IFlowHistory history, DateTimeOffset at) : IFlowStore
 {
-    /// <summary>How far back a spot is searched through the ledger at a time (minutes).</summary>
-    private const int SpotSearchStep = 60;
-
     private readonly long _ticks = at.UtcTicks;
     private readonly long _minute = MinuteBucket.Of(at);
     private readonly DateOnly _date = NewYorkTime.TradingDate(at);
@@ -186,18 +184,24 @@ public sealed class AsOfFlowStore(IFlowStore store, IFlowHistory history, DateTi
         var quoted = await history.ReadQuotedSpotAsync(symbol, at, cancellationToken);
         var floor = quoted is { } q ? MinuteBucket.Of(q.Timestamp)
             : MinuteBucket.Of(NewYorkTime.ToUtc(NewYorkTime.FirstRetainedDate(_date, history.RetentionTradingDays), TimeOnly.MinValue));
-        for (var last = _minute; last >= floor; last -= SpotSearchStep)
-        {
-            var first = Math.Max(floor, last - SpotSearchStep + 1);
-            var printed = LastPrint.None;
-            foreach (var (_, prints) in await history.ReadLedgerAsync(symbol, first, last, cancellationToken))
-            {
-                printed = LastPrint.Latest(printed, LedgerPrint.Latest(prints, _ticks, static (p, ticks) => p.SpotObserved && p.StampedBy(ticks)));
-            }
 
-            if (!printed.IsNone)
+        // A week of minute tallies at a time says which hours hold prints at all; only their ledger is read, newest first.
+        for (var last = _minute; last >= floor; last -= CumulativeFlow.MaxMinutes)
+        {
+            var first = Math.Max(floor, last - CumulativeFlow.MaxMinutes + 1);
+            var minutes = await store.ReadMinutesAsync(symbol, first, last, cancellationToken);
+            foreach (var hour in minutes.Select(m => m.Key / 60).Distinct().Reverse())
             {
-                return quoted is { } held && held.Timestamp >= printed.Timestamp ? held : new SpotMark(printed.Spot, printed.Timestamp);
+                var printed = LastPrint.None;
+                foreach (var (_, prints) in await history.ReadLedgerAsync(symbol, Math.Max(first, hour * 60), Math.Min(last, (hour * 60) + 59), cancellationToken))
+                {
+                    printed = LastPrint.Latest(printed, LedgerPrint.Latest(prints, _ticks, static (p, ticks) => p.SpotObserved && p.StampedBy(ticks)));
+                }
+
+                if (!printed.IsNone)
+                {
+                    return quoted is { } held && held.Timestamp >= printed.Timestamp ? held : new SpotMark(printed.Spot, printed.Timestamp);
+                }
             }
         }
 

@@ -18,16 +18,26 @@ public sealed class HistoryLawTests
     private const int Instants = 50;
 
     /// <summary>After the close of the simulated Friday: the full instance's clock.</summary>
-    private static readonly DateTimeOffset Evening = new(2026, 6, 5, 21, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Evening = new(2026, 6, 5, 21, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task AnAnswerAtAnInstantIsTheAnswerOfAnInstanceThatHadOnlyTheEventsStampedByThenOnTheMemoryStore()
+    {
+        await using var full = new FlowApiFactory(now: Evening);
+        await CheckAsync(full);
+    }
+
+    /// <summary>
+    /// Loads the tape whole into <paramref name="full"/>, then at <see cref="Instants"/> random instants compares every
+    /// endpoint's answer with <c>at</c> to a fresh memory instance's at that instant (the stores answer alike: the
+    /// store contract tests).
+    /// </summary>
+    internal static async Task CheckAsync(FlowApiFactory full)
     {
         var tape = Tape();
         Assert.Contains(tape.Order, e => e.Kind == MarketEventKind.Cancel);
         Assert.Contains(tape.Trades, t => t.Conditions.HasFlag(TradeConditions.Late));
 
-        await using var full = new FlowApiFactory(now: Evening);
         await IngestAsync(full, tape);
         using var asker = full.ClientWithKey(Keys.Alpha);
 
