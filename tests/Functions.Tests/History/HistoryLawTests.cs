@@ -32,17 +32,17 @@ public sealed class HistoryLawTests
     /// endpoint's answer with <c>at</c> to a fresh memory instance's at that instant (the stores answer alike: the
     /// store contract tests).
     /// </summary>
-    internal static async Task CheckAsync(FlowApiFactory full)
+    internal static async Task CheckAsync(FlowApiFactory full, int symbols = 8, double intensity = 0.5, int batchSize = 2_000)
     {
-        var tape = Tape();
+        var tape = Tape(symbols, intensity);
         Assert.Contains(tape.Order, e => e.Kind == MarketEventKind.Cancel);
         Assert.Contains(tape.Trades, t => t.Conditions.HasFlag(TradeConditions.Late));
 
-        await IngestAsync(full, tape);
+        await IngestAsync(full, tape, batchSize);
         using var asker = full.ClientWithKey(Keys.Alpha);
 
         var random = new Random(38);
-        var symbols = tape.Trades.Select(t => t.Underlying).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var names = tape.Trades.Select(t => t.Underlying).Distinct().Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < Instants; i++)
         {
             // Any instant of the session, to the millisecond, and now and then one exactly on a minute.
@@ -52,7 +52,7 @@ public sealed class HistoryLawTests
                 at = new DateTimeOffset(at.Ticks - (at.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
             }
 
-            var symbol = symbols[random.Next(symbols.Length)];
+            var symbol = names[random.Next(names.Length)];
             await using var fresh = new FlowApiFactory(now: at);
             await IngestAsync(fresh, StampedBy(tape, at));
 
@@ -103,9 +103,9 @@ public sealed class HistoryLawTests
         "/v1/flow/options/leaderboard?windowMinutes=60&n=10",
     ];
 
-    /// <summary>Eight names at half intensity, with many more late prints and cancels than a real tape has.</summary>
-    private static EventBatch Tape() =>
-        SimulatedDays.Simulator(seed: 38, symbols: 8, intensity: 0.5, realism: TapeRealism.Default with { Late = 0.05, Cancelled = 0.02 }).FullDay();
+    /// <summary>A day of <paramref name="symbols"/> names, with many more late prints and cancels than a real tape has.</summary>
+    private static EventBatch Tape(int symbols, double intensity) =>
+        SimulatedDays.Simulator(seed: 38, symbols: symbols, intensity: intensity, realism: TapeRealism.Default with { Late = 0.05, Cancelled = 0.02 }).FullDay();
 
     /// <summary>The events of <paramref name="tape"/> stamped at or before <paramref name="at"/>, in the order they came.</summary>
     private static EventBatch StampedBy(EventBatch tape, DateTimeOffset at)
@@ -142,9 +142,9 @@ public sealed class HistoryLawTests
         return kept;
     }
 
-    private static async Task IngestAsync(FlowApiFactory app, EventBatch tape)
+    private static async Task IngestAsync(FlowApiFactory app, EventBatch tape, int batchSize = 2_000)
     {
-        foreach (var payload in SimulatedDays.Payloads(tape, 2_000))
+        foreach (var payload in SimulatedDays.Payloads(tape, batchSize))
         {
             var receipt = await app.IngestAsync(payload);
             Assert.True(receipt.GetProperty("rejected").GetInt32() == 0, receipt.GetRawText());
