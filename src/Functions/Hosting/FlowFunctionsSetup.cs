@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FlowFunctions.Analytics.Pricing;
 using FlowFunctions.Functions.Api;
+using FlowFunctions.Functions.Archive;
 using FlowFunctions.Functions.Auth;
 using FlowFunctions.Functions.Dashboard;
 using FlowFunctions.Functions.Docs;
@@ -14,6 +15,8 @@ using FlowFunctions.Functions.Telemetry;
 using FlowFunctions.Functions.Triggers;
 using FlowFunctions.Ingest;
 using FlowFunctions.Storage;
+using FlowFunctions.Storage.Archive;
+using FlowFunctions.Storage.Azure;
 using FlowFunctions.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -55,6 +58,7 @@ public static partial class FlowFunctionsSetup
         services.Configure<IngestOptions>(config.GetSection(IngestOptions.Section));
         services.Configure<SnapshotTimerOptions>(config.GetSection(SnapshotTimerOptions.Section));
         services.Configure<StreamOptions>(config.GetSection(StreamOptions.Section));
+        services.Configure<ArchiveOptions>(config.GetSection(ArchiveOptions.SectionName));
 
         // Read when services resolve, not here, so that settings layered on later (tests, hosts) apply.
         services.TryAddSingleton(TimeProvider.System);
@@ -105,6 +109,11 @@ public static partial class FlowFunctionsSetup
         services.AddSingleton<LeaderboardSnapshots>();
         services.AddSingleton<EventHubIngest>();
         services.AddSingleton<Triggers.DeliveryFailures>();
+        services.AddSingleton(sp => new ArchiveJob(
+            sp.GetRequiredService<IFlowStore>(),
+            ArchiveSink(sp),
+            sp.GetRequiredService<MarketClock>(),
+            sp.GetRequiredService<ILogger<ArchiveJob>>()));
         services.AddSingleton<SnapshotJob>();
 
         services.AddHostedService<DevelopmentKeys>();
@@ -169,4 +178,21 @@ public static partial class FlowFunctionsSetup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:KeyHashSecret is not set; keys are hashed under a random secret for this process only")]
     private static partial void LogRandomSecret(ILogger logger);
+
+    /// <summary>The day archive's sink (docs/storage.md "Day archive"): the account's <c>archive</c> container on Azure, <c>Archive:Directory</c> standalone, or none.</summary>
+    private static IArchiveSink? ArchiveSink(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<ArchiveOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        if (services.GetRequiredService<AppMode>().Storage == StorageMode.Azure)
+        {
+            return new BlobArchiveSink(services.GetRequiredService<AzureStorage>().Container(BlobArchiveSink.ContainerName));
+        }
+
+        return string.IsNullOrWhiteSpace(options.Directory) ? null : new DirectoryArchiveSink(options.Directory);
+    }
 }

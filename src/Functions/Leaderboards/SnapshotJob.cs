@@ -15,9 +15,10 @@ public readonly record struct SnapshotJobResult(int Windows, int DeliveryClaimsP
 /// endpoint can ask for any more: aggregates past the longest window (the store throttles itself to once an hour) and,
 /// once an hour, Event Hubs delivery claims past their retention and stream journals of days before yesterday. It also
 /// closes the stream's due minutes (<see cref="MinuteCloser"/>), so the journal is complete for later resumes even while
-/// no instance holds a stream open. Thread-safe.
+/// no instance holds a stream open, and writes the day archive once a session has settled (<see cref="Archive.ArchiveJob"/>).
+/// Thread-safe.
 /// </summary>
-public sealed class SnapshotJob(LeaderboardSnapshots snapshots, IFlowStore flows, EventHubIngest deliveries, MinuteCloser closer, IStreamJournal journal, MarketClock clock)
+public sealed class SnapshotJob(LeaderboardSnapshots snapshots, IFlowStore flows, EventHubIngest deliveries, MinuteCloser closer, IStreamJournal journal, MarketClock clock, Archive.ArchiveJob archive)
 {
     private static readonly TimeSpan DeliveryPruneInterval = TimeSpan.FromHours(1);
     private readonly Lock _gate = new();
@@ -34,6 +35,8 @@ public sealed class SnapshotJob(LeaderboardSnapshots snapshots, IFlowStore flows
             pruned = await deliveries.PruneAsync(cancellationToken);
             await journal.PruneAsync(NewYorkTime.TradingDate(clock.Now).AddDays(-1), cancellationToken);
         }
+
+        await archive.RunDueAsync(cancellationToken);
 
         return new SnapshotJobResult(windows, pruned, closes);
     }

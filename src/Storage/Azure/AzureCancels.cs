@@ -117,7 +117,7 @@ internal sealed class AzureCancels(StoreTable flow, FlowRowWriter writer, int re
             var rowHour = FlowRows.HourOfRow(entity.RowKey);
             foreach (var (cell, bytes) in FlowRow.From(entity).Cells)
             {
-                if (FlowRows.MinuteOfCell(rowHour, cell) == minute)
+                if (!FlowRows.IsMinuteCell(cell) || FlowRows.MinuteOfCell(rowHour, cell) == minute)
                 {
                     continue;
                 }

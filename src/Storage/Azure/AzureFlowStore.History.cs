@@ -55,14 +55,31 @@ public sealed partial class AzureFlowStore : IFlowHistory
         return result.Where(r => r.Value.Count > 0).ToArray();
     }
 
+    /// <summary>One range query over the date's chain-event rows; a batch's parts are put back together (<see cref="HistoryRows.JoinChainEvents"/>).</summary>
     public async Task<IReadOnlyList<ChainEvent>> ReadChainEventsAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
-        return await _chainBlobs.ReadEventsAsync(symbol, tradingDate, cancellationToken);
+        var (from, to) = HistoryRows.ChainEventsRows(symbol, tradingDate);
+        var batches = new SortedDictionary<string, List<byte[]>>(StringComparer.Ordinal);
+        await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {FlowRows.PartitionOf(symbol)} and RowKey ge {from} and RowKey lt {to}", null, cancellationToken))
+        {
+            if (FlowRow.From(entity).Cells.GetValueOrDefault(HistoryRows.ChainEventsCell) is { } cell)
+            {
+                var batch = entity.RowKey[..entity.RowKey.LastIndexOf('|')];
+                if (!batches.TryGetValue(batch, out var parts))
+                {
+                    batches[batch] = parts = [];
+                }
+
+                parts.Add(cell); // rows come in row-key order, so a batch's parts in part order
+            }
+        }
+
+        return batches.Values.SelectMany(parts => HistoryRows.JoinChainEvents(symbol, parts)).ToArray();
     }
 
     /// <summary>
-    /// Searches the symbol's quote rows a trading date at a time, back from <paramref name="at"/> to the date before the
+    /// Searches the quote cells of the symbol's minute rows a trading date at a time, back from <paramref name="at"/> to the date before the
     /// first kept one; past that, the newest quoted spot any lane holds, when it is stamped by the instant (the memory
     /// store keeps that one too).
     /// </summary>
@@ -76,12 +93,17 @@ public sealed partial class AzureFlowStore : IFlowHistory
         for (; date >= floor; date = date.AddDays(-1))
         {
             var firstHour = MinuteBucket.Of(NewYorkTime.ToUtc(date, TimeOnly.MinValue)) / 60;
-            var (from, to) = HistoryRows.QuoteRows(symbol, firstHour, lastHour);
+            var (from, to) = (FlowRows.MinuteRow(symbol, firstHour), FlowRows.MinuteRow(symbol, lastHour));
             SpotMark? newest = null;
             await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {partition} and RowKey ge {from} and RowKey le {to}", null, cancellationToken))
             {
-                foreach (var cell in FlowRow.From(entity).Cells.Values)
+                foreach (var (name, cell) in FlowRow.From(entity).Cells)
                 {
+                    if (FlowRows.IsMinuteCell(name))
+                    {
+                        continue;
+                    }
+
                     foreach (var mark in HistoryRows.DecodeQuotes(cell))
                     {
                         // Equal times: the later to arrive, as the live spot keeps it.

@@ -48,7 +48,7 @@ public sealed partial class AzureFlowStore : IFlowStore, IDisposable
         _writer = new FlowRowWriter(flow, cachedRows);
         _cancels = new AzureCancels(flow, _writer, retentionTradingDays);
         _chainBlobs = new ChainBlobs(chains);
-        _retention = new FlowRetention(flow, receipts, _chainBlobs, retentionTradingDays);
+        _retention = new FlowRetention(flow, receipts, _chainBlobs);
     }
 
     /// <summary>What this store's row writer has written since it was made: rows by kind, bytes changed and sent.</summary>
@@ -79,7 +79,6 @@ public sealed partial class AzureFlowStore : IFlowStore, IDisposable
 
             var writes = FlowRowChanges.Of(commit, RetentionTradingDays).Select(p => _writer.WriteAsync(p.Key, p.Value, tag, cancellationToken)).ToList();
             writes.Add(_chainBlobs.ApplyAsync(commit.Chains, cancellationToken));
-            writes.Add(_chainBlobs.KeepEventsAsync(commit.Chains, commit.Lane, tag, cancellationToken));
             await Task.WhenAll(writes);
 
             // Cancels go after the batch's own rows, in order (docs/storage.md, "Cancels"): a cancel may name a print
@@ -271,8 +270,8 @@ public sealed partial class AzureFlowStore : IFlowStore, IDisposable
     }
 
     /// <summary>
-    /// Deletes rows whose <c>Until</c> has passed, receipts older than a day and chains of trading dates the retention
-    /// no longer keeps, at most once an hour of <paramref name="now"/> per instance (<see cref="FlowRetention"/>).
+    /// Deletes rows whose <c>Until</c> has passed, receipts older than a day and chain blobs of trading dates before the
+    /// last weekday before today, at most once an hour of <paramref name="now"/> per instance (<see cref="FlowRetention"/>).
     /// </summary>
     public async Task PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -309,7 +308,7 @@ public sealed partial class AzureFlowStore : IFlowStore, IDisposable
         await foreach (var entity in _flow.QueryAllAsync($"PartitionKey eq {partition} and RowKey ge {from} and RowKey le {to}", null, cancellationToken))
         {
             var hour = FlowRows.HourOfRow(entity.RowKey);
-            foreach (var (cell, bytes) in FlowRow.From(entity).Cells.OrderBy(c => c.Key, StringComparer.Ordinal))
+            foreach (var (cell, bytes) in FlowRow.From(entity).Cells.Where(c => FlowRows.IsMinuteCell(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal))
             {
                 var minute = FlowRows.MinuteOfCell(hour, cell);
                 if (minute >= firstMinute && minute <= lastMinute)

@@ -102,7 +102,7 @@ public sealed class AzureStorage
     public IReadOnlyList<string> Tables => [Name(AzureFlowStore.FlowTable), Name(AzureFlowStore.ReceiptTable), Name(ApiKeyTable), Name(QuotaTable), Name(AzureStreamJournal.Table)];
 
     /// <summary>Every container the app uses.</summary>
-    public IReadOnlyList<string> Containers => [Name(AzureFlowStore.ChainContainer), Name(SnapshotContainer), Name(DeadLetterContainer), Name(DeliveryContainer)];
+    public IReadOnlyList<string> Containers => [Name(AzureFlowStore.ChainContainer), Name(SnapshotContainer), Name(DeadLetterContainer), Name(DeliveryContainer), Name(Archive.BlobArchiveSink.ContainerName)];
 
     public StoreTable Table(string name) => _tableClients.GetOrAdd(Name(name), n => new StoreTable(_tables.GetTableClient(n)));
 

@@ -7,8 +7,7 @@ namespace FlowFunctions.Storage.Azure;
 
 /// <summary>
 /// Chains in Blob Storage: one blob <c>{yyyy-MM-dd}/{SYMBOL}</c> per underlying and trading date holding the merged
-/// chain (<see cref="FlowCodec.EncodeChain"/>), and beside it each batch's events of that chain as they came, for reads
-/// as of a past instant (<see cref="HistoryRows"/>). Chain events apply in any order and any number of times to the same
+/// chain (<see cref="FlowCodec.EncodeChain"/>). Chain events apply in any order and any number of times to the same
 /// chain (<see cref="SymbolChain.Apply"/>), so a redelivered batch needs no tag: the merge is read, applied and
 /// written back under the blob's ETag, and a lost race re-reads. The chains this instance last read or wrote are cached
 /// as their stored bytes, up to <see cref="CachedBytes"/> (least recently used go first), and so is a chain found
@@ -38,43 +37,6 @@ internal sealed class ChainBlobs(StoreContainer blobs)
         await Parallel.ForEachAsync(groups, options, (group, ct) => new ValueTask(ApplyAsync(group.Key.Underlying, group.Key.Date, group.ToArray(), ct)));
     }
 
-    /// <summary>
-    /// Keeps a batch's chain events whole, one blob per symbol and trading date under the batch's tag
-    /// (<see cref="HistoryRows.ChainEventsBlob"/>): a redelivery writes the same bytes to the same name.
-    /// </summary>
-    public async Task KeepEventsAsync(IReadOnlyList<ChainEvent> events, string lane, ulong tag, CancellationToken cancellationToken)
-    {
-        var groups = events.GroupBy(e => (e.Underlying, Date: NewYorkTime.TradingDate(e.Timestamp))).ToArray();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(groups, options, async (group, ct) =>
-        {
-            var bytes = HistoryRows.EncodeChainEvents(group.ToArray());
-            await blobs.PutAsync(HistoryRows.ChainEventsBlob(group.Key.Underlying, group.Key.Date, lane, tag), BinaryData.FromBytes(bytes), "application/octet-stream", null, null, ct);
-        });
-    }
-
-    /// <summary>Every chain event kept for a symbol's trading date (in no particular order: a chain is the same in any).</summary>
-    public async Task<IReadOnlyList<ChainEvent>> ReadEventsAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        await foreach (var item in blobs.ListAsync(HistoryRows.ChainEventsPrefix(symbol, tradingDate), cancellationToken))
-        {
-            names.Add(item.Name);
-        }
-
-        var events = new List<ChainEvent>();
-        foreach (var name in names)
-        {
-            // A blob pruned between the listing and the read is of a date out of the retention: nothing to add.
-            if (await blobs.GetAsync(name, cancellationToken) is { } blob)
-            {
-                events.AddRange(HistoryRows.DecodeChainEvents(symbol, blob.Data.ToMemory().Span));
-            }
-        }
-
-        return events;
-    }
-
     public async Task<SymbolChain?> ReadAsync(string symbol, DateOnly tradingDate, CancellationToken cancellationToken)
     {
         var name = Name(symbol, tradingDate);
@@ -84,7 +46,7 @@ internal sealed class ChainBlobs(StoreContainer blobs)
         return blob is null ? null : FlowCodec.DecodeChain(symbol, tradingDate, bytes);
     }
 
-    /// <summary>Deletes the chains and chain events of trading dates before <paramref name="firstKept"/>.</summary>
+    /// <summary>Deletes the chains of trading dates before <paramref name="firstKept"/>.</summary>
     public async Task PruneAsync(DateOnly firstKept, CancellationToken cancellationToken)
     {
         var stale = new List<string>();

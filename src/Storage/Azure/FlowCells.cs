@@ -7,7 +7,7 @@ namespace FlowFunctions.Storage.Azure;
 /// How a delta merges into a stored cell, by row family (the row key's first character, docs/storage.md "Rows"):
 /// tallies add (<c>m</c>), symbol maps of tallies add per symbol (<c>M</c>, <c>H</c>, <c>D</c>), strike maps add per
 /// strike (<c>z</c> 0DTE cells, <c>c</c> per-contract flow), the spot maps keep the newest mark per symbol (<c>S</c>,
-/// and <c>Q</c> for spot events and chains alone), ledger rows (<c>p</c>) join their records, quote rows (<c>q</c>) their quotes (<see cref="HistoryRows"/>), print-id rows (<c>i</c>)
+/// and <c>Q</c> for spot events and chains alone), ledger rows (<c>p</c>) join their records, a minute row's quote cells (<c>q00</c>..<c>q59</c>) join their quotes and chain-event rows (<c>k</c>) are written once (<see cref="HistoryRows"/>), print-id rows (<c>i</c>)
 /// join their ids, the first batch to write an id keeping it (<see cref="PrintIdRows"/>). A correction
 /// (<see cref="FlowCodec.CorrectionFlag"/>, written by cancels) adds its sums, replaces each entry's latest print or
 /// spot mark, and drops entries left without prints. The writer merges a batch's delta into its cached cell with this,
@@ -19,6 +19,11 @@ internal static class FlowCells
 
     public static byte[] Merge(string rowKey, byte[]? stored, byte[] delta, string cell = "")
     {
+        if (rowKey[0] == 'm' && cell.Length > 0 && cell[0] == 'q')
+        {
+            return stored is null || stored.Length == 0 ? delta : HistoryRows.JoinQuotes(stored, delta);
+        }
+
         if (FlowCodec.IsCorrection(delta))
         {
             return Correct(rowKey, stored, delta);
@@ -32,7 +37,7 @@ internal static class FlowCells
         return rowKey[0] switch
         {
             'p' => LedgerCodec.Join(cell, stored, delta),
-            'q' => HistoryRows.JoinQuotes(stored, delta),
+            'k' => delta, // a batch's chain events, written once under its tag: a retry writes the same bytes
             'i' => PrintIdRows.Merge(stored, delta),
             'm' => MergeTally(stored, delta),
             'M' or 'H' or 'D' => MergeMap(stored, delta, static b => FlowCodec.DecodeTallies(b), FlowCodec.EncodeTallies, static (ref into, in d) => into.Merge(d)),

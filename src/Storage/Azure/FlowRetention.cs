@@ -8,11 +8,11 @@ namespace FlowFunctions.Storage.Azure;
 /// <summary>
 /// Retention of the aggregate store, in one place on one schedule (docs/storage.md, "Pruning"): at most once an hour
 /// per instance, rows whose <c>Until</c> has passed (the retention is in each row's <c>Until</c>, <see cref="FlowRows"/>),
-/// receipts older than a day, and chains and chain events of trading dates the retention no longer keeps, but for the
-/// one before the first kept date (its chain is the first kept date's open baseline). Spot rows carry no end and are
-/// never pruned. Thread-safe.
+/// receipts older than a day, and chain blobs of trading dates before the last weekday before today (that one's chain is
+/// today's open baseline; a read as of a past instant rebuilds chains from the chain-event rows, <see cref="HistoryRows"/>).
+/// Spot rows carry no end and are never pruned. Thread-safe.
 /// </summary>
-internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainBlobs chains, int retentionDays)
+internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainBlobs chains)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -39,7 +39,7 @@ internal sealed class FlowRetention(StoreTable flow, StoreTable receipts, ChainB
         }
 
         await DeleteAllAsync(receipts, BatchClaims.StaleFilter(now), cancellationToken);
-        await chains.PruneAsync(NewYorkTime.FirstRetainedDate(NewYorkTime.TradingDate(now), retentionDays + 1), cancellationToken);
+        await chains.PruneAsync(NewYorkTime.FirstRetainedDate(NewYorkTime.TradingDate(now), 2), cancellationToken);
     }
 
     /// <summary>Deletes every entity the filter finds, in transactions of up to 100 per partition.</summary>

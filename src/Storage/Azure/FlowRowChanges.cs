@@ -28,6 +28,7 @@ internal static class FlowRowChanges
     public static SortedDictionary<string, List<FlowRowChange>> Of(FlowCommit commit, int retentionDays)
     {
         var lane = commit.Lane;
+        var tag = AzureFlowStore.Tag(commit.BatchId);
         var rows = new Dictionary<(string, string), FlowRowChange>();
         var minuteCells = new Dictionary<(FlowRowChange Row, string Cell), FlowTally>();
         var rollups = new MapCells<string, FlowTally>(FlowCodec.EncodeTallies, static (ref into, in delta) => into.Merge(delta));
@@ -84,13 +85,14 @@ internal static class FlowRowChanges
             spots.Add(Row(FlowRows.PartitionOf(symbol), FlowRows.QuoteRow(lane), long.MaxValue), FlowRows.BucketCell(symbol), symbol, mark);
         }
 
-        // Every quoted spot, by symbol-minute in the order it came (docs/storage.md, "History").
+        // Every quoted spot, by symbol-minute in the order it came, in the minute row's quote cells (docs/storage.md,
+        // "History"): a row the batch writes anyway, so history costs no row of its own.
         var quotes = new Dictionary<(FlowRowChange Row, string Cell), List<SpotMark>>();
         foreach (var (symbol, mark) in commit.Fold.QuoteHistory)
         {
             var minute = MinuteBucket.Of(mark.Timestamp);
-            var row = Row(FlowRows.PartitionOf(symbol), HistoryRows.QuoteRow(symbol, minute / 60), FlowRows.DayDataUntil(NewYorkTime.TradingDate(mark.Timestamp), retentionDays));
-            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(quotes, (row, FlowRows.MinuteCell(minute)), out _);
+            var row = Row(FlowRows.PartitionOf(symbol), FlowRows.MinuteRow(symbol, minute / 60), FlowRows.MinuteRowUntil(minute / 60, retentionDays));
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(quotes, (row, FlowRows.QuoteCell(minute)), out _);
             (list ??= []).Add(mark);
         }
 
@@ -99,8 +101,19 @@ internal static class FlowRowChanges
             row.Cells[cell] = HistoryRows.EncodeQuotes(marks);
         }
 
+        // The batch's chain events, whole, by symbol and trading date; kept one trading date longer than the day's
+        // other rows, as the next date's open reads them (docs/storage.md, "History").
+        foreach (var group in commit.Chains.GroupBy(e => (e.Underlying, Date: NewYorkTime.TradingDate(e.Timestamp))))
+        {
+            var (symbol, date) = group.Key;
+            var parts = HistoryRows.EncodeChainEventParts([.. group]);
+            for (var part = 0; part < parts.Count; part++)
+            {
+                Row(FlowRows.PartitionOf(symbol), HistoryRows.ChainEventsRow(symbol, date, lane, tag, part), FlowRows.DayDataUntil(date, retentionDays + 1)).Cells[HistoryRows.ChainEventsCell] = parts[part];
+            }
+        }
+
         // The ledger: each symbol-minute's prints as counted, in rows of this batch's own (docs/storage.md, "Cancels").
-        var tag = AzureFlowStore.Tag(commit.BatchId);
         foreach (var (key, prints) in commit.Fold.LedgerByMinute())
         {
             var until = FlowRows.DayDataUntil(prints[0].TradingDate, retentionDays);

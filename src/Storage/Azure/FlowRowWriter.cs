@@ -91,10 +91,11 @@ internal sealed class FlowRowWriter : IDisposable
                             // Print-id rows keep their cells: they are what the next batch's duplicate check reads.
                             cache.Put(WithCells(written, cache.Get(written.RowKey), transaction[i].Change));
                         }
-                        else if (written.RowKey[0] != 'p')
+                        else if (written.RowKey[0] is not ('p' or 'k'))
                         {
-                            // Ledger rows are written once (their key holds the batch's tag) and read only by cancels:
-                            // caching them would push out the aggregate rows the next batches write.
+                            // Ledger and chain-event rows are written once (their key holds the batch's tag) and read
+                            // only by cancels and history: caching them would push out the aggregate rows the next
+                            // batches write.
                             cache.Put(written.WithoutCells());
                         }
                         Stats.Add(transaction[i].Action.ActionType, transaction[i].ChangedBytes, transaction[i].EntityBytes);

@@ -37,7 +37,7 @@ internal static class FlowRows
 
     // Per-symbol rows.
 
-    /// <summary>A symbol's minute tallies of one UTC hour; cells <c>m00</c>..<c>m59</c>.</summary>
+    /// <summary>A symbol's minute tallies of one UTC hour, cells <c>m00</c>..<c>m59</c>; and its quoted spots, cells <c>q00</c>..<c>q59</c>.</summary>
     public static string MinuteRow(string symbol, long hour) => $"m|{symbol}|{HourKey(hour)}";
 
     /// <summary>A symbol's 0DTE strike cells of one UTC hour; cells <c>m00</c>..<c>m59</c>, each a strike map.</summary>
@@ -55,6 +55,12 @@ internal static class FlowRows
         ($"c|{symbol}|{DateKey(tradingDate)}|", $"c|{symbol}|{DateKey(tradingDate)}}}");
 
     public static string MinuteCell(long minute) => "m" + ((int)(minute % 60)).ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The cell of a minute row that holds the minute's quoted spots (<see cref="HistoryRows"/>), beside its tally cell.</summary>
+    public static string QuoteCell(long minute) => "q" + ((int)(minute % 60)).ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a cell of a minute or 0DTE row is a minute's figures (<c>m00</c>..<c>m59</c>), not its quotes.</summary>
+    public static bool IsMinuteCell(string cell) => cell.Length > 0 && cell[0] == 'm';
 
     public static long MinuteOfCell(long hour, string cell) => (hour * 60) + int.Parse(cell.AsSpan(1), CultureInfo.InvariantCulture);
 
