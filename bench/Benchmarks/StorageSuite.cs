@@ -36,6 +36,14 @@ public sealed class StorageSuite(Report report)
     private const int CancelSliceMinutes = 60;
     private static readonly DateOnly Date = new(2026, 6, 5);
 
+    /// <summary>Minutes of a session, to scale the wide tape's first hour to a day (prints come at about an even rate).</summary>
+    private const int SessionMinutes = 390;
+
+    /// <summary>List prices of Table Storage, LRS, pay-as-you-go (USD): capacity per GB-month and transactions per 10,000.</summary>
+    private const double TableGbMonth = 0.045;
+    private const double TablePer10kTransactions = 0.00036;
+    private const double TradingDaysPerMonth = 21;
+
     public async Task RunAsync()
     {
         Console.WriteLine("Storage transactions on Azurite...");
@@ -87,6 +95,25 @@ public sealed class StorageSuite(Report report)
                 2,
                 "≤ 2x",
                 load.Amplification));
+        }
+
+        // What a retained day keeps in the table, and what it costs a month at list prices (docs/storage.md "Cost").
+        foreach (var (load, dayScale) in new[] { (market, 1.0), (wide, SessionMinutes / (double)WideMinutes) })
+        {
+            var (storedRows, storedBytes) = await StoredAsync(load.Storage);
+            var dayBytes = storedBytes * dayScale;
+            var dayTransactions = (load.Requests + (storedRows / (double)StoreTable.MaxTransactionSize)) * dayScale; // ingest, then the prune's deletes
+            var monthly = (dayBytes * AzureFlowStore.DefaultRetentionTradingDays / 1e9 * TableGbMonth) + (dayTransactions * TradingDaysPerMonth / 10_000 * TablePer10kTransactions);
+            var scaled = dayScale == 1.0 ? "the whole day" : $"its first {WideMinutes} minutes x {Fmt.F(dayScale, 2)}";
+            report.Add(new Figure(
+                $"Table Storage per retained day, {Fmt.N0(load.Names)} names: stored bytes and transactions ({scaled})",
+                $"{Fmt.F(dayBytes / 1e6, 1)} MB",
+                $"{Fmt.N0(storedRows * dayScale)} rows, {Fmt.N0(dayTransactions)} transactions; {AzureFlowStore.DefaultRetentionTradingDays} retained days: ${Fmt.F(monthly, 2)} a month at ${TableGbMonth}/GB-month and ${TablePer10kTransactions}/10,000 transactions",
+                null,
+                Goal.Report,
+                0,
+                "report",
+                dayBytes));
         }
 
         foreach (var load in new[] { market, wide })
@@ -219,7 +246,21 @@ public sealed class StorageSuite(Report report)
             Fmt.Percentile(latencies, 0.5),
             Fmt.Percentile(latencies, 0.99),
             flows,
-            counter);
+            counter,
+            storage);
+    }
+
+    /// <summary>Every row of the flow table and its size as the service counts it (docs/storage.md "Service limits").</summary>
+    private static async Task<(long Rows, long Bytes)> StoredAsync(AzureStorage storage)
+    {
+        var (rows, bytes) = (0L, 0L);
+        await foreach (var entity in storage.Table(AzureFlowStore.FlowTable).QueryAllAsync($"PartitionKey ne ''", null, default))
+        {
+            rows++;
+            bytes += AzureLimits.EntityBytes(entity);
+        }
+
+        return (rows, bytes);
     }
 
     /// <summary>What one tape cost.</summary>
@@ -236,7 +277,8 @@ public sealed class StorageSuite(Report report)
         double P50,
         double P99,
         AzureFlowStore Flows,
-        StorageRequestCounter Counter)
+        StorageRequestCounter Counter,
+        AzureStorage Storage)
     {
         public double TransactionsPerThousand => Requests * 1_000.0 / Prints;
 

@@ -15,7 +15,7 @@ public interface IArchiveSink
 /// <summary>A folder on this machine: the standalone app's archive (<c>Archive:Directory</c>), and a laptop's lake.</summary>
 public sealed class DirectoryArchiveSink(string root) : IArchiveSink
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    public string Root { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
     public async Task WriteAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

@@ -62,7 +62,7 @@ public sealed partial class DayArchiveTests : IDisposable
     [Fact]
     public async Task TheCloseWritesTheSettledDateOnceAndNothingBeforeItSettles()
     {
-        var settings = new Dictionary<string, string?> { ["Archive:Directory"] = _lake };
+        var settings = new Dictionary<string, string?> { ["Archive:Directory"] = _lake + Path.DirectorySeparatorChar }; // a trailing separator is the same folder
         await using var app = new FlowApiFactory(settings, now: Evening.AddHours(-1)); // 16:00 New York: not settled
         await app.IngestAsync([new { type = "trade", ts = "2026-06-05T19:59:00Z", id = "a-1", underlying = "SPY", expiry = "2026-06-19", strike = 590, right = "C", price = 5.1, size = 10, side = "buy" }]);
         var archive = app.Services.GetRequiredService<ArchiveJob>();
