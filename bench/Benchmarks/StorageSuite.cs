@@ -97,24 +97,37 @@ public sealed class StorageSuite(Report report)
                 load.Amplification));
         }
 
-        // What a retained day keeps in the table, and what it costs a month at list prices (docs/storage.md "Cost").
-        foreach (var (load, dayScale) in new[] { (market, 1.0), (wide, SessionMinutes / (double)WideMinutes) })
-        {
-            var (storedRows, storedBytes) = await StoredAsync(load.Storage);
-            var dayBytes = storedBytes * dayScale;
-            var dayTransactions = (load.Requests + (storedRows / (double)StoreTable.MaxTransactionSize)) * dayScale; // ingest, then the prune's deletes
-            var monthly = (dayBytes * AzureFlowStore.DefaultRetentionTradingDays / 1e9 * TableGbMonth) + (dayTransactions * TradingDaysPerMonth / 10_000 * TablePer10kTransactions);
-            var scaled = dayScale == 1.0 ? "the whole day" : $"its first {WideMinutes} minutes x {Fmt.F(dayScale, 2)}";
-            report.Add(new Figure(
-                $"Table Storage per retained day, {Fmt.N0(load.Names)} names: stored bytes and transactions ({scaled})",
-                $"{Fmt.F(dayBytes / 1e6, 1)} MB",
-                $"{Fmt.N0(storedRows * dayScale)} rows, {Fmt.N0(dayTransactions)} transactions; {AzureFlowStore.DefaultRetentionTradingDays} retained days: ${Fmt.F(monthly, 2)} a month at ${TableGbMonth}/GB-month and ${TablePer10kTransactions}/10,000 transactions",
-                null,
-                Goal.Report,
-                0,
-                "report",
-                dayBytes));
-        }
+        // What a retained day keeps in the table, and what it costs a month at list prices (docs/storage.md "Cost"): the
+        // 64-name day, read back row by row. (Reading back the 6,000-name hour's rows this way takes Azurite longer than
+        // the whole suite; its figure is scaled from its write statistics instead, below.)
+        var (storedRows, storedBytes) = market.Stored;
+        var dayTransactions = market.Requests + (storedRows / (double)StoreTable.MaxTransactionSize); // ingest, then the prune's deletes
+        var monthly = (storedBytes * AzureFlowStore.DefaultRetentionTradingDays / 1e9 * TableGbMonth) + (dayTransactions * TradingDaysPerMonth / 10_000 * TablePer10kTransactions);
+        report.Add(new Figure(
+            "Table Storage per retained day, 64 names (the whole simulated day): stored bytes",
+            $"{Fmt.F(storedBytes / 1e6, 1)} MB",
+            $"{Fmt.N0(storedRows)} rows, {Fmt.N0(dayTransactions)} transactions; {AzureFlowStore.DefaultRetentionTradingDays} retained days: ${Fmt.F(monthly, 2)} a month at ${TableGbMonth}/GB-month and ${TablePer10kTransactions}/10,000 transactions",
+            null,
+            Goal.Report,
+            0,
+            "report",
+            storedBytes));
+
+        // The 6,000-name hour: the entity bytes its batches sent, less nothing (an upper bound of what it keeps: deltas
+        // later compacted were sent and replaced), scaled to a session.
+        var wideScale = SessionMinutes / (double)WideMinutes;
+        var wideDayBytes = wide.Stats.EntityBytes * wideScale;
+        var wideDayTransactions = wide.Requests * wideScale;
+        var wideMonthly = (wideDayBytes * AzureFlowStore.DefaultRetentionTradingDays / 1e9 * TableGbMonth) + (wideDayTransactions * TradingDaysPerMonth / 10_000 * TablePer10kTransactions);
+        report.Add(new Figure(
+            $"Table Storage per retained day, 6,000 names (its first {WideMinutes} minutes x {Fmt.F(wideScale, 2)}): entity bytes sent, an upper bound of bytes kept",
+            $"{Fmt.F(wideDayBytes / 1e6, 1)} MB",
+            $"{Fmt.N0(wideDayTransactions)} transactions; {AzureFlowStore.DefaultRetentionTradingDays} retained days: at most ${Fmt.F(wideMonthly, 2)} a month",
+            null,
+            Goal.Report,
+            0,
+            "report",
+            wideDayBytes));
 
         foreach (var load in new[] { market, wide })
         {
@@ -247,17 +260,20 @@ public sealed class StorageSuite(Report report)
             Fmt.Percentile(latencies, 0.99),
             flows,
             counter,
-            storage);
+            minutes is null ? await StoredAsync(storage) : (0, 0));
     }
 
     /// <summary>Every row of the flow table and its size as the service counts it (docs/storage.md "Service limits").</summary>
     private static async Task<(long Rows, long Bytes)> StoredAsync(AzureStorage storage)
     {
         var (rows, bytes) = (0L, 0L);
-        await foreach (var entity in storage.Table(AzureFlowStore.FlowTable).QueryAllAsync($"PartitionKey ne ''", null, default))
+        for (var shard = 0; shard < 4; shard++)
         {
-            rows++;
-            bytes += AzureLimits.EntityBytes(entity);
+            await foreach (var entity in storage.Table(AzureFlowStore.FlowTable).QueryAllAsync($"PartitionKey eq {"f" + shard.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null, default))
+            {
+                rows++;
+                bytes += AzureLimits.EntityBytes(entity);
+            }
         }
 
         return (rows, bytes);
@@ -278,7 +294,7 @@ public sealed class StorageSuite(Report report)
         double P99,
         AzureFlowStore Flows,
         StorageRequestCounter Counter,
-        AzureStorage Storage)
+        (long Rows, long Bytes) Stored)
     {
         public double TransactionsPerThousand => Requests * 1_000.0 / Prints;
 
