@@ -111,6 +111,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Storage__BlobServiceUri: blobServiceUri
     Storage__ClientId: identityClientId
     Storage__NamePrefix: ''
+    // Trading dates of minute-exact history kept in Table Storage for backfill and `at` (docs/api.md "Retention").
+    Storage__RetentionTradingDays: '21'
     Auth__KeyHashSecret: '@Microsoft.KeyVault(SecretUri=${keyHashSecretUri})'
     Simulator__Enabled: 'false'
     Plans__free__DailyLimit: string(planLimits.free.daily)

@@ -12,7 +12,7 @@ param workspaceId string
 var tables = [ 'flow', 'flowreceipts', 'apikeys', 'quotas', 'stream' ]
 
 @description('Containers the app uses (AzureStorage.Containers).')
-var containers = [ 'chains', 'snapshots', 'deadletters', 'deliveries' ]
+var containers = [ 'chains', 'snapshots', 'deadletters', 'deliveries', 'archive' ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: accountName
