@@ -25,8 +25,9 @@ public sealed class AzureHistoryTests(AzuriteFixture azurite)
     {
         await using var full = new FlowApiFactory(FlowApiFactory.AzureSettings(azurite.Account, AzuriteFixture.UniqueName("law"), functionApp: false), now: HistoryLawTests.Evening);
         Assert.IsAssignableFrom<IFlowHistory>(full.Services.GetRequiredService<IFlowStore>());
-        // A lighter day than the memory store's (Azurite writes about a thousand events a second here), in larger batches.
-        await HistoryLawTests.CheckAsync(full, symbols: 4, intensity: 0.2, batchSize: 10_000);
+        // A lighter day than the memory store's (a fifth of the print rate: Azurite writes about a thousand events a second
+        // here), in larger batches.
+        await HistoryLawTests.CheckAsync(full, intensity: 0.2, batchSize: 10_000);
     }
 
     [Fact]

@@ -32,9 +32,9 @@ public sealed class HistoryLawTests
     /// endpoint's answer with <c>at</c> to a fresh memory instance's at that instant (the stores answer alike: the
     /// store contract tests).
     /// </summary>
-    internal static async Task CheckAsync(FlowApiFactory full, int symbols = 8, double intensity = 0.5, int batchSize = 2_000)
+    internal static async Task CheckAsync(FlowApiFactory full, double intensity = 0.5, int batchSize = 2_000)
     {
-        var tape = Tape(symbols, intensity);
+        var tape = Tape(intensity);
         Assert.Contains(tape.Order, e => e.Kind == MarketEventKind.Cancel);
         Assert.Contains(tape.Trades, t => t.Conditions.HasFlag(TradeConditions.Late));
 
@@ -103,9 +103,12 @@ public sealed class HistoryLawTests
         "/v1/flow/options/leaderboard?windowMinutes=60&n=10",
     ];
 
-    /// <summary>A day of <paramref name="symbols"/> names, with many more late prints and cancels than a real tape has.</summary>
-    private static EventBatch Tape(int symbols, double intensity) =>
-        SimulatedDays.Simulator(seed: 38, symbols: symbols, intensity: intensity, realism: TapeRealism.Default with { Late = 0.05, Cancelled = 0.02 }).FullDay();
+    /// <summary>
+    /// The simulated day of the 64 core names (the simulator's smallest universe) at <paramref name="intensity"/> of its
+    /// print rate, with many more late prints and cancels than a real tape has.
+    /// </summary>
+    private static EventBatch Tape(double intensity) =>
+        SimulatedDays.Simulator(seed: 38, intensity: intensity, realism: TapeRealism.Default with { Late = 0.05, Cancelled = 0.02 }).FullDay();
 
     /// <summary>The events of <paramref name="tape"/> stamped at or before <paramref name="at"/>, in the order they came.</summary>
     private static EventBatch StampedBy(EventBatch tape, DateTimeOffset at)
