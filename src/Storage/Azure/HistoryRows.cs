@@ -144,11 +144,7 @@ internal static class HistoryRows
 
     private static byte[] Decompress(byte[] part)
     {
-        if (part.Length == 0 || part[0] != CompressedVersion)
-        {
-            throw new InvalidDataException($"Chain-event cell has format version {(part.Length == 0 ? -1 : part[0])}; this build reads version {CompressedVersion}.");
-        }
-
+        CheckVersion(part, "Chain-event", CompressedVersion, minLength: 1);
         using var input = new MemoryStream(part, 1, part.Length - 1, writable: false);
         using var brotli = new BrotliStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
@@ -221,11 +217,11 @@ internal static class HistoryRows
         return events;
     }
 
-    private static void CheckVersion(ReadOnlySpan<byte> bytes, string what)
+    private static void CheckVersion(ReadOnlySpan<byte> bytes, string what, byte version = Version, int minLength = 5)
     {
-        if (bytes.Length < 5 || bytes[0] != Version)
+        if (bytes.Length < minLength || bytes[0] != version)
         {
-            throw new InvalidDataException($"{what} cell has format version {(bytes.Length == 0 ? -1 : bytes[0])}; this build reads version {Version}.");
+            throw new InvalidDataException($"{what} cell has format version {(bytes.Length == 0 ? -1 : bytes[0])}; this build reads version {version}.");
         }
     }
 }
