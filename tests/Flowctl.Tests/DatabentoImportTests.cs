@@ -95,8 +95,7 @@ public sealed class DatabentoImportTests(AzuriteFixture azurite) : IDisposable
     public async Task IntoARunningAppAFilteredImportAndAWholeOneCountEachPrintOnce()
     {
         using var app = new FlowApiFactory();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.ClientWithKey(Keys.Alpha);
         var start = HandTapes.At(18, 0, 0);
         var (definitions, statistics, trades, tcbbo) = Day(3, Nanos(start), Analytics.Time.NewYorkTime.TradingDate(start));

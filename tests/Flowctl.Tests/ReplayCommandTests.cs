@@ -127,8 +127,7 @@ public sealed class ReplayCommandTests(AzuriteFixture azurite) : IDisposable
     {
         // From the command line (--to app --url) to the app over a real socket, as a user runs it.
         using var app = new FlowApiFactory();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.ClientWithKey(Keys.Alpha);
         var lines = Enumerable.Range(0, 25).Select(i => JsonSerializer.Serialize(TestEvents.Trade(HandTapes.At(18, 0, i), "SPY", "2026-06-05", 590, "C", 1.0 + (i * 0.01), 1 + i, side: "buy"))).ToList();
         var path = await WriteAsync("app.ndjson", string.Join('\n', lines));

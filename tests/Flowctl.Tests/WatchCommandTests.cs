@@ -17,8 +17,7 @@ public sealed class WatchCommandTests
             ["Stream:RetryMilliseconds"] = "100",
             ["Stream:PollMilliseconds"] = "20",
         });
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var http = app.CreateClient();
         var now = app.Clock.Now;
         var expiry = Analytics.Time.NewYorkTime.TradingDate(now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -28,8 +28,7 @@ public sealed class SecurityHeaderTests
     public async Task KestrelSendsNoServerHeader()
     {
         using var app = new FlowApiFactory();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.ClientWithKey(Keys.Alpha);
         using var response = await client.GetAsync("/v1/account");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);

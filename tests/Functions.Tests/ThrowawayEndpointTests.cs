@@ -31,8 +31,7 @@ public sealed class ThrowawayEndpointTests
     public async Task OneDeclarationIsRoutedPlannedCountedAndAnMcpTool()
     {
         await using var app = new FlowApiFactory { ExtraServices = s => s.AddQueryEndpoint(Echo) };
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
 
         using var growth = app.ClientWithKey(Keys.Growth);
         using var answer = await growth.GetAsync("/v1/test/echo/spy?minutes=99");

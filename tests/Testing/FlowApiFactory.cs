@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -57,6 +58,18 @@ public sealed class FlowApiFactory : WebApplicationFactory<Program>
 
     /// <summary>More services for the app, added after its own (set before the first client or server is made).</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
+
+    /// <summary>
+    /// Starts the app on Kestrel at a free loopback port (clients from <c>CreateClient</c> address it). The port is
+    /// Kestrel's own endpoint rather than <c>UseKestrel(0)</c>: that one rewrites the server's addresses from the test's
+    /// thread while the app's entry point may already be starting the server on its own, and then fails now and again
+    /// with "Addresses cannot be modified after the server has started".
+    /// </summary>
+    public void StartOnLoopback()
+    {
+        UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
 
     public HttpClient ClientWithKey(string key)
     {

@@ -47,8 +47,7 @@ public class IngestedSocketApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Factory.UseKestrel(0);
-        Factory.StartServer();
+        Factory.StartOnLoopback();
         using var http = Factory.CreateClient();
         Address = http.BaseAddress!;
         await Factory.IngestAsync(HandTapes.Bullish());

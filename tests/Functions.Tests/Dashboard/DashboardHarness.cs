@@ -22,8 +22,7 @@ internal sealed class DashboardSite : IAsyncDisposable
         settings ??= [];
         settings["Simulator:Enabled"] = "true";
         var app = new FlowApiFactory(settings);
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.CreateClient();
         var baseUrl = client.BaseAddress!.ToString().TrimEnd('/');
         var deadline = DateTime.UtcNow.AddSeconds(90);

@@ -58,8 +58,7 @@ public sealed class HostileHttpTests(DedicatedAzurites azurites, ITestOutputHelp
 
         // Over real sockets to Kestrel: the in-memory test server refuses some requests (a NUL in the path) before the
         // app could, where Kestrel lets the app's own pipeline answer them.
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         var tape = SessionTape.Simulate(FaultApps.Date, 3, TimeSpan.Zero, intensity: 0.05);
         using (var admin = app.ClientWithKey(Keys.Admin))
         {

@@ -18,8 +18,7 @@ public sealed class HostProxyRetryTests
     public async Task ConnectionFailuresAreRetriedUpToTenAttemptsAndTheAppAnswersOnce(int failures)
     {
         await using var app = HostProtocolTests.FunctionApp();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var direct = app.CreateClient();
         var transport = new FailingTransport(failures);
         await using var proxy = await HostProxy.StartAsync(direct.BaseAddress!, new HostProxyOptions(), transport);
@@ -38,8 +37,7 @@ public sealed class HostProxyRetryTests
     public async Task TheTenthFailedAttemptIsTheLastAndTheCallerGets502()
     {
         await using var app = HostProtocolTests.FunctionApp();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var direct = app.CreateClient();
         var transport = new FailingTransport(int.MaxValue);
         await using var proxy = await HostProxy.StartAsync(direct.BaseAddress!, new HostProxyOptions(), transport);

@@ -18,8 +18,7 @@ public sealed class FunctionAppMcpTests
     public async Task AnAgentReachesTheToolsThroughTheHostsProxy()
     {
         await using var app = HostProtocolTests.FunctionApp();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var direct = app.CreateClient();
         using (var invocation = await direct.SendAsync(HostPayloads.Invocation(FunctionNames.IngestEvents, HostPayloads.EventHub(HostProtocolTests.TradeMessages(0, 30, app.Clock.Now), 100))))
         {

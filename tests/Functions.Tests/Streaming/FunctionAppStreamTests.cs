@@ -23,8 +23,7 @@ public sealed class FunctionAppStreamTests(AzuriteFixture azurite)
         settings["Stream:PollMilliseconds"] = "50";
         using var ingesting = new FlowApiFactory(settings);
         await using var streaming = new FlowApiFactory(settings);
-        streaming.UseKestrel(0);
-        streaming.StartServer();
+        streaming.StartOnLoopback();
         var now = ingesting.Clock.Now;
         streaming.Clock.Set(now);
         var day = NewYorkTime.TradingDate(now);

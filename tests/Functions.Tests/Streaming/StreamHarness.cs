@@ -36,8 +36,7 @@ internal sealed class StreamHarness : IAsyncDisposable
         if (kestrel)
         {
             // A real socket, for a test that needs TCP's back-pressure (the in-memory test server has none).
-            Factory.UseKestrel(0);
-            Factory.StartServer();
+            Factory.StartOnLoopback();
         }
 
         _feed = new MarketSimulatorFeed(SimulatedDays.Simulator(symbols: symbols, intensity: intensity));
