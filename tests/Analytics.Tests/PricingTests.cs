@@ -105,6 +105,25 @@ public sealed class PricingTests
         Assert.False(string.IsNullOrWhiteSpace(solved.Failure));
     }
 
+    /// <summary>
+    /// A solve that runs out of iterations is a failure that says where it stopped, never a volatility passed off as
+    /// solved (docs/methodology.md §3); with the shipped limit the same price solves, in far fewer steps than the limit.
+    /// </summary>
+    [Fact]
+    public void ImpliedVolatilityThatDoesNotConvergeFails()
+    {
+        var price = BlackScholes.Price(OptionRight.Put, 100, 97, 0.02, 0.37, PricingParameters.Default);
+        var cut = ImpliedVolatility.Solve(OptionRight.Put, price, 100, 97, 0.02, PricingParameters.Default, maxIterations: 1);
+        Assert.False(cut.Success);
+        Assert.Contains("did not converge in 1 iterations", cut.Failure, StringComparison.Ordinal);
+        Assert.True(double.IsNaN(cut.Volatility));
+
+        var solved = ImpliedVolatility.Solve(OptionRight.Put, price, 100, 97, 0.02, PricingParameters.Default);
+        Assert.True(solved.Success, solved.Failure);
+        Assert.InRange(solved.Iterations, 1, ImpliedVolatility.MaxIterations / 10);
+        Assert.Equal(0.37, solved.Volatility, 1e-9);
+    }
+
     [Fact]
     public void TimeToExpiryCountsToFourPmNewYorkAndFloorsAtSixtySeconds()
     {

@@ -11,14 +11,16 @@ public readonly record struct ImpliedVolResult(bool Success, double Volatility, 
 /// <summary>
 /// Implied volatility by safeguarded Newton-Raphson: Newton steps on σ inside a bracket that bisection keeps
 /// shrinking, so it converges for every price strictly inside the no-arbitrage bounds (the BSM price is strictly
-/// increasing in σ there) and reports failure for any price outside them. Thread-safe (stateless).
+/// increasing in σ there) and reports failure for any price outside them, and for a solve that neither meets the
+/// price tolerance nor closes the bracket within its iterations (docs/methodology.md §3). Thread-safe (stateless).
 /// </summary>
 public static class ImpliedVolatility
 {
-    private const int MaxIterations = 200;
+    /// <summary>Newton-or-bisection steps before a solve that has not converged is reported as failed.</summary>
+    public const int MaxIterations = 200;
     private const double MaxVolatility = 1e4;
 
-    public static ImpliedVolResult Solve(OptionRight right, double price, double spot, double strike, double years, PricingParameters rates)
+    public static ImpliedVolResult Solve(OptionRight right, double price, double spot, double strike, double years, PricingParameters rates, int maxIterations = MaxIterations)
     {
         if (!(price > 0) || !double.IsFinite(price))
         {
@@ -62,7 +64,7 @@ public static class ImpliedVolatility
         }
 
         var tolerance = Math.Max(1e-12, price * 1e-12);
-        for (var i = 1; i <= MaxIterations; i++)
+        for (var i = 1; i <= maxIterations; i++)
         {
             var g = BlackScholes.Greeks(right, spot, strike, years, vol, rates);
             var diff = g.Price - price;
@@ -88,6 +90,7 @@ public static class ImpliedVolatility
             }
         }
 
-        return new ImpliedVolResult(true, vol, MaxIterations, null);
+        var last = BlackScholes.Price(right, spot, strike, years, vol, rates);
+        return ImpliedVolResult.Failed($"did not converge in {maxIterations} iterations: σ in [{lo:G6}, {hi:G6}] prices {last:G10} against {price:G10}");
     }
 }
