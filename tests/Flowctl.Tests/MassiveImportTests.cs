@@ -67,7 +67,9 @@ public sealed class MassiveImportTests(AzuriteFixture azurite) : IDisposable
         var now = DateTimeOffset.UtcNow;
         var today = Analytics.Time.NewYorkTime.TradingDate(now);
         var e = today.ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        var t0 = Nanos(now.AddMinutes(-40)) / Second * Second;
+        // On a whole minute: the hand-written day below takes each print's spot from the minute bars as they fall when
+        // the prints are 3, 61 and 150 seconds into the first bar (a t0 late in its minute once moved two of them on).
+        var t0 = Nanos(now.AddMinutes(-40)) / (60 * Second) * (60 * Second);
         var (trades, quotes, minutes) = Day(t0, e);
         var snapshot = Path.Combine(_folder, "chain.json");
         await File.WriteAllTextAsync(snapshot, $$$"""
