@@ -1,7 +1,7 @@
 // FlowFunctions benchmarks: every figure of docs/benchmarks.md, each beside its limit or its comparison in the same
 // run, printed as a table and written to docs/benchmarks.md.
 //   dotnet run -c Release --project bench/Benchmarks                    everything (about 15 minutes on 2 cores)
-//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, stream, storage, snapshot, import
+//   dotnet run -c Release --project bench/Benchmarks -- --only http     some suites: fold, http, cold, replay, stream, storage, snapshot, memweek, history, import
 //   dotnet run -c Release --project bench/Benchmarks -- --no-write      print only
 //   dotnet run -c Release --project bench/Benchmarks -- tape            the simulated trading day, summarised
 //   dotnet run -c Release --project bench/Benchmarks -- accuracy        how right the inferences are (docs/methodology.md "Accuracy")
@@ -70,6 +70,11 @@ if (options.Runs("storage"))
 if (options.Runs("snapshot"))
 {
     await new SnapshotSuite(report, options).RunAsync();
+}
+
+if (options.Runs("memweek"))
+{
+    await new MemoryWeekSuite(report).RunAsync();
 }
 
 if (options.Runs("history"))

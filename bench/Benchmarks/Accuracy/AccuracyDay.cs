@@ -10,8 +10,22 @@ namespace FlowFunctions.Benchmarks.Accuracy;
 /// </summary>
 internal sealed record AccuracyDay(int Seed, MarketSimulator Simulator, EventBatch Tape, SimulatedTruth Truth)
 {
-    /// <summary>Seeds cycle through the five weekdays of the week of 2026-06-01, so every days-to-expiry mix occurs.</summary>
-    public static DateOnly DateOf(int seed) => new DateOnly(2026, 6, 1).AddDays((seed - 1) % 5);
+    /// <summary>
+    /// Seeds cycle through the five weekdays of a week, so every days-to-expiry mix occurs; the fit seeds (1–50) on the
+    /// week of 2026-06-01, the held-out seeds (51–100) on the week of 2026-09-14 (its Friday a monthly expiry), the
+    /// release seeds (101–150, scored only with <c>--release</c>) on the week of 2026-11-16. A held-out day shares
+    /// neither its date nor its seed with a fit day.
+    /// </summary>
+    public static DateOnly DateOf(int seed)
+    {
+        var monday = seed switch
+        {
+            <= 50 => new DateOnly(2026, 6, 1),
+            <= 100 => new DateOnly(2026, 9, 14),
+            _ => new DateOnly(2026, 11, 16),
+        };
+        return monday.AddDays((seed - 1) % 5);
+    }
 
     public static AccuracyDay Simulate(int seed, int symbols, double intensity)
     {

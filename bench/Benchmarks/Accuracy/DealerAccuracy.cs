@@ -12,7 +12,13 @@ namespace FlowFunctions.Benchmarks.Accuracy;
 /// </summary>
 /// <param name="TrueGex">Σ g × the dealers' true position now (g at this instant).</param>
 /// <param name="TrueChange">Σ g × (true position now − true position at the open).</param>
-internal readonly record struct DealerPoint(bool WaveEnd, DealerGammaSums Sums, double TrueGex, double TrueChange);
+/// <param name="Minute">Minutes since the open (1–390).</param>
+/// <param name="Group">The name's group: its expiry calendar (daily for indices and the largest ETFs, weekly, monthly).</param>
+internal readonly record struct DealerPoint(bool WaveEnd, DealerGammaSums Sums, double TrueGex, double TrueChange, int Minute = 0, ExpiryStyle Group = default)
+{
+    /// <summary>The hour of the session the point falls in, 1 (09:30–10:30) to 7 (15:30–16:00).</summary>
+    public int Hour => ((Minute - 1) / 60) + 1;
+}
 
 internal static class DealerPoints
 {
@@ -84,7 +90,7 @@ internal static class DealerPoints
                     trueChange += g * change;
                 }
 
-                points.Add(new DealerPoint(waveEnd, DealerGamma.Sums(positions, spot.Price), trueGex, trueChange));
+                points.Add(new DealerPoint(waveEnd, DealerGamma.Sums(positions, spot.Price), trueGex, trueChange, minute, u.Expiries));
             }
         }
 
@@ -135,13 +141,30 @@ internal sealed class DealerScore
     /// <summary>Of those, points where the true dealer gamma is on the band's side of zero.</summary>
     public long FlipsRight { get; private set; }
 
+    /// <summary>Wave spans whose true change exceeds half the band's standard deviation.</summary>
+    public long ClearWaves { get; private set; }
+
+    /// <summary>Of those, spans whose estimated change since the open has the true change's sign.</summary>
+    public long ClearWaveSignsRight { get; private set; }
+
+    /// <summary>Points and covered points by hour of the session (1–7).</summary>
+    public SortedDictionary<int, (long Points, long Covered)> ByHour { get; } = [];
+
+    /// <summary>Points and covered points by name group.</summary>
+    public SortedDictionary<ExpiryStyle, (long Points, long Covered)> ByGroup { get; } = [];
+
     public void Add(IEnumerable<DealerPoint> points)
     {
         foreach (var p in points)
         {
             var band = DealerGamma.Band(p.Sums, DealerModel.FlowScale, DealerModel.BandScale);
             Points++;
-            Covered += p.TrueGex >= band.P10 && p.TrueGex <= band.P90 ? 1 : 0;
+            var covered = p.TrueGex >= band.P10 && p.TrueGex <= band.P90 ? 1 : 0;
+            Covered += covered;
+            var hour = ByHour.GetValueOrDefault(p.Hour);
+            ByHour[p.Hour] = (hour.Points + 1, hour.Covered + covered);
+            var group = ByGroup.GetValueOrDefault(p.Group);
+            ByGroup[p.Group] = (group.Points + 1, group.Covered + covered);
             if (band.Flipped)
             {
                 Flips++;
@@ -151,7 +174,13 @@ internal sealed class DealerScore
             if (p.WaveEnd && p.TrueChange != 0)
             {
                 Waves++;
-                WaveSignsRight += Math.Sign(band.P50 - band.Settled) == Math.Sign(p.TrueChange) ? 1 : 0;
+                var right = Math.Sign(band.P50 - band.Settled) == Math.Sign(p.TrueChange) ? 1 : 0;
+                WaveSignsRight += right;
+                if (Math.Abs(p.TrueChange) > 0.5 * (band.P90 - band.P50) / DealerGamma.Z90)
+                {
+                    ClearWaves++;
+                    ClearWaveSignsRight += right;
+                }
             }
         }
     }

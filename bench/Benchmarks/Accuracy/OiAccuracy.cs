@@ -83,6 +83,40 @@ internal static class OiFit
         static double Round(double x) => Math.Round(x, 4, MidpointRounding.AwayFromZero);
     }
 
+    /// <summary>
+    /// The baseline fitted as carefully as the model: ΔOI = clamp(round(b·V), −B, V) with one b per days-to-expiry
+    /// bucket, the b minimising the volume-weighted absolute error Σ V·|b·V − ΔOI| = Σ V²·|b − ΔOI/V|: the median of
+    /// ΔOI/V weighted by V² (exact, no iteration).
+    /// </summary>
+    public static double[] FitVolumeOnly(IReadOnlyList<OiSample> samples)
+    {
+        var result = new double[4];
+        for (var bucket = 0; bucket < result.Length; bucket++)
+        {
+            var rows = samples.Where(s => s.Bucket == bucket && s.Volume > 0)
+                .Select(s => (Ratio: s.TrueDelta / (double)s.Volume, Weight: (double)s.Volume * s.Volume))
+                .OrderBy(r => r.Ratio)
+                .ToArray();
+            var half = rows.Sum(r => r.Weight) / 2;
+            var cumulative = 0.0;
+            foreach (var (ratio, weight) in rows)
+            {
+                cumulative += weight;
+                if (cumulative >= half)
+                {
+                    result[bucket] = Math.Round(ratio, 4, MidpointRounding.AwayFromZero);
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The fitted b·V baseline's ΔOI for a sample, inside the hard bounds as the model's is.</summary>
+    public static double VolumeOnly(double[] b, in OiSample s) =>
+        Math.Clamp(Math.Round(b[s.Bucket] * s.Volume, MidpointRounding.AwayFromZero), -s.Baseline, s.Volume);
+
     private static double[] Features(in OiSample s) => [s.Signed, s.Volume, OiSimulator.Turnover(s.Volume, s.Baseline)];
 
     private static double Predict(double[] beta, in OiSample s)
@@ -134,10 +168,10 @@ internal static class OiFit
     }
 }
 
-/// <summary>Volume-weighted mean absolute error of ΔOI, and mean signed error, for the estimate and the two baselines.</summary>
-internal sealed class OiScore
+/// <summary>Volume-weighted mean absolute error of ΔOI, and mean signed error, for the estimate and the three baselines.</summary>
+internal sealed class OiScore(double[] volumeOnly)
 {
-    private readonly Dictionary<int, double[]> _sums = []; // bucket (−1 = all): Σ V, Σ V|e| model, no change, rule; Σ V·e model
+    private readonly Dictionary<int, double[]> _sums = []; // bucket (−1 = all): Σ V, Σ V|e| model, no change, rule; Σ V·e model; Σ V|e| fitted b·V
 
     public void Add(IEnumerable<OiSample> samples)
     {
@@ -147,7 +181,7 @@ internal sealed class OiScore
             {
                 if (!_sums.TryGetValue(bucket, out var sums))
                 {
-                    _sums[bucket] = sums = new double[5];
+                    _sums[bucket] = sums = new double[6];
                 }
 
                 sums[0] += s.Volume;
@@ -155,15 +189,16 @@ internal sealed class OiScore
                 sums[2] += s.Volume * Math.Abs(s.TrueDelta);
                 sums[3] += s.Volume * Math.Abs(s.RuleDelta - s.TrueDelta);
                 sums[4] += s.Volume * (s.Estimate - s.TrueDelta);
+                sums[5] += s.Volume * Math.Abs(OiFit.VolumeOnly(volumeOnly, s) - s.TrueDelta);
             }
         }
     }
 
-    /// <summary>(model, no change, old rule) volume-weighted MAE in contracts, and the model's volume-weighted mean error.</summary>
-    public (double Model, double NoChange, double Rule, double Bias, double Volume) Of(int bucket)
+    /// <summary>(model, no change, old rule, fitted b·V) volume-weighted MAE in contracts, and the model's volume-weighted mean error.</summary>
+    public (double Model, double NoChange, double Rule, double VolumeOnly, double Bias, double Volume) Of(int bucket)
     {
-        var s = _sums.GetValueOrDefault(bucket) ?? new double[5];
+        var s = _sums.GetValueOrDefault(bucket) ?? new double[6];
         var v = Math.Max(1, s[0]);
-        return (s[1] / v, s[2] / v, s[3] / v, s[4] / v, s[0]);
+        return (s[1] / v, s[2] / v, s[3] / v, s[5] / v, s[4] / v, s[0]);
     }
 }

@@ -14,6 +14,8 @@ internal sealed class SignFit
 
     private readonly long[] _prints = new long[SignFeatures.Cells];
     private readonly long[] _buys = new long[SignFeatures.Cells];
+    private readonly long[] _rulePrints = new long[RuleLevels.Count];
+    private readonly long[] _ruleBuys = new long[RuleLevels.Count];
 
     public void Add(AccuracyDay day)
     {
@@ -22,8 +24,19 @@ internal sealed class SignFit
             var cell = SignFeatures.Of(trade.Price, trade.Bid, trade.Ask, trade.Size, trade.Conditions).Cell;
             _prints[cell]++;
             _buys[cell] += truth.BuyerInitiated ? 1 : 0;
+            var level = RuleLevels.Of(trade);
+            _rulePrints[level]++;
+            _ruleBuys[level] += truth.BuyerInitiated ? 1 : 0;
         }
     }
+
+    /// <summary>
+    /// The baseline fitted as carefully as the table: the aggressor rule recalibrated, each of its five outputs (§2:
+    /// at or through the ask, above the mid, at the mid or unquoted, below the mid, at or through the bid) replaced by
+    /// the share of buyer-initiated prints among the fit days' prints it gave, with the table's added buy and sell.
+    /// </summary>
+    public double[] RuleRecalibration() =>
+        [.. Enumerable.Range(0, RuleLevels.Count).Select(l => (_ruleBuys[l] + 1.0) / (_rulePrints[l] + 2.0))];
 
     public ushort[] Table()
     {
@@ -52,15 +65,20 @@ internal sealed class SignFit
 /// (docs/methodology.md §2) read as a probability (1 at or through the ask, ¾ above the mid, ½ at the mid or without
 /// a quote, ¼ below the mid, 0 at or through the bid).
 /// </summary>
-internal sealed class SignScore(ushort[] table)
+internal sealed class SignScore(ushort[] table, double[] recalibration)
 {
     private const int Bins = 10;
 
     private readonly Calibration _model = new(Bins);
     private readonly Calibration _rule = new(Bins);
-    private long _signedByRule;
-    private long _ruleRight;
-    private long _modelRight;
+    private readonly Calibration _recalibrated = new(Bins);
+
+    // Right answers and their weights: [0] counts prints, [1] sums contracts.
+    private readonly double[] _signedByRule = new double[2];
+    private readonly double[] _ruleRight = new double[2];
+    private readonly double[] _modelRightOnRuleSigned = new double[2];
+    private readonly double[] _all = new double[2];
+    private readonly double[] _modelRight = new double[2];
 
     public long Prints { get; private set; }
 
@@ -74,28 +92,61 @@ internal sealed class SignScore(ushort[] table)
             var pRule = 0.5 + (rule.Sign * rule.Confidence / 2);
             _model.Add(p, truth.BuyerInitiated);
             _rule.Add(pRule, truth.BuyerInitiated);
+            _recalibrated.Add(recalibration[RuleLevels.Of(trade)], truth.BuyerInitiated);
+            var modelRight = (p > 0.5) == truth.BuyerInitiated;
+            Count(_all, _modelRight, trade.Size, modelRight);
             if (rule.Sign != 0)
             {
-                _signedByRule++;
-                _ruleRight += (rule.Sign > 0) == truth.BuyerInitiated ? 1 : 0;
+                Count(_signedByRule, _ruleRight, trade.Size, (rule.Sign > 0) == truth.BuyerInitiated);
+                Count(null, _modelRightOnRuleSigned, trade.Size, modelRight);
+            }
+        }
+
+        static void Count(double[]? population, double[] right, int size, bool isRight)
+        {
+            if (population is not null)
+            {
+                population[0]++;
+                population[1] += size;
             }
 
-            _modelRight += (p > 0.5) == truth.BuyerInitiated ? 1 : 0;
+            right[0] += isRight ? 1 : 0;
+            right[1] += isRight ? size : 0;
         }
     }
 
-    /// <summary>Share of the prints the rule signs (not at the mid, with a quote) whose side it gets right.</summary>
-    public double RuleAccuracy => _ruleRight / (double)_signedByRule;
+    /// <summary>Share of the prints the rule signs (not at the mid, with a quote) whose side it gets right; by contracts when <paramref name="byVolume"/>.</summary>
+    public double RuleAccuracy(bool byVolume = false) => _ruleRight[W(byVolume)] / _signedByRule[W(byVolume)];
+
+    /// <summary>The model's more likely side, right, on the same prints the rule signs.</summary>
+    public double ModelAccuracyOnRuleSigned(bool byVolume = false) => _modelRightOnRuleSigned[W(byVolume)] / _signedByRule[W(byVolume)];
 
     /// <summary>Share of all prints the rule leaves unsigned (at the mid or without a quote).</summary>
-    public double RuleUnsigned => 1 - (_signedByRule / (double)Prints);
+    public double RuleUnsigned => 1 - (_signedByRule[0] / Prints);
 
-    /// <summary>Share of all prints on whose side the model's more likely answer is right.</summary>
-    public double ModelAccuracy => _modelRight / (double)Prints;
+    /// <summary>Share of all prints on whose side the model's more likely answer is right; by contracts when <paramref name="byVolume"/>.</summary>
+    public double ModelAccuracy(bool byVolume = false) => _modelRight[W(byVolume)] / _all[W(byVolume)];
 
     public Calibration Model => _model;
 
     public Calibration Rule => _rule;
+
+    /// <summary>The rule recalibrated on the fit days (<see cref="SignFit.RuleRecalibration"/>).</summary>
+    public Calibration Recalibrated => _recalibrated;
+
+    private static int W(bool byVolume) => byVolume ? 1 : 0;
+}
+
+/// <summary>The aggressor rule's five outputs (§2) as indices 0 (at or through the bid) to 4 (at or through the ask).</summary>
+internal static class RuleLevels
+{
+    public const int Count = 5;
+
+    public static int Of(in TradeEvent trade)
+    {
+        var rule = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, SideHint.None);
+        return (int)Math.Round((0.5 + (rule.Sign * rule.Confidence / 2)) * 4);
+    }
 }
 
 /// <summary>Brier score and expected calibration error (equal-width bins of the forecast, weighted by prints).</summary>
