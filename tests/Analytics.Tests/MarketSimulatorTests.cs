@@ -126,6 +126,60 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
         Assert.All(baselines, b => Assert.Equal(b.OpenInterest, truth.Contracts[(b.Underlying, b.Contract)].BaselineOi));
     }
 
+    /// <summary>
+    /// Every market structure (docs/simulated-tape.md "Market structures") keeps the tape of the default and a truth
+    /// that adds up, and each tells its own story: closers open a far smaller share of volume, crossed prints leave
+    /// dealers where they were, and dealer shares under dealers-vary reach the other side of zero.
+    /// </summary>
+    [Fact]
+    public void EveryMarketStructureKeepsTheTapeAndTellsItsOwnStory()
+    {
+        var date = new DateOnly(2026, 6, 5);
+        var options = new SimulatorOptions { Seed = 11, UniverseSize = 16, Intensity = 0.5, RecordTruth = true };
+        var baseline = new MarketSimulator(options, date);
+        var tape = baseline.FullDay().Trades;
+        var opened = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var structure in (MarketStructure[])[MarketStructure.Default, .. MarketStructure.Alternatives])
+        {
+            var sim = new MarketSimulator(options with { Structure = structure }, date);
+            var day = sim.FullDay();
+            Assert.Equal(tape, day.Trades);
+            var truth = sim.Truth!;
+            var changes = new Dictionary<(string, OptionKey), (long Oi, long Dealer)>();
+            long volume = 0, customerOpened = 0, crossed = 0;
+            foreach (var t in day.Trades)
+            {
+                Assert.True(truth.TryGetPrint(t.Underlying, t.Id, out var p));
+                var c = changes.GetValueOrDefault((t.Underlying, t.Contract));
+                changes[(t.Underlying, t.Contract)] = (c.Oi + p.OiChange, c.Dealer + p.DealerNetChange);
+                if (!p.Cancelled)
+                {
+                    volume += p.Size;
+                    customerOpened += p.CustomerOpened;
+                    crossed += p.Crossed ? 1 : 0;
+                    Assert.True(!p.Crossed || p.DealerNetChange == 0);
+                }
+            }
+
+            foreach (var ((symbol, contract), c) in changes)
+            {
+                var contractTruth = truth.Contracts[(symbol, contract)];
+                Assert.Equal(contractTruth.BaselineOi + c.Oi, contractTruth.CloseOi);
+                Assert.Equal(contractTruth.DealerBaseline + c.Dealer, contractTruth.DealerClose);
+                Assert.True(contractTruth.CloseOi >= 0, $"{structure.Name}: {symbol} {contract} closes at {contractTruth.CloseOi}");
+            }
+
+            opened[structure.Name] = customerOpened / (double)volume;
+            var share = crossed / (double)day.Trades.Count;
+            Assert.InRange(share, structure.CustomerToCustomer * 0.9, structure.CustomerToCustomer * 1.1);
+            // Dealers short calls at the open: only where a name's share is drawn below zero.
+            var shortCalls = truth.Contracts.Count(kv => kv.Key.Item2.Right == OptionRight.Call && kv.Value.BaselineOi > 100 && kv.Value.DealerBaseline < 0);
+            Assert.True(structure == MarketStructure.DealersVary ? shortCalls > 0 : shortCalls == 0, $"{structure.Name}: {shortCalls} calls with dealers short at the open");
+        }
+
+        Assert.True(opened["closers"] < 0.6 * opened["default"], $"customers opened {opened["closers"]:P1} of volume under closers, {opened["default"]:P1} by default");
+    }
+
     [Fact]
     public void TheRuleIsRightOnACleanTapeAndFooledOnARealisticOne()
     {

@@ -27,10 +27,10 @@ internal sealed record AccuracyDay(int Seed, MarketSimulator Simulator, EventBat
         return monday.AddDays((seed - 1) % 5);
     }
 
-    public static AccuracyDay Simulate(int seed, int symbols, double intensity)
+    public static AccuracyDay Simulate(int seed, int symbols, double intensity, MarketStructure? structure = null)
     {
         var simulator = new MarketSimulator(
-            new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, RecordTruth = true },
+            new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, RecordTruth = true, Structure = structure ?? MarketStructure.Default },
             DateOf(seed));
         var tape = simulator.FullDay().WithoutCancelled();
         return new AccuracyDay(seed, simulator, tape, simulator.Truth!);

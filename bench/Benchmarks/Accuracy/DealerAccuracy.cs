@@ -28,10 +28,10 @@ internal static class DealerPoints
     /// Steps the day a minute at a time, folding as the API would, and keeps the true dealer positions from the
     /// prints' truth. Every 30 minutes every symbol is a point; so is the end of every call-wave and put-wave span.
     /// </summary>
-    public static List<DealerPoint> From(int seed, int symbols, double intensity)
+    public static List<DealerPoint> From(int seed, int symbols, double intensity, MarketStructure? structure = null)
     {
         var simulator = new MarketSimulator(
-            new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, RecordTruth = true },
+            new SimulatorOptions { Seed = (ulong)seed, UniverseSize = symbols, Intensity = intensity, RecordTruth = true, Structure = structure ?? MarketStructure.Default },
             AccuracyDay.DateOf(seed));
         var truth = simulator.Truth!;
         var market = new MarketState();

@@ -35,7 +35,7 @@ public sealed class MarketSimulator
         _symbols = new SimulatedSymbol[Universe.Count];
         for (var i = 0; i < Universe.Count; i++)
         {
-            _symbols[i] = new SimulatedSymbol(Universe[i], tradingDate, SimRandom.Derive(options.Seed, (ulong)tradingDate.DayNumber, SimRandom.Hash(Universe[i].Symbol)), Truth);
+            _symbols[i] = new SimulatedSymbol(Universe[i], tradingDate, SimRandom.Derive(options.Seed, (ulong)tradingDate.DayNumber, SimRandom.Hash(Universe[i].Symbol)), Truth, options.Structure);
             _symbols[i].WriteContractTruth(); // the morning figures, until the close replaces them
         }
 

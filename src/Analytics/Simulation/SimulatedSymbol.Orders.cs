@@ -180,8 +180,8 @@ internal sealed partial class SimulatedSymbol
         {
             // A busted print never happened: the book does not see it.
             var customerBought = order.BuyerInitiated == (order.Initiator == Initiator.Customer);
-            var (customerOpened, dealerOpened) = cancelled ? (0, 0) : _book!.Book(key, size, customerBought);
-            _truth.Add(new PrintTruth(_u.Symbol, id, key, size, order.BuyerInitiated, order.Initiator, customerOpened, dealerOpened, order.Package, cancelled));
+            var (customerOpened, dealerOpened, crossed) = cancelled ? (0, 0, false) : _book!.Book(key, size, customerBought, spot);
+            _truth.Add(new PrintTruth(_u.Symbol, id, key, size, order.BuyerInitiated, order.Initiator, customerOpened, dealerOpened, order.Package, cancelled, crossed));
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed partial class SimulatedSymbol
     /// <paramref name="seed"/> drives the path, the regimes and the orders; the tape's realism and the truth draw from
     /// generators of their own derived from it, so switching either off leaves the rest of the tape as it was.
     /// </summary>
-    public SimulatedSymbol(SimUnderlying u, DateOnly date, ulong seed, SimulatedTruth? truth)
+    public SimulatedSymbol(SimUnderlying u, DateOnly date, ulong seed, SimulatedTruth? truth, MarketStructure? structure = null)
     {
         _u = u;
         _date = date;
@@ -55,11 +55,12 @@ internal sealed partial class SimulatedSymbol
         {
             // Dealers' net share of the morning OI: long calls, short puts (the convention of live_gex), by how much
             // differs by name.
+            structure ??= MarketStructure.Default;
             var truthRng = new SimRandom(SimRandom.Derive(seed, 0x5452_5554));
-            var callShare = Math.Clamp(0.3 + (0.12 * truthRng.NextGaussian()), 0.05, 0.6);
-            var putShare = Math.Clamp(0.3 + (0.12 * truthRng.NextGaussian()), 0.05, 0.6);
+            var callShare = Math.Clamp(structure.DealerShareMean + (structure.DealerShareSd * truthRng.NextGaussian()), structure.DealerShareMin, structure.DealerShareMax);
+            var putShare = Math.Clamp(structure.DealerShareMean + (structure.DealerShareSd * truthRng.NextGaussian()), structure.DealerShareMin, structure.DealerShareMax);
             _truth = truth;
-            _book = new PositionBook(truthRng, callShare, putShare, HasZeroDte, date);
+            _book = new PositionBook(truthRng, callShare, putShare, HasZeroDte, date, structure);
             foreach (var (contract, oi) in _listing)
             {
                 _book.Open(contract, oi);

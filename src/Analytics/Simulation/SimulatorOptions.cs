@@ -24,6 +24,9 @@ public sealed record SimulatorOptions
     /// <summary>What the tape gets wrong on purpose, as real tapes do (docs/simulated-tape.md).</summary>
     public TapeRealism Realism { get; init; } = TapeRealism.Default;
 
+    /// <summary>Who holds the open interest and who opens or closes (docs/simulated-tape.md, "Market structures"); the truth only.</summary>
+    public MarketStructure Structure { get; init; } = MarketStructure.Default;
+
     /// <summary>
     /// Whether to keep every print's truth and every contract's closing open interest and dealer position
     /// (<see cref="MarketSimulator.Truth"/>); off by default (it holds about 150 bytes a print, with its index). The

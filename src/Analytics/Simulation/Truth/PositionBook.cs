@@ -5,9 +5,10 @@ namespace FlowFunctions.Analytics.Simulation.Truth;
 /// <summary>
 /// The positions behind one underlying's open interest: per contract, what customers and dealers hold long and short
 /// (so open interest = longs = shorts), and who opens or closes on each print (docs/simulated-tape.md, "Truth").
-/// Draws only from its own generator, so recording the truth never changes the tape. Not thread-safe.
+/// Draws only from its own generator, so recording the truth never changes the tape. Who closes and who is on the
+/// passive side follow <paramref name="structure"/> (<see cref="MarketStructure"/>). Not thread-safe.
 /// </summary>
-internal sealed class PositionBook(SimRandom rng, double callDealerShare, double putDealerShare, bool zeroDteIsToday, DateOnly tradingDate)
+internal sealed class PositionBook(SimRandom rng, double callDealerShare, double putDealerShare, bool zeroDteIsToday, DateOnly tradingDate, MarketStructure structure)
 {
     private readonly Dictionary<OptionKey, Positions> _books = [];
 
@@ -29,47 +30,96 @@ internal sealed class PositionBook(SimRandom rng, double callDealerShare, double
     }
 
     /// <summary>
-    /// Books a print between a customer and a dealer and returns how many contracts each side opened. Each side
-    /// closes before it opens when it decides to close: customers who sell close longs more often on a contract that
-    /// expires today (the intraday round trip), and the more they hold the likelier they close.
+    /// Books a print between a customer and a dealer (or, under a structure with customer-to-customer trading, another
+    /// customer) and returns how many contracts each side opened. Each side closes before it opens when it decides to
+    /// close: in the default structure customers who sell close longs more often on a contract that expires today (the
+    /// intraday round trip), and the more they hold the likelier they close.
     /// </summary>
-    public (int CustomerOpened, int DealerOpened) Book(OptionKey contract, int size, bool customerBought)
+    public (int CustomerOpened, int DealerOpened, bool Crossed) Book(OptionKey contract, int size, bool customerBought, double spot)
     {
         if (!_books.TryGetValue(contract, out var p))
         {
             p = new Positions();
         }
 
+        var crossed = structure.CustomerToCustomer > 0 && rng.Chance(structure.CustomerToCustomer);
         var zeroDte = zeroDteIsToday && contract.Expiry == tradingDate;
         var baseline = p.BaselineOi;
-        int customerClosed, dealerClosed;
+        int customerClosed, passiveClosed;
         if (customerBought)
         {
-            customerClosed = Close(size, p.CustomerShort, 0.3, baseline);
-            dealerClosed = Close(size, p.DealerLong, 0.5, baseline);
+            customerClosed = CustomerCloses(contract, size, p.CustomerShort, 0.3, baseline, spot);
             p.CustomerShort -= customerClosed;
             p.CustomerLong += size - customerClosed;
-            p.DealerLong -= dealerClosed;
-            p.DealerShort += size - dealerClosed;
+            if (crossed)
+            {
+                // The seller is another customer: it closes a long it holds, or writes.
+                passiveClosed = CustomerCloses(contract, size, p.CustomerLong - (size - customerClosed), 0.55, baseline, spot);
+                p.CustomerLong -= passiveClosed;
+                p.CustomerShort += size - passiveClosed;
+            }
+            else
+            {
+                passiveClosed = Close(size, p.DealerLong, 0.5, baseline);
+                p.DealerLong -= passiveClosed;
+                p.DealerShort += size - passiveClosed;
+            }
         }
         else
         {
-            customerClosed = Close(size, p.CustomerLong, zeroDte ? 0.85 : 0.55, baseline);
-            dealerClosed = Close(size, p.DealerShort, 0.5, baseline);
+            customerClosed = CustomerCloses(contract, size, p.CustomerLong, zeroDte ? 0.85 : 0.55, baseline, spot);
             p.CustomerLong -= customerClosed;
             p.CustomerShort += size - customerClosed;
-            p.DealerShort -= dealerClosed;
-            p.DealerLong += size - dealerClosed;
+            if (crossed)
+            {
+                // The buyer is another customer: it covers a short it holds, or buys to open.
+                passiveClosed = CustomerCloses(contract, size, p.CustomerShort - (size - customerClosed), 0.3, baseline, spot);
+                p.CustomerShort -= passiveClosed;
+                p.CustomerLong += size - passiveClosed;
+            }
+            else
+            {
+                passiveClosed = Close(size, p.DealerShort, 0.5, baseline);
+                p.DealerShort -= passiveClosed;
+                p.DealerLong += size - passiveClosed;
+            }
         }
 
         _books[contract] = p;
-        return (size - customerClosed, size - dealerClosed);
+        return (size - customerClosed, size - passiveClosed, crossed);
     }
 
     /// <summary>Every contract booked or opened, with its morning and closing open interest and dealer position.</summary>
     public IEnumerable<KeyValuePair<OptionKey, ContractTruth>> Contracts() =>
         _books.Select(kv => KeyValuePair.Create(kv.Key, new ContractTruth(
             kv.Value.BaselineOi, kv.Value.CustomerLong + kv.Value.DealerLong, kv.Value.DealerBaseline, kv.Value.DealerLong - kv.Value.DealerShort)));
+
+    /// <summary>How many of a customer's <paramref name="size"/> contracts close its holding of <paramref name="held"/>.</summary>
+    private int CustomerCloses(OptionKey contract, int size, long held, double propensity, long baseline, double spot)
+    {
+        if (!structure.ClosingByContractAndCustomer)
+        {
+            return Close(size, held, propensity, baseline);
+        }
+
+        if (held <= 0)
+        {
+            return 0;
+        }
+
+        var days = contract.Expiry.DayNumber - tradingDate.DayNumber;
+        var p = days switch
+        {
+            <= 0 => 0.95,
+            <= 7 => 0.9,
+            <= 30 => 0.8,
+            _ => 0.65,
+        };
+        var outOfTheMoney = contract.Right == OptionRight.Call ? contract.Strike / spot - 1 : 1 - (contract.Strike / spot);
+        p += outOfTheMoney > 0.05 ? 0.05 : 0;
+        p *= size < 10 ? 1.05 : size >= 50 ? 0.8 : 1.0;
+        return rng.Chance(Math.Min(p, 0.98)) ? (int)Math.Min(size, held) : 0;
+    }
 
     /// <summary>How many of <paramref name="size"/> contracts close a holding of <paramref name="held"/>.</summary>
     private int Close(int size, long held, double propensity, long baseline)
