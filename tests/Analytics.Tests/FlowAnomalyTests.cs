@@ -27,6 +27,13 @@ public sealed class FlowAnomalyTests
         Assert.Equal(("sell", "put", 588.0, 1.42), (s.Legs[0].Action, s.Legs[0].Type, s.Legs[0].Strike, s.Legs[0].Premium));
         Assert.Equal(("buy", "put", 578.0, 0.72), (s.Legs[1].Action, s.Legs[1].Type, s.Legs[1].Strike, s.Legs[1].Premium));
 
+        // docs/methodology.md §10's natural fills: 588P quoted 1.38 × 1.46, 578P 0.69 × 0.75 → sell at 1.38, buy at
+        // 0.75, natural credit 0.63, natural max loss 9.37; the mid figures are unchanged.
+        var natural = VerticalSpread.Build(OptionRight.Put, new DateOnly(2026, 6, 19),
+            new LegQuote(588, -0.25, 1.42, 1.38, 1.46, 10_000), new LegQuote(578, -0.12, 0.72, 0.69, 0.75, 10_000), 72, 0.88)!;
+        Assert.Equal((1.38, 0.75), (natural.Legs[0].NaturalPrice, natural.Legs[1].NaturalPrice));
+        Assert.Equal((0.63, 9.37, 0.70, 9.30), (natural.NaturalCredit, natural.NaturalMaxLoss, natural.Credit!.Value, natural.MaxLoss));
+
         var call = VerticalSpread.Build(OptionRight.Call, new DateOnly(2026, 6, 19),
             new LegQuote(600, 0.25, 1.50, 1.45, 1.55, 1), new LegQuote(610, 0.12, 0.60, 0.55, 0.65, 1), 70, 0.5)!;
         Assert.Equal((0.90, 9.10), (call.Credit!.Value, call.MaxLoss));

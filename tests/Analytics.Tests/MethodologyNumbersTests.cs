@@ -66,6 +66,35 @@ public sealed partial class MethodologyNumbersTests
         }
     }
 
+    /// <summary>
+    /// §3's calendar-or-trading-time table: T as <see cref="TimeToExpiry"/> counts it for a 0DTE print at 15:00 New York
+    /// and a Friday 15:00 print on Monday's expiry, beside trading time (hours of sessions over 6.5 × 252), and what
+    /// using one in place of the other does to σ√T and at-the-money gamma.
+    /// </summary>
+    [Fact]
+    public void TheCalendarTimeTableOfSection3()
+    {
+        var text = Section("3. Pricing");
+        const double HoursAYear = 6.5 * 252;
+        (string Row, DateTimeOffset At, DateOnly Expiry, double TradingHours)[] rows =
+        [
+            ("| 15:00 New York on the day's own expiry (0DTE) |", new DateTimeOffset(2026, 6, 5, 19, 0, 0, TimeSpan.Zero), new DateOnly(2026, 6, 5), 1),
+            ("| Friday 15:00 New York on Monday's expiry |", new DateTimeOffset(2026, 6, 5, 19, 0, 0, TimeSpan.Zero), new DateOnly(2026, 6, 8), 7.5),
+        ];
+        foreach (var (row, at, expiry, hours) in rows)
+        {
+            var line = text.Split('\n').Single(l => l.StartsWith(row, StringComparison.Ordinal));
+            var cells = line.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var calendar = TimeToExpiry.Years(at, expiry);
+            var trading = hours / HoursAYear;
+            var ratio = Math.Sqrt(calendar / trading);
+            AssertPrinted(cells[1], calendar);
+            AssertPrinted(cells[2], trading);
+            AssertPrinted(cells[3], ratio);
+            AssertPrinted(cells[4], 1 / ratio);
+        }
+    }
+
     /// <summary>The printed figure equals the computed one rounded to as many decimals as it prints.</summary>
     private static void AssertPrinted(string printed, double computed)
     {

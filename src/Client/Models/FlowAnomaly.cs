@@ -37,6 +37,8 @@ public sealed record FlowAnomaly(
 /// <param name="MaxLoss">Strike width − credit.</param>
 /// <param name="EdgeScore">The anomaly score: the flow is the edge.</param>
 /// <param name="LiquidityScore">0–1: the legs' quoted spreads and open interest.</param>
+/// <param name="NaturalCredit">The credit at natural fills: the short leg's bid − the long leg's ask, per share (× 100 per contract); can be zero or negative where the mid credit is positive.</param>
+/// <param name="NaturalMaxLoss">Strike width − the natural credit, per share.</param>
 public sealed record SpreadStructure(
     [property: JsonPropertyName("rank")] int Rank,
     [property: JsonPropertyName("structure")] string Structure,
@@ -48,16 +50,19 @@ public sealed record SpreadStructure(
     [property: JsonPropertyName("max_loss")] double MaxLoss,
     [property: JsonPropertyName("breakevens")] IReadOnlyList<double> Breakevens,
     [property: JsonPropertyName("edge_score")] int EdgeScore,
-    [property: JsonPropertyName("liquidity_score")] double LiquidityScore);
+    [property: JsonPropertyName("liquidity_score")] double LiquidityScore,
+    [property: JsonPropertyName("natural_credit")] double NaturalCredit,
+    [property: JsonPropertyName("natural_max_loss")] double NaturalMaxLoss);
 
-/// <summary>One leg of a spread: <c>sell</c> or <c>buy</c> a <c>put</c> or <c>call</c>, at the chain mid.</summary>
+/// <summary>One leg of a spread: <c>sell</c> or <c>buy</c> a <c>put</c> or <c>call</c>, at the chain mid; <c>NaturalPrice</c> is its natural fill (the bid to sell, the ask to buy). Prices per share.</summary>
 public sealed record SpreadLeg(
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("strike")] double Strike,
     [property: JsonPropertyName("delta")] double Delta,
     [property: JsonPropertyName("premium")] double Premium,
-    [property: JsonPropertyName("quantity")] int Quantity);
+    [property: JsonPropertyName("quantity")] int Quantity,
+    [property: JsonPropertyName("natural_price")] double NaturalPrice);
 
 /// <summary>The measures behind the score.</summary>
 /// <param name="Bias"><c>bullish</c> or <c>bearish</c> when that side has at least 55 % of directional premium, else <c>neutral</c>.</param>

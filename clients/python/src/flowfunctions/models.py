@@ -41,8 +41,9 @@ class SpreadLeg:
         type: ``put`` or ``call``.
         strike: the leg's strike.
         delta: the leg's delta at the request time.
-        premium: the chain mid, per share.
+        premium: the chain mid, per share (x 100 per contract).
         quantity: contracts per spread (1).
+        natural_price: the natural fill, per share: the bid to sell, the ask to buy.
     """
 
     action: str
@@ -51,6 +52,7 @@ class SpreadLeg:
     delta: float
     premium: float
     quantity: int
+    natural_price: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class SpreadStructure:
         breakevens: the short strike less (puts) or plus (calls) the credit.
         edge_score: the anomaly score (the flow is the edge).
         liquidity_score: 0-1, from the legs' quoted spreads and open interest.
+        natural_credit: the credit at natural fills (short bid minus long ask), per share; can be zero or negative.
+        natural_max_loss: strike width minus the natural credit, per share.
     """
 
     rank: int
@@ -82,6 +86,8 @@ class SpreadStructure:
     breakevens: List[float]
     edge_score: int
     liquidity_score: float
+    natural_credit: float
+    natural_max_loss: float
 
 
 @dataclass(frozen=True)

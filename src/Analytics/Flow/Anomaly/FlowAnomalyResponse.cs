@@ -29,7 +29,9 @@ public sealed record SpreadStructure(
     [property: JsonPropertyName("max_loss")] double MaxLoss,
     [property: JsonPropertyName("breakevens")] IReadOnlyList<double> Breakevens,
     [property: JsonPropertyName("edge_score")] int EdgeScore,
-    [property: JsonPropertyName("liquidity_score")] double LiquidityScore);
+    [property: JsonPropertyName("liquidity_score")] double LiquidityScore,
+    [property: JsonPropertyName("natural_credit")] double NaturalCredit,
+    [property: JsonPropertyName("natural_max_loss")] double NaturalMaxLoss);
 
 public sealed record SpreadLeg(
     [property: JsonPropertyName("action")] string Action,
@@ -37,7 +39,8 @@ public sealed record SpreadLeg(
     [property: JsonPropertyName("strike")] double Strike,
     [property: JsonPropertyName("delta")] double Delta,
     [property: JsonPropertyName("premium")] double Premium,
-    [property: JsonPropertyName("quantity")] int Quantity);
+    [property: JsonPropertyName("quantity")] int Quantity,
+    [property: JsonPropertyName("natural_price")] double NaturalPrice);
 
 public sealed record FlowAnomalyMetrics(
     [property: JsonPropertyName("bias")] string Bias,

@@ -8,7 +8,9 @@ public readonly record struct LegQuote(double Strike, double Delta, double Premi
 /// <summary>
 /// Short vertical credit spreads (docs/methodology.md §10): credit = short premium − long premium, max profit = credit,
 /// max loss = width − credit, breakeven = short strike − credit for a put spread and + credit for a call spread.
-/// Premiums are taken at 2 dp before the arithmetic, as a trader would quote them. Thread-safe (stateless).
+/// Premiums are taken at 2 dp before the arithmetic, as a trader would quote them. Beside the mid, each leg's natural
+/// fill (sell at the bid, buy at the ask) and the credit and max loss at those fills. All per share; × 100 per
+/// contract. Thread-safe (stateless).
 /// </summary>
 public static class VerticalSpread
 {
@@ -28,14 +30,17 @@ public static class VerticalSpread
         }
 
         var type = right.Word();
+        var shortNatural = Rounding.Price(shortLeg.Bid);
+        var longNatural = Rounding.Price(longLeg.Ask);
+        var naturalCredit = Rounding.Price(shortNatural - longNatural);
         var breakeven = right == OptionRight.Put ? shortLeg.Strike - credit : shortLeg.Strike + credit;
         return new SpreadStructure(
             1,
             right == OptionRight.Put ? "short_put_spread" : "short_call_spread",
             expiry,
             [
-                new SpreadLeg("sell", type, shortLeg.Strike, Rounding.Ratio(shortLeg.Delta), shortPremium, 1),
-                new SpreadLeg("buy", type, longLeg.Strike, Rounding.Ratio(longLeg.Delta), longPremium, 1),
+                new SpreadLeg("sell", type, shortLeg.Strike, Rounding.Ratio(shortLeg.Delta), shortPremium, 1, shortNatural),
+                new SpreadLeg("buy", type, longLeg.Strike, Rounding.Ratio(longLeg.Delta), longPremium, 1, longNatural),
             ],
             credit,
             null,
@@ -43,7 +48,9 @@ public static class VerticalSpread
             Rounding.Price(width - credit),
             [Rounding.Price(breakeven)],
             edgeScore,
-            Rounding.Ratio(liquidityScore));
+            Rounding.Ratio(liquidityScore),
+            naturalCredit,
+            Rounding.Price(width - naturalCredit));
     }
 
     /// <summary>
