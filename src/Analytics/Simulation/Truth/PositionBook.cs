@@ -49,40 +49,24 @@ internal sealed class PositionBook(SimRandom rng, double callDealerShare, double
         if (customerBought)
         {
             customerClosed = CustomerCloses(contract, size, p.CustomerShort, 0.3, baseline, spot);
-            p.CustomerShort -= customerClosed;
-            p.CustomerLong += size - customerClosed;
-            if (crossed)
-            {
-                // The seller is another customer: it closes a long it holds, or writes.
-                passiveClosed = CustomerCloses(contract, size, p.CustomerLong - (size - customerClosed), 0.55, baseline, spot);
-                p.CustomerLong -= passiveClosed;
-                p.CustomerShort += size - passiveClosed;
-            }
-            else
-            {
-                passiveClosed = Close(size, p.DealerLong, 0.5, baseline);
-                p.DealerLong -= passiveClosed;
-                p.DealerShort += size - passiveClosed;
-            }
+            Move(ref p.CustomerShort, ref p.CustomerLong, size, customerClosed);
+
+            // The seller: another customer closing a long it holds or writing, else the dealer.
+            passiveClosed = crossed
+                ? CustomerCloses(contract, size, p.CustomerLong - (size - customerClosed), 0.55, baseline, spot)
+                : Close(size, p.DealerLong, 0.5, baseline);
+            Move(ref crossed ? ref p.CustomerLong : ref p.DealerLong, ref crossed ? ref p.CustomerShort : ref p.DealerShort, size, passiveClosed);
         }
         else
         {
             customerClosed = CustomerCloses(contract, size, p.CustomerLong, zeroDte ? 0.85 : 0.55, baseline, spot);
-            p.CustomerLong -= customerClosed;
-            p.CustomerShort += size - customerClosed;
-            if (crossed)
-            {
-                // The buyer is another customer: it covers a short it holds, or buys to open.
-                passiveClosed = CustomerCloses(contract, size, p.CustomerShort - (size - customerClosed), 0.3, baseline, spot);
-                p.CustomerShort -= passiveClosed;
-                p.CustomerLong += size - passiveClosed;
-            }
-            else
-            {
-                passiveClosed = Close(size, p.DealerShort, 0.5, baseline);
-                p.DealerShort -= passiveClosed;
-                p.DealerLong += size - passiveClosed;
-            }
+            Move(ref p.CustomerLong, ref p.CustomerShort, size, customerClosed);
+
+            // The buyer: another customer covering a short it holds or buying to open, else the dealer.
+            passiveClosed = crossed
+                ? CustomerCloses(contract, size, p.CustomerShort - (size - customerClosed), 0.3, baseline, spot)
+                : Close(size, p.DealerShort, 0.5, baseline);
+            Move(ref crossed ? ref p.CustomerShort : ref p.DealerShort, ref crossed ? ref p.CustomerLong : ref p.DealerLong, size, passiveClosed);
         }
 
         _books[contract] = p;
@@ -93,6 +77,13 @@ internal sealed class PositionBook(SimRandom rng, double callDealerShare, double
     public IEnumerable<KeyValuePair<OptionKey, ContractTruth>> Contracts() =>
         _books.Select(kv => KeyValuePair.Create(kv.Key, new ContractTruth(
             kv.Value.BaselineOi, kv.Value.CustomerLong + kv.Value.DealerLong, kv.Value.DealerBaseline, kv.Value.DealerLong - kv.Value.DealerShort)));
+
+    /// <summary>A side trades <paramref name="size"/>: <paramref name="closed"/> come off the holding it closes, the rest onto the one it opens.</summary>
+    private static void Move(ref long closing, ref long opening, int size, int closed)
+    {
+        closing -= closed;
+        opening += size - closed;
+    }
 
     /// <summary>How many of a customer's <paramref name="size"/> contracts close its holding of <paramref name="held"/>.</summary>
     private int CustomerCloses(OptionKey contract, int size, long held, double propensity, long baseline, double spot)
