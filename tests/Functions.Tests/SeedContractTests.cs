@@ -19,12 +19,15 @@ public sealed class SeedContractTests(IngestedApp app) : IClassFixture<IngestedA
         IsUtc(body.GetProperty("timestamp"));
 
         var structure = body.GetProperty("best_structures")[0];
-        HasExactly(structure, "rank", "structure", "expiry", "legs", "credit", "debit", "max_profit", "max_loss", "breakevens", "edge_score", "liquidity_score");
+        // The public pages' fields, and the natural fills beside them (docs/api.md "Fields beyond the public pages").
+        HasExactly(structure, "rank", "structure", "expiry", "legs", "credit", "debit", "max_profit", "max_loss", "breakevens", "edge_score", "liquidity_score",
+            "natural_credit", "natural_max_loss");
+        Assert.True(structure.GetProperty("natural_credit").GetDouble() <= structure.GetProperty("credit").GetDouble());
         Assert.Equal("short_put_spread", structure.GetProperty("structure").GetString());
         Assert.Equal(JsonValueKind.Null, structure.GetProperty("debit").ValueKind);
         foreach (var leg in structure.GetProperty("legs").EnumerateArray())
         {
-            HasExactly(leg, "action", "type", "strike", "delta", "premium", "quantity");
+            HasExactly(leg, "action", "type", "strike", "delta", "premium", "quantity", "natural_price");
         }
 
         HasExactly(body.GetProperty("metrics"), "bias", "call_put_volume_ratio", "call_put_oi_ratio", "total_volume", "total_open_interest",
