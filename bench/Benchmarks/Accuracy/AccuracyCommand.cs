@@ -154,6 +154,17 @@ internal static class AccuracyCommand
         }
 
         sb.AppendLine();
+        sb.AppendLine("Weighted by each contract's gamma-dollars at the morning chain instead of its volume (an error of one contract moves GEX by that much; MAE in contracts):");
+        sb.AppendLine();
+        sb.AppendLine("| days to expiry | estimate | fitted b·V | below it by | no change |");
+        sb.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, bucket) in (ReadOnlySpan<(string, int)>)[("all", -1), ("0 (0DTE)", 0), ("1–7", 1), ("8–30", 2), ("over 30", 3)])
+        {
+            var g = oi.ByGamma(bucket);
+            sb.AppendLine(ci, $"| {name} | {g.Model:N1} | {g.VolumeOnly:N1} | {1 - (g.Model / g.VolumeOnly):P1} | {g.NoChange:N1} |");
+        }
+
+        sb.AppendLine();
         sb.AppendLine("The fitted b·V baseline is ΔOI = clamp(round(b·V), −B, V) with one b per bucket, fitted on the same days as the estimate to the same loss (the V²-weighted median of ΔOI/V). Bias is the volume-weighted mean of estimate − truth in contracts: positive overstates open interest.");
         sb.AppendLine();
         sb.AppendLine(ci, $"**Dealer gamma band** (§9), every symbol every 30 minutes and at the end of every call-wave and put-wave span (λ = {DealerModel.FlowScale}, band scale {DealerModel.BandScale}):");

@@ -10,7 +10,9 @@ namespace FlowFunctions.Benchmarks.Accuracy;
 /// <param name="Signed">Expected buy-minus-sell contracts under a sign table.</param>
 /// <param name="Estimate">This build's estimate (OiSimulator, through the fold), when scored.</param>
 /// <param name="RuleDelta">The withdrawn rule: D = Σ s·w·size, raised to V − B when V > B.</param>
-internal readonly record struct OiSample(int Dte, long Baseline, long Volume, double Signed, double Estimate, double RuleDelta, long TrueDelta)
+/// <param name="Gamma">Gamma-dollars of one contract for a 1 % move (§4) at the morning chain's spot and IV: what an error of
+/// one contract in its open interest moves GEX by. 0 without a chain IV.</param>
+internal readonly record struct OiSample(int Dte, long Baseline, long Volume, double Signed, double Estimate, double RuleDelta, long TrueDelta, double Gamma = 0)
 {
     public int Bucket => OiModel.Bucket(Dte);
 }
@@ -32,6 +34,20 @@ internal static class OiSamples
             sums[(t.Underlying, t.Contract)] = (s.Volume + t.Size, s.SignedMilli + (((2L * q) - 1000) * t.Size), s.RuleHalves + ((long)rule.Sign * rule.ConfidenceHalves * t.Size));
         }
 
+        // Each contract's gamma-dollars at the morning chain (the first chain event of each name).
+        var gamma = new Dictionary<(string, OptionKey), double>();
+        foreach (var chain in day.Tape.Chains.GroupBy(c => c.Underlying).Select(g => g.First()))
+        {
+            foreach (var c in chain.Contracts)
+            {
+                if (c.Iv > 0)
+                {
+                    var years = TimeToExpiry.Years(chain.Timestamp, c.Contract.Expiry);
+                    gamma[(chain.Underlying, c.Contract)] = GammaMove.DollarsPerContract(c.Contract.Right, chain.Spot, c.Contract.Strike, years, c.Iv, PricingParameters.Default);
+                }
+            }
+        }
+
         var fold = new FlowFold(PricingParameters.Default);
         fold.AddBatch(day.Tape, new MarketState());
         var samples = new List<OiSample>(sums.Count);
@@ -43,7 +59,7 @@ internal static class OiSamples
             var estimate = OiSimulator.Estimate(baseline, fold.Contracts[new ContractDay(symbol, day.TradingDate, contract)], dte).Delta;
             var d = s.RuleHalves / 2.0;
             var rule = s.Volume > baseline ? Math.Max(d, s.Volume - baseline) : d;
-            samples.Add(new OiSample(dte, baseline, s.Volume, s.SignedMilli / 1000.0, estimate, rule, truth.CloseOi - baseline));
+            samples.Add(new OiSample(dte, baseline, s.Volume, s.SignedMilli / 1000.0, estimate, rule, truth.CloseOi - baseline, gamma.GetValueOrDefault((symbol, contract))));
         }
 
         return samples;
@@ -171,7 +187,8 @@ internal static class OiFit
 /// <summary>Volume-weighted mean absolute error of ΔOI, and mean signed error, for the estimate and the three baselines.</summary>
 internal sealed class OiScore(double[] volumeOnly)
 {
-    private readonly Dictionary<int, double[]> _sums = []; // bucket (−1 = all): Σ V, Σ V|e| model, no change, rule; Σ V·e model; Σ V|e| fitted b·V
+    // bucket (−1 = all): Σ V, Σ V|e| model, no change, rule; Σ V·e model; Σ V|e| fitted b·V; then Σ g, Σ g|e| model, no change, fitted b·V
+    private readonly Dictionary<int, double[]> _sums = [];
 
     public void Add(IEnumerable<OiSample> samples)
     {
@@ -181,7 +198,7 @@ internal sealed class OiScore(double[] volumeOnly)
             {
                 if (!_sums.TryGetValue(bucket, out var sums))
                 {
-                    _sums[bucket] = sums = new double[6];
+                    _sums[bucket] = sums = new double[10];
                 }
 
                 sums[0] += s.Volume;
@@ -190,6 +207,10 @@ internal sealed class OiScore(double[] volumeOnly)
                 sums[3] += s.Volume * Math.Abs(s.RuleDelta - s.TrueDelta);
                 sums[4] += s.Volume * (s.Estimate - s.TrueDelta);
                 sums[5] += s.Volume * Math.Abs(OiFit.VolumeOnly(volumeOnly, s) - s.TrueDelta);
+                sums[6] += s.Gamma;
+                sums[7] += s.Gamma * Math.Abs(s.Estimate - s.TrueDelta);
+                sums[8] += s.Gamma * Math.Abs(s.TrueDelta);
+                sums[9] += s.Gamma * Math.Abs(OiFit.VolumeOnly(volumeOnly, s) - s.TrueDelta);
             }
         }
     }
@@ -197,8 +218,16 @@ internal sealed class OiScore(double[] volumeOnly)
     /// <summary>(model, no change, old rule, fitted b·V) volume-weighted MAE in contracts, and the model's volume-weighted mean error.</summary>
     public (double Model, double NoChange, double Rule, double VolumeOnly, double Bias, double Volume) Of(int bucket)
     {
-        var s = _sums.GetValueOrDefault(bucket) ?? new double[6];
+        var s = _sums.GetValueOrDefault(bucket) ?? new double[10];
         var v = Math.Max(1, s[0]);
         return (s[1] / v, s[2] / v, s[3] / v, s[5] / v, s[4] / v, s[0]);
+    }
+
+    /// <summary>The same errors weighted by each contract's gamma-dollars (what GEX feels): (model, no change, fitted b·V) in contracts.</summary>
+    public (double Model, double NoChange, double VolumeOnly) ByGamma(int bucket)
+    {
+        var s = _sums.GetValueOrDefault(bucket) ?? new double[10];
+        var g = Math.Max(1e-9, s[6]);
+        return (s[7] / g, s[8] / g, s[9] / g);
     }
 }
