@@ -20,6 +20,9 @@ internal static class AccuracyCommand
     private const int TrainSeeds = 50;
     private const int TestSeeds = 50;
     private const int StructureSeeds = 10;
+
+    /// <summary>The OI tables' rows: every bucket together (−1), then each days-to-expiry bucket of <see cref="OiModel"/>.</summary>
+    private static readonly (string Name, int Bucket)[] Buckets = [("all", -1), ("0 (0DTE)", 0), ("1–7", 1), ("8–30", 2), ("over 30", 3)];
     private const string Begin = "<!-- accuracy:begin -->";
     private const string End = "<!-- accuracy:end -->";
 
@@ -145,7 +148,7 @@ internal static class AccuracyCommand
         sb.AppendLine();
         sb.AppendLine("| days to expiry | volume | estimate MAE | fitted b·V MAE | below it by | target ≥ 15 % | no change MAE | withdrawn rule MAE | estimate bias |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (name, bucket) in (ReadOnlySpan<(string, int)>)[("all", -1), ("0 (0DTE)", 0), ("1–7", 1), ("8–30", 2), ("over 30", 3)])
+        foreach (var (name, bucket) in Buckets)
         {
             var s = oi.Of(bucket);
             var below = 1 - (s.Model / s.VolumeOnly);
@@ -158,7 +161,7 @@ internal static class AccuracyCommand
         sb.AppendLine();
         sb.AppendLine("| days to expiry | estimate | fitted b·V | below it by | no change |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, bucket) in (ReadOnlySpan<(string, int)>)[("all", -1), ("0 (0DTE)", 0), ("1–7", 1), ("8–30", 2), ("over 30", 3)])
+        foreach (var (name, bucket) in Buckets)
         {
             var g = oi.ByGamma(bucket);
             sb.AppendLine(ci, $"| {name} | {g.Model:N1} | {g.VolumeOnly:N1} | {1 - (g.Model / g.VolumeOnly):P1} | {g.NoChange:N1} |");
