@@ -172,6 +172,8 @@ public sealed class MarketSimulatorTests(ITestOutputHelper output)
             opened[structure.Name] = customerOpened / (double)volume;
             var share = crossed / (double)day.Trades.Count;
             Assert.InRange(share, structure.CustomerToCustomer * 0.9, structure.CustomerToCustomer * 1.1);
+            Assert.All(truth.Contracts.Values, c => Assert.True(c.BaselineOi >= Math.Abs(c.DealerBaseline), $"{structure.Name}: dealers hold {c.DealerBaseline} of {c.BaselineOi}"));
+
             // Dealers short calls at the open: only where a name's share is drawn below zero.
             var shortCalls = truth.Contracts.Count(kv => kv.Key.Item2.Right == OptionRight.Call && kv.Value.BaselineOi > 100 && kv.Value.DealerBaseline < 0);
             Assert.True(structure == MarketStructure.DealersVary ? shortCalls > 0 : shortCalls == 0, $"{structure.Name}: {shortCalls} calls with dealers short at the open");

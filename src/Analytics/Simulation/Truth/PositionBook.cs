@@ -12,12 +12,17 @@ internal sealed class PositionBook(SimRandom rng, double callDealerShare, double
 {
     private readonly Dictionary<OptionKey, Positions> _books = [];
 
-    /// <summary>Sets a contract's morning positions: dealers net long their share of call OI and net short their share of put OI.</summary>
+    /// <summary>
+    /// Sets a contract's morning positions: dealers net long their share of call OI and net short their share of put
+    /// OI; a negative share (<see cref="MarketStructure.DealersVary"/>) puts the net on the other side, so every holding
+    /// stays at or above zero.
+    /// </summary>
     public void Open(OptionKey contract, long baselineOi)
     {
         var gross = (long)Math.Round(0.1 * baselineOi);
         var net = (long)Math.Round((contract.Right == OptionRight.Call ? callDealerShare : putDealerShare) * baselineOi);
-        var (dealerLong, dealerShort) = contract.Right == OptionRight.Call ? (gross + net, gross) : (gross, gross + net);
+        var (along, against) = (gross + Math.Max(net, 0), gross + Math.Max(-net, 0));
+        var (dealerLong, dealerShort) = contract.Right == OptionRight.Call ? (along, against) : (against, along);
         _books[contract] = new Positions
         {
             BaselineOi = baselineOi,
