@@ -24,7 +24,7 @@ internal sealed class SignFit
             var cell = SignFeatures.Of(trade.Price, trade.Bid, trade.Ask, trade.Size, trade.Conditions).Cell;
             _prints[cell]++;
             _buys[cell] += truth.BuyerInitiated ? 1 : 0;
-            var level = RuleLevels.Of(trade);
+            var level = RuleLevels.Of(RuleLevels.Rule(trade));
             _rulePrints[level]++;
             _ruleBuys[level] += truth.BuyerInitiated ? 1 : 0;
         }
@@ -88,11 +88,11 @@ internal sealed class SignScore(ushort[] table, double[] recalibration)
         {
             Prints++;
             var p = table[SignFeatures.Of(trade.Price, trade.Bid, trade.Ask, trade.Size, trade.Conditions).Cell] / 1000.0;
-            var rule = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, SideHint.None);
-            var pRule = 0.5 + (rule.Sign * rule.Confidence / 2);
+            var rule = RuleLevels.Rule(trade);
+            var pRule = RuleLevels.Probability(rule);
             _model.Add(p, truth.BuyerInitiated);
             _rule.Add(pRule, truth.BuyerInitiated);
-            _recalibrated.Add(recalibration[RuleLevels.Of(trade)], truth.BuyerInitiated);
+            _recalibrated.Add(recalibration[RuleLevels.Of(rule)], truth.BuyerInitiated);
             var modelRight = (p > 0.5) == truth.BuyerInitiated;
             Count(_all, _modelRight, trade.Size, modelRight);
             if (rule.Sign != 0)
@@ -142,11 +142,13 @@ internal static class RuleLevels
 {
     public const int Count = 5;
 
-    public static int Of(in TradeEvent trade)
-    {
-        var rule = AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, SideHint.None);
-        return (int)Math.Round((0.5 + (rule.Sign * rule.Confidence / 2)) * 4);
-    }
+    /// <summary>The rule's answer for a print from its price and quote alone (no side hint).</summary>
+    public static SideClassification Rule(in TradeEvent trade) => AggressorClassifier.Classify(trade.Price, trade.Bid, trade.Ask, SideHint.None);
+
+    /// <summary>The rule read as a probability of a buy: 1, ¾, ½, ¼ or 0.</summary>
+    public static double Probability(SideClassification rule) => 0.5 + (rule.Sign * rule.Confidence / 2);
+
+    public static int Of(SideClassification rule) => (int)Math.Round(Probability(rule) * 4);
 }
 
 /// <summary>Brier score and expected calibration error (equal-width bins of the forecast, weighted by prints).</summary>
