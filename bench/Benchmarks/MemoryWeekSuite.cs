@@ -35,7 +35,7 @@ public sealed class MemoryWeekSuite(Report report)
         var load = Stopwatch.StartNew();
         using var store = new MemoryFlowStore();
         using var pipeline = new IngestPipeline(store, new MemoryDeadLetterStore(), clock, PricingParameters.Default, NullLogger<IngestPipeline>.Instance);
-        long prints = 0, events = 0;
+        long prints = 0, events = 0, held = 0;
         for (var date = Friday.AddDays(-4); date <= Friday; date = date.AddDays(1))
         {
             time.Now = NewYorkTime.CloseUtc(date).AddMinutes(1);
@@ -44,13 +44,12 @@ public sealed class MemoryWeekSuite(Report report)
             await store.PruneAsync(time.Now, default);
             prints += dayPrints;
             events += dayEvents;
-            var heap = Heap();
-            days.Add([$"{date:ddd yyyy-MM-dd}", Fmt.N0(dayEvents), Fmt.N0(dayPrints), Fmt.N0(chains), Fmt.F(started.Elapsed.TotalSeconds, 0), Fmt.Mb(heap - before)]);
-            Console.WriteLine($"  {date:ddd yyyy-MM-dd}: {dayEvents:N0} events ({dayPrints:N0} prints, {chains:N0} chain events), heap held {Fmt.Mb(heap - before)}");
+            held = Heap() - before;
+            days.Add([$"{date:ddd yyyy-MM-dd}", Fmt.N0(dayEvents), Fmt.N0(dayPrints), Fmt.N0(chains), Fmt.F(started.Elapsed.TotalSeconds, 0), Fmt.Mb(held)]);
+            Console.WriteLine($"  {date:ddd yyyy-MM-dd}: {dayEvents:N0} events ({dayPrints:N0} prints, {chains:N0} chain events), heap held {Fmt.Mb(held)}");
         }
 
         load.Stop();
-        var held = Heap() - before;
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         var resident = self.WorkingSet64;
